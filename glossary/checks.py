@@ -1,0 +1,179 @@
+"""Quality checks of the curated data, beyond what the schema validates.
+
+Each check returns :class:`~glossary.seeds.Problem` rows. ``run_checks`` is what ``make check``,
+``python -m glossary check`` and the test suite run; the report counts entries per type and language
+and lists entries missing a field their type should have.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from glossary.derive import HEPBURN, PINYIN, convert_han
+from glossary.index import Glossary
+from glossary.keys import compact_key, is_han
+from glossary.model import Entry
+from glossary.romanize.chinese import guess_syllables, parse_pinyin
+from glossary.romanize.japanese import kana_to_hepburn
+from glossary.seeds import Problem
+
+
+def run_checks(glossary: Glossary) -> list[Problem]:
+    entries = list(glossary.entries.values())
+    problems: list[Problem] = []
+    for check in (check_pinyin, check_traditional, check_hepburn, check_references):
+        problems.extend(check(entries))
+    problems.extend(check_shared_variants(glossary))
+    return problems
+
+
+def _p(entry: Entry, field: str, message: str) -> Problem:
+    return Problem(entry.source or "?", entry.id, field, message)
+
+
+def check_pinyin(entries: Iterable[Entry]) -> list[Problem]:
+    """Curated pinyin must read the zh-Hans name as pypinyin does, or carry an override with a reason."""
+    out = []
+    for e in entries:
+        pinyin, hans = e.names.get(PINYIN), e.names.get("zh-Hans")
+        if not pinyin:
+            continue
+        words = parse_pinyin(pinyin)
+        if words is None:
+            out.append(_p(e, f"names.{PINYIN}", f"{pinyin!r} is not pinyin with tone marks"))
+            continue
+        if not hans or PINYIN in e.overrides:
+            continue
+        curated = [(s.letters, s.tone) for w in words for s in w]
+        guessed = [(s.letters, s.tone) for s in guess_syllables(hans)]
+        if len(guessed) != sum(is_han(c) for c in hans):
+            continue  # pypinyin cannot read every character; nothing to compare with
+        if curated != guessed:
+            said = " ".join(f"{a}{t or ''}" for a, t in guessed)
+            out.append(_p(e, f"names.{PINYIN}",
+                          f"{pinyin!r} differs from pypinyin's reading of {hans} ({said}); "
+                          f"fix it or add overrides.{PINYIN} with the reason"))
+    return out
+
+
+def check_traditional(entries: Iterable[Entry]) -> list[Problem]:
+    """Curated zh-Hant must be OpenCC's s2t or s2tw conversion of zh-Hans, or carry an override."""
+    out = []
+    for e in entries:
+        hans, hant = e.names.get("zh-Hans"), e.names.get("zh-Hant")
+        if not hans or not hant or "zh-Hant" in e.overrides:
+            continue
+        allowed = {convert_han(hans, "s2t"), convert_han(hans, "s2tw")}
+        if hant not in allowed:
+            out.append(_p(e, "names.zh-Hant", f"{hant!r} is not OpenCC's conversion of {hans!r} "
+                                              f"({' or '.join(sorted(allowed))}); fix it or add overrides.zh-Hant"))
+    return out
+
+
+def check_hepburn(entries: Iterable[Entry]) -> list[Problem]:
+    """Curated Hepburn must spell the kana reading (as pykakasi romanises it), up to long-vowel style."""
+    out = []
+    for e in entries:
+        hepburn, kana = e.names.get(HEPBURN), e.names.get("ja-Hira")
+        if not hepburn or not kana or HEPBURN in e.overrides:
+            continue
+        expected = kana_to_hepburn(kana)
+        if compact_key(hepburn) != compact_key(expected):
+            out.append(_p(e, f"names.{HEPBURN}",
+                          f"{hepburn!r} does not spell the reading {kana!r} (pykakasi: {expected!r})"))
+    return out
+
+
+def check_references(entries: Iterable[Entry]) -> list[Problem]:
+    """see_also and ambiguous_with must name entries that exist."""
+    entries = list(entries)
+    ids = {e.id for e in entries}
+    out = []
+    for e in entries:
+        for ref in e.details.get("see_also", ()):
+            if ref not in ids:
+                out.append(_p(e, "see_also", f"unknown entry id {ref!r}"))
+        for v in e.variants:
+            for ref in v.ambiguous_with:
+                if ref not in ids:
+                    out.append(_p(e, "variants", f"{v.name!r}: ambiguous_with names unknown id {ref!r}"))
+    return out
+
+
+def check_shared_variants(glossary: Glossary) -> list[Problem]:
+    """A name key that leads to two entries must be declared ambiguous (``ambiguous_with``) on both.
+
+    Derived family names used as short forms are exempt: many people share a surname, and the text
+    normaliser only uses those after the full name.
+    """
+    by_key: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for iv in glossary.variants:
+        if iv.variant.method and iv.variant.method.startswith("family-name"):
+            continue
+        by_key[iv.key][iv.entry_id].append(iv.variant)
+    out = []
+    for key, owners in by_key.items():
+        if len(owners) < 2:
+            continue
+        ids = set(owners)
+        for entry_id, variants in owners.items():
+            declared = {ref for v in variants for ref in v.ambiguous_with}
+            missing = ids - {entry_id} - declared
+            if missing:
+                e = glossary.entries[entry_id]
+                names = sorted({v.name for v in variants})
+                out.append(_p(e, "variants", f"{' / '.join(names)} (key {key!r}) is also a name of "
+                                             f"{', '.join(sorted(missing))}; declare ambiguous_with or fix"))
+    return out
+
+
+# -- report ---------------------------------------------------------------------------------------
+
+EXPECTED_FIELDS = {
+    # (type, country) -> fields an entry of that kind should have, unless marked unverified
+    ("person", "JP"): ("ja", "ja-Hira", HEPBURN, "zh-Hans"),
+    ("person", "CN"): ("zh-Hans", "zh-Hant", PINYIN),
+    ("person", "TW"): ("zh-Hant",),
+    ("person", "KR"): ("ko",),
+    ("place", "JP"): ("ja", "ja-Hira", HEPBURN, "zh-Hans"),
+    ("place", "CN"): ("zh-Hans", "zh-Hant", PINYIN, "ja"),
+    ("place", "TW"): ("zh-Hant", PINYIN),
+}
+NATIVE = {"JP": "ja", "CN": "zh-Hans", "TW": "zh-Hant", "KR": "ko", "HK": "zh-Hant", "MO": "zh-Hant"}
+
+
+def missing_fields(e: Entry) -> list[str]:
+    unverified = {u["field"] for u in e.details.get("unverified", ())}
+    countries = e.details.get("country") or []
+    if len(countries) != 1:
+        return []
+    wanted = EXPECTED_FIELDS.get((e.type, countries[0]), ())
+    return [f for f in wanted if f not in e.names and f not in unverified]
+
+
+def missing_native(e: Entry) -> bool:
+    """A person or place of a CJK country without its native name, not marked unverified."""
+    countries = e.details.get("country") or []
+    if e.type not in ("person", "place") or len(countries) != 1 or countries[0] not in NATIVE:
+        return False
+    tag = NATIVE[countries[0]]
+    unverified = {u["field"] for u in e.details.get("unverified", ())}
+    has = tag in e.names or (tag == "zh-Hant" and "zh-Hans" in e.names)
+    return not has and tag not in unverified
+
+
+def report(glossary: Glossary) -> dict:
+    entries = list(glossary.entries.values())
+    langs = Counter(tag for e in entries for tag in e.names)
+    missing = {e.id: m for e in entries if (m := missing_fields(e))}
+    return {
+        "entries": len(entries),
+        "by_type": dict(Counter(e.type for e in entries).most_common()),
+        "by_file": dict(Counter(e.source for e in entries).most_common()),
+        "names_by_language": dict(langs.most_common()),
+        "variants": glossary.stats(),
+        "unverified_entries": sorted(e.id for e in entries if e.details.get("unverified")),
+        "missing_native_name": sorted(e.id for e in entries if missing_native(e)),
+        "missing_fields": missing,
+    }

@@ -1,0 +1,186 @@
+"""Derived variants: the spellings a machine can make from an entry's curated names.
+
+Curators type one form of each name; this module adds the rest (other Han forms, pinyin and Hepburn
+spellings, kana forms, both name orders, surnames as short forms). Curated data always wins: a derived
+spelling equal to a curated one is dropped, and derivations start from curated readings, never from a
+library's guess where a curated reading exists. Every derived variant says ``origin="derived"``, what it
+was made from and how.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+import opencc
+
+from glossary.keys import is_han
+from glossary.model import Entry, Variant
+from glossary.romanize.chinese import guess_syllables, parse_pinyin, pinyin_spellings
+from glossary.romanize.japanese import (
+    add_macrons,
+    hepburn_spellings,
+    kana_to_hepburn,
+    to_hiragana,
+    to_katakana,
+)
+
+PINYIN = "zh-Latn-pinyin"
+HEPBURN = "ja-Latn-hepburn"
+WADE_GILES = "zh-Latn-wadegile"
+
+
+@lru_cache(maxsize=8)
+def _cc(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def convert_han(text: str, config: str) -> str:
+    """OpenCC conversion ('s2t', 't2s', 't2jp', 'jp2t', 's2tw') of a Han string."""
+    return _cc(config).convert(text)
+
+
+def curated_variants(entry: Entry) -> list[Variant]:
+    """The entry's preferred names (kind "name") followed by its curated variants."""
+    names = [Variant(name=v, lang=tag, kind="name") for tag, v in entry.names.items()]
+    return names + list(entry.variants)
+
+
+def derive_variants(entry: Entry) -> list[Variant]:
+    """Every derived variant of ``entry``, without duplicates of curated names or of each other."""
+    curated = curated_variants(entry)
+    seen = {v.name for v in curated}
+    out: list[Variant] = []
+    for v in _derive(entry, curated):
+        if v.name and v.name not in seen:
+            seen.add(v.name)
+            out.append(v)
+    return out
+
+
+def all_variants(entry: Entry) -> list[Variant]:
+    return curated_variants(entry) + derive_variants(entry)
+
+
+def _derived(name: str, lang: str, kind: str, source: str, method: str, **kw) -> Variant:
+    return Variant(name=name, lang=lang, kind=kind, origin="derived", derived_from=source, method=method, **kw)
+
+
+def _derive(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
+    yield from _han_forms(entry, curated)
+    yield from _pinyin_forms(entry)
+    yield from _japanese_forms(entry)
+    if entry.type == "person":
+        yield from _name_orders(entry)
+        yield from _surnames(entry)
+
+
+def _han_forms(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
+    """Simplified, traditional and Japanese kanji forms of every curated Han name (OpenCC)."""
+    for v in curated:
+        if v.lang not in ("zh-Hans", "zh-Hant", "ja") or not any(is_han(c) for c in v.name):
+            continue
+        kind = "name" if v.kind == "name" else v.kind
+        if v.lang == "zh-Hans":
+            targets = (("zh-Hant", "s2t"), ("zh-Hant", "s2tw"))
+        elif v.lang == "zh-Hant":
+            targets = (("zh-Hans", "t2s"), ("ja", "t2jp"))
+        else:  # Japanese kanji: traditional and simplified forms
+            targets = (("zh-Hant", "jp2t"), ("zh-Hans", "jp2t+t2s"))
+        for lang, config in targets:
+            if kind == "name" and lang in entry.names:
+                continue  # a curated preferred name in that script exists and wins
+            text = v.name
+            for step in config.split("+"):
+                text = convert_han(text, step)
+            if text != v.name:
+                yield _derived(text, lang, _as_variant_kind(kind), v.name, f"opencc-{config}",
+                               standalone=v.standalone, context=v.context)
+
+
+def _as_variant_kind(kind: str) -> str:
+    return "alias" if kind == "name" else kind
+
+
+def _pinyin_words(entry: Entry):
+    """Syllables of the entry's Mandarin reading: curated pinyin if any, else pypinyin's guess."""
+    curated = entry.names.get(PINYIN)
+    if curated:
+        words = parse_pinyin(curated)
+        if words:
+            return words, curated, "pinyin"
+    hans = entry.names.get("zh-Hans")
+    if not hans or entry.type not in ("person", "place") or len(hans) > 6:
+        return None, None, None
+    syllables = guess_syllables(hans)
+    if len(syllables) != sum(is_han(c) for c in hans) or not syllables:
+        return None, None, None
+    family = entry.family_name.get("zh-Hans")
+    if entry.type == "person" and family and hans.startswith(family):
+        n = len(family)
+        return [syllables[:n], syllables[n:]], hans, "pypinyin-guess"
+    return [syllables], hans, "pypinyin-guess"
+
+
+def _pinyin_forms(entry: Entry) -> Iterator[Variant]:
+    words, source, how = _pinyin_words(entry)
+    if not words:
+        return
+    spellings = pinyin_spellings(words)
+    for style, text in spellings.items():
+        if style == "wade-giles":
+            if WADE_GILES not in entry.names:
+                yield _derived(text, WADE_GILES, "romanization", source, f"{how}-wade-giles")
+            continue
+        lang = PINYIN if style != "plain" else "zh-Latn"
+        yield _derived(text, lang, "romanization", source, f"{how}-{style}")
+    if entry.type == "person" and len(words) == 2:
+        family, given = (spellings["plain"].split(" ", 1) + [""])[:2]
+        if given:
+            yield _derived(f"{given} {family}", "zh-Latn", "romanization", source, f"{how}-given-family")
+
+
+def _japanese_forms(entry: Entry) -> Iterator[Variant]:
+    kana = entry.names.get("ja-Hira")
+    if kana:
+        yield _derived(to_katakana(kana), "ja-Kana", "alias", kana, "kana-katakana")
+    kata = entry.names.get("ja-Kana")
+    if kata:
+        yield _derived(to_hiragana(kata), "ja-Hira", "alias", kata, "kana-hiragana")
+    macroned = entry.names.get(HEPBURN)
+    how = "hepburn"
+    if not macroned and kana:
+        macroned = " ".join(w.capitalize() for w in add_macrons(kana_to_hepburn(kana)).split())
+        how = "pykakasi-hepburn"
+        yield _derived(macroned, HEPBURN, "romanization", kana, how)
+    if not macroned:
+        return
+    forms = {"macrons": macroned, **hepburn_spellings(macroned)}
+    for style, text in forms.items():
+        yield _derived(text, "ja-Latn", "romanization", macroned, f"{how}-{style}")
+        if entry.type == "person" and " " in text:
+            family, given = text.split(" ", 1)
+            yield _derived(f"{given} {family}", "ja-Latn", "romanization", macroned, f"{how}-{style}-given-family")
+
+
+def _name_orders(entry: Entry) -> Iterator[Variant]:
+    """'Fumio Kishida' <-> 'Kishida Fumio' from the English name and the English family name."""
+    en, family = entry.names.get("en"), entry.family_name.get("en")
+    if not en or not family or en == family:
+        return
+    if en.endswith(" " + family):
+        given = en[: -len(family) - 1]
+        yield _derived(f"{family} {given}", "en", "alias", en, "family-given")
+    elif en.startswith(family + " "):
+        given = en[len(family) + 1 :]
+        yield _derived(f"{given} {family}", "en", "alias", en, "given-family")
+
+
+def _surnames(entry: Entry) -> Iterator[Variant]:
+    """A person's family name alone is a short form that needs an earlier full mention."""
+    for lang, family in entry.family_name.items():
+        if lang in ("en", "ja", "zh-Hans", "zh-Hant", "ko", "ja-Hira") and family:
+            yield _derived(family, lang, "short", entry.names.get(lang, family), "family-name", standalone=False)
+        if lang == "zh-Hans" and "zh-Hant" not in entry.family_name:
+            trad = convert_han(family, "s2t")
+            yield _derived(trad, "zh-Hant", "short", family, "family-name+opencc-s2t", standalone=False)

@@ -1,0 +1,85 @@
+"""The data model: an entry, its names and its variants. Plain frozen dataclasses, no behaviour.
+
+Entries are built by :mod:`glossary.schemas` from the curated YAML in ``seeds/`` (or from any other source
+that yields the same dicts), and indexed by :mod:`glossary.index`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ENTRY_TYPES = ("person", "place", "organization", "event", "agreement", "grouping", "other")
+
+VARIANT_KINDS = (
+    "name",  # a preferred name from ``names`` (one per language tag)
+    "short",
+    "abbreviation",
+    "alias",
+    "former",
+    "official",
+    "romanization",
+    "cross-reading",
+    "transcription",
+    "translation",
+    "misspelling",
+)
+
+# Kinds whose variants need an earlier full mention in the same text unless marked standalone.
+CONTEXT_KINDS = ("short",)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way of writing an entry's name.
+
+    ``origin`` is "curated" (typed by a person in seeds/) or "derived" (made by the machine from a
+    curated name; ``derived_from`` says which and ``method`` how, e.g. "opencc-s2t", "pinyin-numbered").
+    """
+
+    name: str
+    lang: str
+    kind: str
+    origin: str = "curated"
+    standalone: bool = True
+    case_sensitive: bool = False
+    used_by: tuple[str, ...] = ()
+    ambiguous_with: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    derived_from: str | None = None
+    method: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A curated glossary entry. ``details`` holds the type-specific facts (roles, dates, country...)."""
+
+    id: str
+    type: str
+    description: str
+    names: dict[str, str]
+    variants: tuple[Variant, ...] = ()
+    family_name: dict[str, str] = field(default_factory=dict)
+    overrides: dict[str, str] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+    source: str | None = None  # the seed file it came from
+
+    def name(self, lang: str) -> str | None:
+        """The preferred name in ``lang``, falling back along zh-Hant/zh-Hans/ja and then English."""
+        for tag in _FALLBACKS.get(lang, (lang,)) + ("en",):
+            if tag in self.names:
+                return self.names[tag]
+        return next(iter(self.names.values()), None)
+
+    @property
+    def label(self) -> str:
+        return self.name("en") or self.id
+
+
+_FALLBACKS = {
+    "zh-Hans": ("zh-Hans", "zh-Hant", "ja"),
+    "zh-Hant": ("zh-Hant", "zh-Hans", "ja"),
+    "ja": ("ja", "ja-Kana", "zh-Hant", "zh-Hans"),
+    "en": ("en",),
+}
