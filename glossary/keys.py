@@ -96,7 +96,8 @@ def name_key(text: str) -> str:
     s = fold_kana(s)
     s = _LONG_O_RE.sub("o", s)
     s = _LONG_U_RE.sub("u", s)
-    return s
+    # Dropping a separator can bring a kana next to a detached voicing mark (う ゛): compose again.
+    return unicodedata.normalize("NFC", s)
 
 
 def compact_key(text: str) -> str:

@@ -5,6 +5,7 @@ Every field a seed may carry is declared here; an unknown field is an error (it 
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from marshmallow import (
@@ -28,6 +29,18 @@ BCP47_RE = re.compile(
 DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
+def check_partial_date(text: str) -> str | None:
+    """None if ``text`` is a real YYYY, YYYY-MM or YYYY-MM-DD date, else the error message."""
+    if not DATE_RE.match(text):
+        return "use YYYY, YYYY-MM or YYYY-MM-DD"
+    parts = [int(p) for p in text.split("-")]
+    try:
+        datetime.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError as exc:
+        return f"not a real date: {exc}"
+    return None
+
+
 def _lang_tag(value: str) -> None:
     if not BCP47_RE.match(value):
         raise ValidationError(f"{value!r} is not a BCP 47 language tag (e.g. en, zh-Hans, ja-Latn-hepburn)")
@@ -38,8 +51,8 @@ class PartialDate(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-        if not DATE_RE.match(text):
-            raise ValidationError("use YYYY, YYYY-MM or YYYY-MM-DD")
+        if error := check_partial_date(text):
+            raise ValidationError(error)
         return text
 
 
@@ -94,8 +107,8 @@ class RoleSchema(Strict):
             if key in data and data[key] is not None:
                 value = data[key]
                 text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-                if not DATE_RE.match(text):
-                    raise ValidationError({key.rstrip("_"): ["use YYYY, YYYY-MM or YYYY-MM-DD"]})
+                if error := check_partial_date(text):
+                    raise ValidationError({key.rstrip("_"): [error]})
                 data[key] = text
 
     @post_load

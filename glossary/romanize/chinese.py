@@ -181,13 +181,18 @@ def pinyin_spellings(words: list[list[Syllable]]) -> dict[str, str]:
     }
 
 
+# pypinyin 0.55's Wade-Giles table errs on these syllables (it gives 'lei' for lai, as in Chou En-lai).
+WADE_GILES_FIXES = {"lai": "lai"}
+
+
 def wade_giles(words: list[list[Syllable]]) -> str:
     """Wade-Giles without tone numbers, syllables of a word hyphenated: 'Hsi Chin-p'ing'."""
     out = []
     for word in words:
         syllables = []
         for s in word:
-            syllables.append(convert_style(s.letters, Style.WADEGILES, strict=True).replace("v", "ü"))
+            wg = WADE_GILES_FIXES.get(s.letters) or convert_style(s.letters, Style.WADEGILES, strict=True)
+            syllables.append(wg.replace("v", "ü"))
         text = "-".join(syllables)
         out.append(text[:1].upper() + text[1:])
     return " ".join(out)

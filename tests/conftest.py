@@ -1,0 +1,19 @@
+from pathlib import Path
+
+import pytest
+
+from glossary import load_glossary
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def mini():
+    """A small glossary written for the tests, independent of the curated seeds."""
+    return load_glossary(FIXTURES / "mini.yaml")
+
+
+@pytest.fixture(scope="session")
+def curated():
+    """The curated glossary in seeds/, as the service serves it."""
+    return load_glossary()
