@@ -110,7 +110,11 @@ def _pinyin_words(entry: Entry):
         if words:
             return words, curated, "pinyin"
     hans = entry.names.get("zh-Hans")
-    if not hans or entry.type not in ("person", "place") or len(hans) > 6:
+    countries = entry.details.get("country") or []
+    # Guess only for Chinese names: a transcription such as 约瑟夫·拜登 has no useful pinyin spelling.
+    if not hans or entry.type not in ("person", "place") or len(hans) > 6 or "·" in hans:
+        return None, None, None
+    if not set(countries) & {"CN", "TW", "HK", "MO"}:
         return None, None, None
     syllables = guess_syllables(hans)
     if len(syllables) != sum(is_han(c) for c in hans) or not syllables:

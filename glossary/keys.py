@@ -19,9 +19,9 @@ _HYPHENS = "-‐‑‒–—―−﹣－_/"
 _DOTS = "・·•‧∙⋅･."
 _SEPARATOR_RE = re.compile(rf"[\s{re.escape(_HYPHENS + _DOTS)}]+")
 _APOSTROPHE_RE = re.compile(f"[{re.escape(_APOSTROPHES)}]")
-# Latin long vowels as Japanese romanisations spell them: ō/ou/oo/oh -> o; ū/uu -> u.
-_LONG_O_RE = re.compile(r"o[ouh]+")
-_LONG_U_RE = re.compile(r"uu+")
+# Latin long vowels as Japanese romanisations spell them: ō/ou/oo/oh -> o; ū/uu -> u. The h of "oh"
+# marks length only before a consonant or at the end (Kohno); before a vowel it is a syllable (Kohoku).
+_LONG_VOWEL_RE = re.compile(r"o(?:u|o|h(?![aeiouy]))|uu")
 # Latin combining marks only (tone marks, macrons, umlauts). Kana voicing marks are kept: が is not か.
 _LATIN_MARKS_RE = re.compile("[\u0300-\u036f]")
 # A separator between two characters that are not Latin letters or digits is dropped, because
@@ -65,6 +65,15 @@ def fold_kana(text: str) -> str:
 _KATA_TO_HIRA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)} | {0x30FD: 0x309D, 0x30FE: 0x309E}
 
 
+def fold_long_vowels(s: str) -> str:
+    """ou, oo, oh (before a consonant) -> o and uu -> u, repeated until none is left (so idempotent)."""
+    while True:
+        folded = _LONG_VOWEL_RE.sub(lambda m: m.group(0)[0], s)
+        if folded == s:
+            return s
+        s = folded
+
+
 def name_key(text: str) -> str:
     """Return the matching key of ``text``. Never raises on any ``str``; ``name_key(name_key(s)) == name_key(s)``.
 
@@ -80,7 +89,8 @@ def name_key(text: str) -> str:
     6. Han characters folded: simplified, traditional and Japanese kanji forms become one form
        (習/习, 釣/钓, 広/廣/广).
     7. Katakana folded to hiragana (キシダ -> きしだ).
-    8. Japanese long vowels in Latin folded: ō, ou, oo, oh -> o; ū, uu -> u (Kōno, Kouno, Kohno, Kono).
+    8. Japanese long vowels in Latin folded: ō, ou, oo, oh -> o; ū, uu -> u (Kōno, Kouno, Kohno, Kono);
+       the h of oh only before a consonant or at the end (Kohoku keeps its h).
     """
     if not isinstance(text, str):
         raise TypeError(f"name_key expects str, not {type(text).__name__}")
@@ -94,8 +104,7 @@ def name_key(text: str) -> str:
     s = _CJK_GAP_RE.sub("", s)
     s = fold_han(s)
     s = fold_kana(s)
-    s = _LONG_O_RE.sub("o", s)
-    s = _LONG_U_RE.sub("u", s)
+    s = fold_long_vowels(s)
     # Dropping a separator can bring a kana next to a detached voicing mark (う ゛): compose again.
     return unicodedata.normalize("NFC", s)
 

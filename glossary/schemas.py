@@ -23,8 +23,9 @@ from glossary.model import ENTRY_TYPES, VARIANT_KINDS, Entry, Variant
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # BCP 47 (RFC 5646) language tag, the subset this glossary uses: language, script, region, variants.
-BCP47_RE = re.compile(
-    r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*$"
+BCP47_RE = re.compile(  # case-insensitive, as BCP 47 itself is
+    r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*$",
+    re.IGNORECASE,
 )
 DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 

@@ -17,3 +17,15 @@ def mini():
 def curated():
     """The curated glossary in seeds/, as the service serves it."""
     return load_glossary()
+
+
+@pytest.fixture(scope="session")
+def app():
+    from service import create_app
+
+    return create_app({"GLOSSARY_SEEDS": str(FIXTURES / "mini.yaml"), "TESTING": True})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()

@@ -48,6 +48,9 @@ STEPS = [
     pytest.param("Shū", "shu", id="long-u-macron"),
     pytest.param("Shuu", "shu", id="long-u-uu"),
     pytest.param("Ōsaka", "osaka", id="long-o-initial-capital"),
+    pytest.param("Kohoku", "kohoku", id="oh-before-vowel-is-a-syllable"),
+    pytest.param("Ryoutou Hantou", "ryoto hanto", id="long-o-before-h-syllable"),
+    pytest.param("Ohno", "ono", id="oh-before-consonant"),
 ]
 
 

@@ -22,6 +22,8 @@ PINYIN = [
     ("Xī'ān", "marked", "Xī'ān"),  # apostrophe before a vowel-initial syllable
     ("Lǚ Xùn", "numbered", "Lv3 Xun4"),
     ("Lǚ Xùn", "wade-giles", "Lü Hsün"),
+    ("Shànghǎi", "wade-giles", "Shang-hai"),  # pypinyin alone says 'shang-hei'
+    ("Nǚ", "wade-giles", "Nü"),
 ]
 
 

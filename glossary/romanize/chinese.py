@@ -115,15 +115,21 @@ def split_word(word: str) -> list[Syllable] | None:
 
 
 @lru_cache(maxsize=4096)
-def _segment(plain: str, inventory: frozenset[str]) -> tuple[str, ...] | None:
-    """Split toneless letters into pinyin syllables, preferring fewer, longer syllables."""
+def _segment(plain: str, inventory: frozenset[str], first: bool = True) -> tuple[str, ...] | None:
+    """Split toneless letters into pinyin syllables, preferring fewer, longer syllables.
+
+    Pinyin orthography: a later syllable never starts with a, o or e (that needs an apostrophe,
+    Xī'ān), so Gǔnèi is gǔ-nèi, not gǔn-èi.
+    """
     if not plain:
         return ()
     best: tuple[str, ...] | None = None
+    if not first and plain[0] in "aoe":
+        return None
     for end in range(min(6, len(plain)), 0, -1):
         head = plain[:end]
         if head in inventory:
-            rest = _segment(plain[end:], inventory)
+            rest = _segment(plain[end:], inventory, False)
             if rest is not None and (best is None or len(rest) + 1 < len(best)):
                 best = (head, *rest)
     return best
@@ -181,8 +187,16 @@ def pinyin_spellings(words: list[list[Syllable]]) -> dict[str, str]:
     }
 
 
-# pypinyin 0.55's Wade-Giles table errs on these syllables (it gives 'lei' for lai, as in Chou En-lai).
-WADE_GILES_FIXES = {"lai": "lai"}
+def wade_giles_syllable(letters: str) -> str:
+    """One toneless syllable in Wade-Giles, via pypinyin with two of its slips corrected.
+
+    pypinyin 0.55 writes the final -ai as -ei after some initials (hai -> 'hei', lai -> 'lei': Shanghai
+    would be 'Shang-hei', Chou En-lai 'Chou En-lei') and ü as 'v'.
+    """
+    wg = convert_style(letters, Style.WADEGILES, strict=True)
+    if letters.endswith("ai") and wg.endswith("ei"):
+        wg = wg[:-2] + "ai"
+    return wg.replace("v", "ü")
 
 
 def wade_giles(words: list[list[Syllable]]) -> str:
@@ -191,8 +205,7 @@ def wade_giles(words: list[list[Syllable]]) -> str:
     for word in words:
         syllables = []
         for s in word:
-            wg = WADE_GILES_FIXES.get(s.letters) or convert_style(s.letters, Style.WADEGILES, strict=True)
-            syllables.append(wg.replace("v", "ü"))
+            syllables.append(wade_giles_syllable(s.letters))
         text = "-".join(syllables)
         out.append(text[:1].upper() + text[1:])
     return " ".join(out)

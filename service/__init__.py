@@ -1,0 +1,125 @@
+"""The HTTP service: a thin Flask layer over the glossary core.
+
+``create_app(config=None)`` sets defaults, then reads the environment (``GLOSSARY_*``), then the mapping
+passed in (tests). The glossary is loaded and indexed once, at start-up; a bad seed file stops the
+service from starting rather than serving half the data.
+"""
+
+from __future__ import annotations
+
+import http
+import logging
+import os
+import time
+import uuid
+
+from flask import Flask, g, request
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from werkzeug.exceptions import HTTPException
+
+from glossary import __version__, load_glossary
+from glossary.normalize import matcher_for
+from service.errors import PROBLEM_MIMETYPE, ProblemSchema, problem_response
+
+LIMITS = {
+    # name: (default, what it bounds)
+    "MAX_BODY_BYTES": (8 * 1024 * 1024, "bytes in a request body"),
+    "MAX_BATCH_QUERIES": (1000, "queries in one POST /v1/lookup"),
+    "MAX_QUERY_CHARS": (500, "characters in one lookup query"),
+    "MAX_LIMIT": (50, "matches asked for per query"),
+    "MAX_TEXTS": (1000, "texts in one POST /v1/normalize"),
+    "MAX_TEXT_CHARS": (1_000_000, "characters in one text"),
+    "MAX_TOTAL_CHARS": (2_000_000, "characters in all texts of one request"),
+    "MAX_ROMANIZE_CHARS": (10_000, "characters in one romanize text"),
+}
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api with every error rendered as RFC 9457 problem details."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error):
+        return problem_response(error)
+
+    def _register_responses(self):
+        """Document every error response as ``application/problem+json`` with the one problem schema."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Any error: RFC 9457 problem details", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        API_TITLE="Japan–China glossary",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        GLOSSARY_SEEDS=None,
+        LIMIT_NAMES=tuple(LIMITS),
+        **{name: default for name, (default, _) in LIMITS.items()},
+    )
+    for name in LIMITS:
+        if f"GLOSSARY_{name}" in os.environ:
+            app.config[name] = int(os.environ[f"GLOSSARY_{name}"])
+    if "GLOSSARY_SEEDS" in os.environ:
+        app.config["GLOSSARY_SEEDS"] = os.environ["GLOSSARY_SEEDS"]
+    app.config.update(config or {})
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    seeds = app.config["GLOSSARY_SEEDS"]
+    started = time.perf_counter()
+    glossary = app.config.get("GLOSSARY") or (load_glossary(seeds) if seeds else load_glossary())
+    matcher_for(glossary)  # build the text scanner now, not on the first request
+    app.extensions["glossary"] = glossary
+    app.logger.info("glossary %s: %d entries, %d variants, ready in %.2fs", glossary.version,
+                    len(glossary.entries), len(glossary.variants), time.perf_counter() - started)
+
+    api = ProblemApi(app, spec_kwargs={"info": {"description": _DESCRIPTION}})
+    from service.api import blp
+    from service.docs import docs
+
+    api.register_blueprint(blp)
+    app.register_blueprint(docs)
+    app.extensions["api"] = api
+    app.register_error_handler(HTTPException, problem_response)
+    _request_ids(app)
+    return app
+
+
+_DESCRIPTION = (
+    "Look up canonical names of people, places, organisations and events of Japan–China news, one at a "
+    "time or in batches, and normalise whole texts. Every error is RFC 9457 problem details "
+    "(application/problem+json). Version " + __version__ + "."
+)
+
+
+def _request_ids(app: Flask) -> None:
+    """Give every request an id (or keep the caller's X-Request-ID) and echo it back."""
+
+    @app.before_request
+    def start():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def finish(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+        response.headers["Server-Timing"] = f"app;dur={elapsed * 1000:.1f}"
+        return response
+
+
+logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -1,0 +1,100 @@
+"""The v1 REST API: each view is decorators plus one call into the glossary core."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from glossary import __version__
+from glossary.normalize import normalize_text
+from service import schemas as s
+from service.errors import request_json_guard
+from glossary.readings import readings
+from service.serialize import entry_dict, match_dict
+
+blp = Blueprint("v1", __name__, url_prefix="/v1", description="Glossary lookup, normalisation, romanisation")
+blp.before_request(request_json_guard)
+
+
+def glossary():
+    return current_app.extensions["glossary"]
+
+
+@blp.route("/health")
+class Health(MethodView):
+    @blp.response(200, s.Health)
+    def get(self):
+        """Service status, the loaded glossary's size and its data version (a hash of seeds/)."""
+        stats = glossary().stats()
+        limits = {k: current_app.config[k] for k in current_app.config["LIMIT_NAMES"]}
+        return {"status": "ok", **stats, "data_version": stats["version"], "version": __version__,
+                "limits": limits}
+
+
+@blp.route("/lookup")
+class Lookup(MethodView):
+    @blp.arguments(s.LookupArgs, location="query")
+    @blp.response(200, s.LookupResult)
+    def get(self, args):
+        """Ranked matches for one name, best first; empty when nothing is good enough."""
+        return _lookup(args, args["variants"])
+
+    @blp.arguments(s.LookupBatch)
+    @blp.response(200, s.LookupBatchResult)
+    def post(self, body):
+        """A batch of lookups: one result per query, in order."""
+        return {"results": [_lookup(q, body["variants"]) for q in body["queries"]]}
+
+
+def _lookup(q: dict, variants: str) -> dict:
+    matches = glossary().lookup(q["q"], type=q.get("type"), limit=q["limit"])
+    return {"query": q["q"], "matches": [match_dict(glossary(), m, variants) for m in matches]}
+
+
+@blp.route("/normalize")
+class Normalize(MethodView):
+    @blp.arguments(s.NormalizeRequest)
+    @blp.response(200, s.NormalizeResponse)
+    def post(self, body):
+        """Find, resolve and rewrite every mention of a glossary entry in each text."""
+        results = [
+            normalize_text(glossary(), text, target=body["target"], mode=body["mode"],
+                           name_order=body["name_order"], utf16=body["offsets"] == "utf16").as_dict()
+            for text in body["texts"]
+        ]
+        return {"results": results}
+
+
+@blp.route("/entries")
+class Entries(MethodView):
+    @blp.arguments(s.EntriesArgs, location="query")
+    @blp.response(200, s.EntriesPage)
+    def get(self, args):
+        """Entries in id order, filtered by type and name, a page at a time."""
+        found = glossary().list_entries(type=args.get("type"), q=args.get("q"))
+        page, per_page = args["page"], args["per_page"]
+        items = found[(page - 1) * per_page : page * per_page]
+        return {"items": [entry_dict(glossary(), e, args["variants"]) for e in items], "total": len(found),
+                "page": page, "per_page": per_page}
+
+
+@blp.route("/entries/<string:entry_id>")
+class EntryView(MethodView):
+    @blp.arguments(s.EntryArgs, location="query")
+    @blp.response(200, s.EntryOut)
+    def get(self, args, entry_id):
+        """One entry with its names and variants (derived variants marked)."""
+        entry = glossary().get(entry_id)
+        if entry is None:
+            abort(404, message=f"no entry with id {entry_id!r}")
+        return entry_dict(glossary(), entry, args["variants"])
+
+
+@blp.route("/romanize")
+class Romanize(MethodView):
+    @blp.arguments(s.RomanizeRequest)
+    @blp.response(200, s.RomanizeResult)
+    def post(self, body):
+        """Romanise Chinese or Japanese text; a glossary name gets its curated reading."""
+        return readings(glossary(), body["text"], body["lang"])

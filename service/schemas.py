@@ -1,0 +1,247 @@
+"""marshmallow schemas for every request and response of the v1 API (and so for openapi.yaml)."""
+
+from __future__ import annotations
+
+from flask import current_app
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from glossary.model import ENTRY_TYPES
+from glossary.normalize import MODES, NAME_ORDERS, TARGETS
+from service.errors import LimitExceeded
+
+VARIANT_CHOICES = ("all", "curated", "none")
+
+
+def _clean(value: str) -> None:
+    """Text must be valid Unicode without NUL: lone surrogates cannot be encoded in any answer."""
+    if "\x00" in value:
+        raise ValidationError("NUL characters are not allowed")
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        raise ValidationError("lone surrogate code points are not valid Unicode text")
+
+
+class Text(fields.String):
+    """A string that is valid Unicode text (no NUL, no lone surrogates)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=[_clean, *kwargs.pop("validate", [])], **kwargs)
+
+
+def check_limit(name: str, actual: int, code: int = 413) -> None:
+    maximum = current_app.config[name]
+    if actual > maximum:
+        raise LimitExceeded(name, maximum, actual, code)
+
+
+# -- entries --------------------------------------------------------------------------------------
+
+
+class VariantOut(Schema):
+    name = fields.String(required=True)
+    lang = fields.String(required=True, metadata={"description": "BCP 47 tag"})
+    kind = fields.String(required=True)
+    origin = fields.String(required=True, metadata={"description": "curated, or derived by the machine"})
+    standalone = fields.Boolean(metadata={"description": "false: needs an earlier full mention in text"})
+    case_sensitive = fields.Boolean()
+    used_by = fields.List(fields.String())
+    ambiguous_with = fields.List(fields.String())
+    context = fields.List(fields.String())
+    derived_from = fields.String(allow_none=True)
+    method = fields.String(allow_none=True, metadata={"description": "how a derived variant was made"})
+    note = fields.String(allow_none=True)
+
+
+class RoleOut(Schema):
+    role = fields.String()
+    from_ = fields.String(data_key="from")
+    to = fields.String()
+    note = fields.String()
+
+
+class EntryOut(Schema):
+    id = fields.String(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(ENTRY_TYPES))
+    subtype = fields.String()
+    description = fields.String(required=True)
+    names = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                        metadata={"description": "preferred name per BCP 47 tag"})
+    variants = fields.List(fields.Nested(VariantOut), required=True)
+    family_name = fields.Dict(keys=fields.String(), values=fields.String())
+    country = fields.List(fields.String())
+    region = fields.String()
+    born = fields.String()
+    died = fields.String()
+    date = fields.String()
+    end_date = fields.String()
+    roles = fields.List(fields.Nested(RoleOut))
+    name_usage = fields.List(fields.Dict())
+    label_note = fields.String()
+    overrides = fields.Dict(keys=fields.String(), values=fields.String())
+    unverified = fields.List(fields.Dict())
+    see_also = fields.List(fields.String())
+    note = fields.String()
+    source = fields.String(metadata={"description": "the seed file the entry comes from"})
+
+
+class EntryArgs(Schema):
+    variants = fields.String(load_default="all", validate=validate.OneOf(VARIANT_CHOICES),
+                             metadata={"description": "which variants to include: all, curated or none"})
+
+
+class EntriesArgs(EntryArgs):
+    type = fields.String(validate=validate.OneOf(ENTRY_TYPES))
+    q = Text(validate=[validate.Length(min=1, max=500)], metadata={"description": "filter by name"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class EntriesPage(Schema):
+    items = fields.List(fields.Nested(EntryOut), required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+
+
+# -- lookup ---------------------------------------------------------------------------------------
+
+
+class LookupFields(Schema):
+    q = Text(required=True, validate=[validate.Length(min=1)], metadata={"description": "the name to look up"})
+    type = fields.String(validate=validate.OneOf(ENTRY_TYPES))
+    limit = fields.Integer(load_default=5, validate=validate.Range(min=1),
+                           metadata={"description": "at most this many matches (max MAX_LIMIT)"})
+
+    @validates_schema
+    def limits(self, data, **kwargs):
+        if "limit" in data and data["limit"] > current_app.config["MAX_LIMIT"]:
+            raise ValidationError(f"at most {current_app.config['MAX_LIMIT']}", "limit")
+        if "q" in data:
+            check_limit("MAX_QUERY_CHARS", len(data["q"]), code=self.limit_code)
+
+    limit_code = 413
+
+
+class LookupArgs(LookupFields):
+    variants = fields.String(load_default="all", validate=validate.OneOf(VARIANT_CHOICES))
+    limit_code = 414  # the query is in the URL
+
+
+class LookupBatch(Schema):
+    queries = fields.List(fields.Nested(LookupFields), required=True)
+    variants = fields.String(load_default="all", validate=validate.OneOf(VARIANT_CHOICES))
+
+    @validates_schema(pass_original=True)
+    def batch_size(self, data, original, **kwargs):
+        pass
+
+    def load(self, data, *args, **kwargs):  # check the batch size before validating each item
+        if isinstance(data, dict) and isinstance(data.get("queries"), list):
+            check_limit("MAX_BATCH_QUERIES", len(data["queries"]))
+        return super().load(data, *args, **kwargs)
+
+
+class MatchOut(Schema):
+    entry = fields.Nested(EntryOut, required=True)
+    score = fields.Float(required=True, validate=validate.Range(min=0, max=1))
+    matched = fields.String(required=True, metadata={"description": "the variant that matched"})
+    method = fields.String(required=True, metadata={"description": "exact, normalized, derived, compact, fuzzy"})
+    ambiguous = fields.Boolean(required=True, metadata={"description": "true when entries tie for first"})
+
+
+class LookupResult(Schema):
+    query = fields.String(required=True)
+    matches = fields.List(fields.Nested(MatchOut), required=True)
+
+
+class LookupBatchResult(Schema):
+    results = fields.List(fields.Nested(LookupResult), required=True)
+
+
+# -- normalize ------------------------------------------------------------------------------------
+
+
+class NormalizeRequest(Schema):
+    texts = fields.List(Text(), required=True, validate=validate.Length(min=1))
+    target = fields.String(load_default="en", validate=validate.OneOf(TARGETS))
+    mode = fields.String(load_default="rewrite", validate=validate.OneOf(MODES),
+                         metadata={"description": "rewrite, annotate, or mentions (text unchanged)"})
+    name_order = fields.String(load_default="given-family", validate=validate.OneOf(NAME_ORDERS),
+                               metadata={"description": "English order of Japanese and Korean names"})
+    offsets = fields.String(load_default="codepoint", validate=validate.OneOf(("codepoint", "utf16")))
+
+    def load(self, data, *args, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("texts"), list):
+            texts = data["texts"]
+            check_limit("MAX_TEXTS", len(texts))
+            longest = max((len(t) for t in texts if isinstance(t, str)), default=0)
+            check_limit("MAX_TEXT_CHARS", longest)
+            check_limit("MAX_TOTAL_CHARS", sum(len(t) for t in texts if isinstance(t, str)))
+        return super().load(data, *args, **kwargs)
+
+
+class MentionOut(Schema):
+    start = fields.Integer(required=True, metadata={"description": "offset of the first code point"})
+    end = fields.Integer(required=True, metadata={"description": "offset after the last (exclusive)"})
+    surface = fields.String(required=True)
+    entry_id = fields.String(required=True, allow_none=True)
+    canonical = fields.String(required=True, allow_none=True)
+    resolution = fields.String(required=True, metadata={"description": "direct, context or ambiguous"})
+    matched = fields.String(required=True)
+    variant_kind = fields.String(required=True)
+    variant_origin = fields.String(required=True)
+    candidates = fields.List(fields.String(), required=True)
+    start_utf16 = fields.Integer(allow_none=True)
+    end_utf16 = fields.Integer(allow_none=True)
+
+
+class NormalizeResultOut(Schema):
+    text = fields.String(required=True)
+    mentions = fields.List(fields.Nested(MentionOut), required=True)
+
+
+class NormalizeResponse(Schema):
+    results = fields.List(fields.Nested(NormalizeResultOut), required=True)
+
+
+# -- romanize -------------------------------------------------------------------------------------
+
+
+class RomanizeRequest(Schema):
+    text = Text(required=True, validate=[validate.Length(min=1)])
+    lang = fields.String(load_default="auto", validate=validate.OneOf(("auto", "zh", "ja")))
+
+    @validates_schema
+    def limits(self, data, **kwargs):
+        if "text" in data:
+            check_limit("MAX_ROMANIZE_CHARS", len(data["text"]))
+
+
+class RomanizeResult(Schema):
+    text = fields.String(required=True)
+    lang = fields.String(required=True)
+    reading_is_guess = fields.Boolean(required=True,
+                                      metadata={"description": "true unless every reading is curated or kana"})
+    entry_id = fields.String(allow_none=True, metadata={"description": "set when the text is a glossary name"})
+    pinyin = fields.String()
+    pinyin_numbers = fields.String()
+    pinyin_plain = fields.String()
+    wade_giles = fields.String()
+    hiragana = fields.String()
+    katakana = fields.String()
+    hepburn = fields.String()
+    hepburn_plain = fields.String()
+
+
+# -- health ---------------------------------------------------------------------------------------
+
+
+class Health(Schema):
+    status = fields.String(required=True)
+    entries = fields.Integer(required=True)
+    variants = fields.Integer(required=True)
+    curated_variants = fields.Integer()
+    derived_variants = fields.Integer()
+    data_version = fields.String(required=True, metadata={"description": "hash of the loaded seed files"})
+    version = fields.String(required=True, metadata={"description": "service version"})
+    by_type = fields.Dict(keys=fields.String(), values=fields.Integer())
+    limits = fields.Dict(keys=fields.String(), values=fields.Integer())

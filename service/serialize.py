@@ -1,0 +1,31 @@
+"""Turn core objects into the plain dicts the response schemas dump. No logic beyond selection."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from glossary.index import Glossary, Match
+from glossary.model import Entry
+
+
+def entry_dict(glossary: Glossary, entry: Entry, variants: str = "all") -> dict:
+    if variants == "none":
+        chosen = []
+    else:
+        chosen = [v for v in glossary.variants_of(entry.id) if variants == "all" or v.origin == "curated"]
+    return {
+        "id": entry.id,
+        "type": entry.type,
+        "description": entry.description,
+        "names": entry.names,
+        "variants": [asdict(v) for v in chosen],
+        "family_name": entry.family_name,
+        "overrides": entry.overrides,
+        "source": entry.source,
+        **entry.details,
+    }
+
+
+def match_dict(glossary: Glossary, m: Match, variants: str = "all") -> dict:
+    return {"entry": entry_dict(glossary, m.entry, variants), "score": m.score, "matched": m.matched,
+            "method": m.method, "ambiguous": m.ambiguous}

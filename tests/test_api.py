@@ -1,0 +1,177 @@
+"""The v1 API over the test glossary: contract (openapi.yaml), happy paths, and hostile input."""
+
+import json
+
+import pytest
+
+from service.openapi import generate
+from tests.openapi_contract import SPEC_PATH, assert_matches_spec
+
+PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "request_id"}
+
+
+def test_committed_openapi_is_generated_from_the_code():
+    assert SPEC_PATH.read_text(encoding="utf-8") == generate(), "run `make openapi` and commit openapi.yaml"
+
+
+def test_openapi_document_is_valid():
+    from openapi_spec_validator import validate
+
+    import yaml
+
+    validate(yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8")))
+
+
+OK = [
+    # method, path, body
+    ("get", "/v1/health", None),
+    ("get", "/v1/lookup?q=Abe%20Shinz%C5%8D", None),
+    ("get", "/v1/lookup?q=Kitamura&type=person&limit=3&variants=curated", None),
+    ("get", "/v1/lookup?q=asdfghjkl", None),
+    ("post", "/v1/lookup", {"queries": [{"q": "钓鱼岛"}, {"q": "Hsi Chin-p'ing", "limit": 1}], "variants": "none"}),
+    ("post", "/v1/normalize", {"texts": ["Xi Jinping met Fumio Kishida. Kishida said so."], "target": "zh-Hans"}),
+    ("post", "/v1/normalize", {"texts": ["Kitamura said 🇯🇵 x"], "mode": "mentions", "offsets": "utf16"}),
+    ("get", "/v1/entries?type=person&page=1&per_page=2", None),
+    ("get", "/v1/entries?q=kishida", None),
+    ("get", "/v1/entries/senkaku-islands", None),
+    ("post", "/v1/romanize", {"text": "习近平", "lang": "zh"}),
+    ("post", "/v1/romanize", {"text": "とうきょう"}),
+]
+
+
+@pytest.mark.parametrize("method, path, body", OK)
+def test_answers_match_the_contract(client, method, path, body):
+    response = getattr(client, method)(path, json=body) if body is not None else getattr(client, method)(path)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert_matches_spec(path, method, response)
+
+
+def test_health(client):
+    body = client.get("/v1/health").get_json()
+    assert body["status"] == "ok" and body["entries"] == 14 and body["variants"] > body["entries"]
+    assert len(body["data_version"]) == 12
+
+
+def test_lookup_answer(client):
+    body = client.get("/v1/lookup", query_string={"q": "Shinzou Abe"}).get_json()
+    top = body["matches"][0]
+    assert body["query"] == "Shinzou Abe"
+    assert top["entry"]["id"] == "abe-shinzo" and top["matched"] == "Shinzou Abe"
+    assert top["method"] == "exact" and 0 < top["score"] <= 1
+    derived = [v for v in top["entry"]["variants"] if v["origin"] == "derived"]
+    assert derived and all(v["method"] for v in derived)
+
+
+def test_batch_lookup_keeps_order(client):
+    queries = [{"q": q} for q in ("Diaoyutai", "nothing-like-this", "安倍晋三")]
+    results = client.post("/v1/lookup", json={"queries": queries}).get_json()["results"]
+    assert [r["query"] for r in results] == ["Diaoyutai", "nothing-like-this", "安倍晋三"]
+    assert [bool(r["matches"]) for r in results] == [True, False, True]
+
+
+def test_normalize_answer(client):
+    text = "Shinzō Abe met Xi in BEIJING."
+    body = client.post("/v1/normalize", json={"texts": [text], "target": "ja"}).get_json()
+    result = body["results"][0]
+    assert result["text"] == "安倍晋三 met 習近平 in 北京."
+    for m in result["mentions"]:
+        assert text[m["start"] : m["end"]] == m["surface"]
+
+
+def test_request_id_is_echoed(client):
+    response = client.get("/v1/health", headers={"X-Request-ID": "abc-123"})
+    assert response.headers["X-Request-ID"] == "abc-123"
+
+
+def test_docs_page_is_offline(client):
+    page = client.get("/docs").get_data(as_text=True)
+    assert "/v1/lookup" in page and "<script" not in page and "http://" not in page.replace("http://json", "")
+    assert client.get("/openapi.yaml").status_code == 200
+    assert client.get("/openapi.json").get_json()["openapi"].startswith("3.")
+
+
+HOSTILE = [
+    # name, method, path, kwargs, expected status
+    ("malformed-json", "post", "/v1/lookup", {"data": "{not json", "content_type": "application/json"}, 400),
+    ("json-array-body", "post", "/v1/lookup", {"json": [1, 2]}, 400),
+    ("deeply-nested", "post", "/v1/normalize", {"data": "[" * 100_000 + "]" * 100_000,
+                                                "content_type": "application/json"}, 400),
+    ("nested-objects", "post", "/v1/lookup", {"data": '{"a":' * 50_000 + "1" + "}" * 50_000,
+                                              "content_type": "application/json"}, 400),
+    ("wrong-content-type", "post", "/v1/normalize", {"data": "texts=a", "content_type": "text/plain"}, 415),
+    ("form-body", "post", "/v1/lookup", {"data": {"q": "x"}}, 415),
+    ("no-body", "post", "/v1/normalize", {}, 415),
+    ("texts-not-list", "post", "/v1/normalize", {"json": {"texts": "abc"}}, 422),
+    ("texts-wrong-item-type", "post", "/v1/normalize", {"json": {"texts": [1, None]}}, 422),
+    ("unknown-target", "post", "/v1/normalize", {"json": {"texts": ["a"], "target": "fr"}}, 422),
+    ("unknown-mode", "post", "/v1/normalize", {"json": {"texts": ["a"], "mode": "shout"}}, 422),
+    ("unknown-field", "post", "/v1/normalize", {"json": {"texts": ["a"], "colour": "red"}}, 422),
+    ("lone-surrogate", "post", "/v1/normalize", {"data": '{"texts": ["x\\ud800y"]}',
+                                                 "content_type": "application/json"}, 422),
+    ("nul", "post", "/v1/normalize", {"json": {"texts": ["a\u0000b"]}}, 422),
+    ("nul-in-query", "get", "/v1/lookup?q=a%00b", {}, 422),
+    ("lone-surrogate-lookup", "post", "/v1/lookup", {"data": '{"queries": [{"q": "\\udfff"}]}',
+                                                     "content_type": "application/json"}, 422),
+    ("empty-query", "get", "/v1/lookup?q=", {}, 422),
+    ("missing-query", "get", "/v1/lookup", {}, 422),
+    ("negative-limit", "get", "/v1/lookup?q=x&limit=-1", {}, 422),
+    ("huge-limit", "get", "/v1/lookup?q=x&limit=100000000000000000000", {}, 422),
+    ("limit-not-a-number", "get", "/v1/lookup?q=x&limit=many", {}, 422),
+    ("unknown-type", "get", "/v1/lookup?q=x&type=planet", {}, 422),
+    ("query-100k-chars", "get", "/v1/lookup?q=" + "a" * 100_000, {}, 414),
+    ("batch-query-100k-chars", "post", "/v1/lookup", {"json": {"queries": [{"q": "a" * 100_000}]}}, 413),
+    ("million-item-batch", "post", "/v1/lookup", {"json": {"queries": [{"q": "x"}] * 1_000_000}}, 413),
+    ("too-many-queries", "post", "/v1/lookup", {"json": {"queries": [{"q": "x"}] * 1001}}, 413),
+    ("too-many-texts", "post", "/v1/normalize", {"json": {"texts": ["x"] * 1001}}, 413),
+    ("text-too-long", "post", "/v1/normalize", {"json": {"texts": ["x" * 1_000_001]}}, 413),
+    ("queries-missing", "post", "/v1/lookup", {"json": {}}, 422),
+    ("queries-empty-item", "post", "/v1/lookup", {"json": {"queries": [{}]}}, 422),
+    ("page-zero", "get", "/v1/entries?page=0", {}, 422),
+    ("per-page-huge", "get", "/v1/entries?per_page=100000", {}, 422),
+    ("unknown-entry", "get", "/v1/entries/no-such-entry", {}, 404),
+    ("unknown-path", "get", "/v2/lookup", {}, 404),
+    ("wrong-method", "delete", "/v1/lookup", {}, 405),
+    ("put-entries", "put", "/v1/entries", {"json": {}}, 405),
+    ("romanize-unknown-lang", "post", "/v1/romanize", {"json": {"text": "x", "lang": "ko"}}, 422),
+    ("romanize-too-long", "post", "/v1/romanize", {"json": {"text": "字" * 10_001}}, 413),
+]
+
+
+@pytest.mark.parametrize("name, method, path, kwargs, status", HOSTILE, ids=[row[0] for row in HOSTILE])
+def test_hostile_input_gets_a_4xx_problem(client, name, method, path, kwargs, status):
+    before = client.get("/v1/health").get_json()
+    response = getattr(client, method)(path, **kwargs)
+    assert response.status_code == status, response.get_data(as_text=True)[:300]
+    assert response.mimetype == "application/problem+json"
+    body = json.loads(response.get_data(as_text=True))
+    assert PROBLEM_KEYS <= body.keys() and body["status"] == status and body["detail"]
+    if status in (413, 414) and "limit" in body:
+        assert body["limit"]["actual"] > body["limit"]["max"]
+    if path.startswith("/v1/") and method in ("get", "post") and status != 404:
+        assert_matches_spec(path, method, response)
+    # the service keeps serving the same data
+    assert client.get("/v1/health").get_json() == before
+
+
+def test_validation_problem_lists_fields(client):
+    body = client.post("/v1/normalize", json={"texts": ["a"], "target": "fr", "mode": "x"}).get_json()
+    assert set(body["errors"]) == {"target", "mode"}
+
+
+def test_limits_are_configurable():
+    from service import create_app
+    from tests.conftest import FIXTURES
+
+    app = create_app({"GLOSSARY_SEEDS": str(FIXTURES / "mini.yaml"), "MAX_TEXTS": 2})
+    response = app.test_client().post("/v1/normalize", json={"texts": ["a", "b", "c"]})
+    assert response.status_code == 413
+    assert response.get_json()["limit"] == {"name": "MAX_TEXTS", "max": 2, "actual": 3}
+
+
+def test_bad_seeds_stop_the_service_from_starting():
+    from glossary import SeedError
+    from service import create_app
+    from tests.conftest import FIXTURES
+
+    with pytest.raises(SeedError):
+        create_app({"GLOSSARY_SEEDS": str(FIXTURES / "bad")})
