@@ -8,7 +8,8 @@ Scores (documented in the README, tested in tests/test_lookup.py):
 ==============  ===========================================================  =========
 method          what matched                                                  score
 ==============  ===========================================================  =========
-exact           the query is a preferred name, character for character       1.00
+exact           the query is a preferred name (or a variant marked           1.00
+                ``preferred``), character for character
 exact           ... a curated variant                                        0.97
 exact           ... a derived variant                                        0.95
 normalized      the query's name key equals a curated name's or variant's     0.92
@@ -20,7 +21,8 @@ fuzzy           rapidfuzz ratio of keys >= 85 (typos: "Kishda Fumio")        0.6
 A context-only short form ("Kishida", "Kitamura") scores 0.8 of the above; a case-sensitive
 abbreviation matched in the wrong case ("us" for US) scores 0.6 of it. Nothing under ``MIN_SCORE``
 (0.6) is returned, so "Emmanuel Macron" or "asdfghjkl" give no match rather than a wrong one. When
-several entries share the best key, all of them are returned and flagged ``ambiguous``.
+several entries share the best key, all of them are returned and flagged ``ambiguous``; the one whose
+variant the curators marked ``preferred`` (the usual reading: Kyoto the city) comes first.
 """
 
 from __future__ import annotations
@@ -149,7 +151,8 @@ class Glossary:
             return []
         for i in self._by_text.get(text, ()):
             v = self.variants[i].variant
-            offer(i, "exact", 1.0 if v.kind == "name" else 0.97 if v.origin == "curated" else 0.95)
+            top = v.kind == "name" or v.preferred  # a preferred variant is the usual reading of the string
+            offer(i, "exact", 1.0 if top else 0.97 if v.origin == "curated" else 0.95)
         for i in self._by_key.get(key, ()):
             derived = self.variants[i].variant.origin == "derived"
             offer(i, "derived" if derived else "normalized", 0.90 if derived else 0.92)
@@ -182,4 +185,4 @@ def _exact(text: str) -> str:
 
 def _rank(m: Match) -> tuple:
     curated_first = 0 if m.variant.origin == "curated" else 1
-    return (-m.score, curated_first, m.entry.id)
+    return (-m.score, not m.variant.preferred, curated_first, m.entry.id)

@@ -45,6 +45,7 @@ class Variant:
     case_sensitive: bool = False
     used_by: tuple[str, ...] = ()
     ambiguous_with: tuple[str, ...] = ()
+    preferred: bool = False  # the default reading when the name is shared (Kyoto: the city)
     context: tuple[str, ...] = ()
     derived_from: str | None = None
     method: str | None = None

@@ -15,8 +15,9 @@ How it works, in one pass over the text:
    it and only before one of its context strings (習 in 習氏).
 4. Longest match wins and mentions never overlap ("East China Sea" is one mention, not "China").
 5. Each mention is resolved: a standalone name to its entry; a short form ("Kishida", 岸田) to the entry
-   whose full name appeared earlier in the text; a name shared by several entries with none of them
-   earlier is reported as ambiguous with its candidates and left unchanged.
+   whose full name appeared earlier in the text; a name shared by several entries goes to the one the
+   text named earlier, else to the curators' ``preferred`` reading ("default", with the others listed
+   as candidates), else it is reported as ambiguous with its candidates and left unchanged.
 6. The text is rewritten with each resolved mention's canonical name in the target language (or
    annotated, or left alone when only the mentions are wanted).
 """
@@ -48,7 +49,7 @@ class Mention:
     surface: str
     entry_id: str | None
     canonical: str | None
-    resolution: str  # "direct" | "context" | "ambiguous"
+    resolution: str  # "direct" | "context" | "default" | "ambiguous"
     matched: str  # the variant that matched
     variant_kind: str
     variant_origin: str
@@ -236,31 +237,31 @@ def normalize_text(
 
 
 def _resolve(glossary, text, start, end, patterns, seen, target, name_order) -> Mention | None:
-    standalone = [p for p in patterns if p.variant.standalone]
-    context_only = [p for p in patterns if not p.variant.standalone]
+    """Pick the entry a hit refers to (module docstring, step 5), or None if it is no mention."""
     seen_set = set(seen)
-    chosen: list[Pattern] = []
-    resolution = "direct"
-    if standalone:
-        ids = {p.entry_id for p in standalone}
-        if len(ids) == 1:
-            chosen = standalone
-        else:
-            earlier = [p for p in standalone if p.entry_id in seen_set]
-            chosen, resolution = (earlier, "context") if len({p.entry_id for p in earlier}) == 1 else (standalone, "ambiguous")
+    earlier = [p for p in patterns if p.entry_id in seen_set]
+    standalone = [p for p in patterns if p.variant.standalone]
+    standalone_ids = {p.entry_id for p in standalone}
+    if len({p.entry_id for p in earlier}) == 1:
+        # The text already named one of the candidates: "Natsuo Yamaguchi ... Yamaguchi said".
+        chosen, resolution = earlier, "context"
+    elif len(standalone_ids) == 1:
+        chosen, resolution = standalone, "direct"
+    elif len({p.entry_id for p in standalone if p.variant.preferred}) == 1:
+        # Curators chose the usual reading of a shared name ("Kyoto" is the city); others are candidates.
+        chosen = [p for p in standalone if p.variant.preferred]
+        resolution = "default"
+    elif standalone_ids:
+        chosen, resolution = standalone + earlier, "ambiguous"
+    elif earlier:
+        chosen, resolution = earlier, "ambiguous"
+    elif any(p.variant.ambiguous_with for p in patterns):
+        chosen, resolution = patterns, "ambiguous"  # "Kitamura", and the text does not say which
     else:
-        earlier = [p for p in context_only if p.entry_id in seen_set]
-        earlier_ids = {p.entry_id for p in earlier}
-        if len(earlier_ids) == 1:
-            chosen, resolution = earlier, "context"
-        elif len(earlier_ids) > 1:
-            chosen, resolution = earlier, "ambiguous"
-        elif any(p.variant.ambiguous_with for p in context_only):
-            chosen, resolution = context_only, "ambiguous"
-        else:
-            return None  # a surname with no full name before it: not a mention
+        return None  # a surname with no full name before it: not a mention
     p = chosen[0]
     surface = text[start:end]
+    others = sorted({q.entry_id for q in patterns} - {p.entry_id}) if resolution == "default" else []
     if resolution == "ambiguous":
         candidates = sorted({q.entry_id for q in chosen})
         return Mention(start, end, surface, None, None, "ambiguous", p.variant.name, p.variant.kind,
@@ -271,7 +272,7 @@ def _resolve(glossary, text, start, end, patterns, seen, target, name_order) -> 
     follow_up = p.variant.kind == "short" and entry.id in seen_set
     canonical = canonical_name(entry, target, name_order, short=follow_up)
     return Mention(start, end, surface, entry.id, canonical, resolution, p.variant.name, p.variant.kind,
-                   p.variant.origin)
+                   p.variant.origin, others)
 
 
 def canonical_name(entry: Entry, target: str, name_order: str = "given-family", short: bool = False) -> str:

@@ -70,6 +70,7 @@ class VariantSchema(Strict):
     case_sensitive = fields.Boolean()
     used_by = fields.List(fields.String())
     ambiguous_with = fields.List(fields.String(validate=validate.Regexp(ID_RE)))
+    preferred = fields.Boolean()
     context = fields.List(fields.String(validate=validate.Length(min=1)))
     note = fields.String()
 
@@ -85,6 +86,7 @@ class VariantSchema(Strict):
             case_sensitive=data.get("case_sensitive", is_acronym(name)),
             used_by=tuple(data.get("used_by", ())),
             ambiguous_with=tuple(data.get("ambiguous_with", ())),
+            preferred=data.get("preferred", False),
             context=tuple(data.get("context", ())),
             note=data.get("note"),
         )
