@@ -182,3 +182,51 @@ def report(glossary: Glossary) -> dict:
         "missing_native_name": sorted(e.id for e in entries if missing_native(e)),
         "missing_fields": missing,
     }
+
+
+# -- Japanese personal names against a name dictionary (JMnedict) -------------------------------------
+
+
+def jmnedict_readings():
+    """A function kanji -> set of kana readings from JMnedict (jamdict-data), or None if not installed."""
+    try:
+        from jamdict import Jamdict
+    except ImportError:
+        return None
+    jam = Jamdict()
+
+    def readings(kanji: str) -> set[str]:
+        found = set()
+        for name in jam.lookup(kanji, lookup_chars=False).names:
+            if any(k.text == kanji for k in name.kanji_forms):
+                found.update(k.text for k in name.kana_forms)
+        return found
+
+    return readings
+
+
+def check_name_readings(entries: Iterable[Entry], readings) -> list[Problem]:
+    """Each part of a Japanese person's kana reading must be one the dictionary knows for its kanji.
+
+    Applies to Japanese people (country JP) with ``ja`` in kanji, ``ja-Hira`` as "family given" and
+    ``family_name.ja``; Chinese names read in on'yomi are not JMnedict's business. An override on
+    ``ja-Hira`` (with its reason) exempts an entry.
+    """
+    out = []
+    for e in entries:
+        ja, kana, family = e.names.get("ja"), e.names.get("ja-Hira"), e.family_name.get("ja")
+        if "JP" not in (e.details.get("country") or []):
+            continue
+        if e.type != "person" or not ja or not kana or not family or "ja-Hira" in e.overrides:
+            continue
+        if not all(is_han(c) or c in "々ヶ" for c in ja) or not ja.startswith(family) or kana.count(" ") != 1:
+            continue
+        given = ja[len(family):]
+        family_kana, given_kana = kana.split(" ")
+        for part, part_kana in ((family, family_kana), (given, given_kana)):
+            known = readings(part)
+            if part_kana not in known:
+                said = ", ".join(sorted(known)) or "no reading at all"
+                out.append(_p(e, "names.ja-Hira", f"JMnedict does not read {part} as {part_kana} "
+                                                  f"(it knows: {said}); fix it or add overrides.ja-Hira"))
+    return out

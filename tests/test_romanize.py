@@ -24,6 +24,8 @@ PINYIN = [
     ("Lǚ Xùn", "wade-giles", "Lü Hsün"),
     ("Shànghǎi", "wade-giles", "Shang-hai"),  # pypinyin alone says 'shang-hei'
     ("Nǚ", "wade-giles", "Nü"),
+    ("Qítèng Tiěfū", "wade-giles", "Ch'i-t'eng T'ieh-fu"),  # pypinyin alone says t'oeh
+    ("Huò Shuō", "wade-giles", "Huo Shuo"),  # pypinyin alone says ho, sho
 ]
 
 

@@ -187,12 +187,18 @@ def pinyin_spellings(words: list[list[Syllable]]) -> dict[str, str]:
     }
 
 
+WADE_GILES_FIXES = {"tie": "t'ieh", "chua": "ch'ua", "huo": "huo", "shuo": "shuo"}
+
+
 def wade_giles_syllable(letters: str) -> str:
     """One toneless syllable in Wade-Giles, via pypinyin with two of its slips corrected.
 
     pypinyin 0.55 writes the final -ai as -ei after some initials (hai -> 'hei', lai -> 'lei': Shanghai
-    would be 'Shang-hei', Chou En-lai 'Chou En-lei') and ü as 'v'.
+    would be 'Shang-hei', Chou En-lai 'Chou En-lei'), ü as 'v', and a few syllables wrongly
+    (``WADE_GILES_FIXES``, checked against every syllable pypinyin knows).
     """
+    if letters in WADE_GILES_FIXES:
+        return WADE_GILES_FIXES[letters]
     wg = convert_style(letters, Style.WADEGILES, strict=True)
     if letters.endswith("ai") and wg.endswith("ei"):
         wg = wg[:-2] + "ai"
