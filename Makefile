@@ -1,15 +1,15 @@
 # The two commands a newcomer needs: `make run` and `make test`. Everything else is optional.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint check report bench openapi clean install
+.PHONY: run test lint check report glossary-report bench openapi clean install
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "need Python 3.11 (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# The same command as the Dockerfile's CMD (tests/test_packaging.py checks that they agree).
 run: $(STAMP)
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config service/gunicorn_conf.py 'service:create_app()'
+	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/gunicorn --config service/gunicorn_conf.py 'service:create_app()'
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

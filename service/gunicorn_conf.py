@@ -15,5 +15,5 @@ limit_request_line = 0
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"
-# One line per request: method, path, status, duration (ms), request id.
-access_log_format = '%(h)s "%(m)s %(U)s%(q)s" %(s)s %(b)sB %(M)sms rid=%({x-request-id}o)s'
+# One line per request: client, request line (method, path, query), status, size, duration, request id.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms rid=%({x-request-id}o)s'
