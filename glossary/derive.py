@@ -10,6 +10,7 @@ was made from and how.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 
 import opencc
@@ -41,9 +42,15 @@ def convert_han(text: str, config: str) -> str:
 
 
 def curated_variants(entry: Entry) -> list[Variant]:
-    """The entry's preferred names (kind "name") followed by its curated variants."""
-    names = [Variant(name=v, lang=tag, kind="name") for tag, v in entry.names.items()]
-    return names + list(entry.variants)
+    """The entry's preferred names (kind "name") followed by its curated variants.
+
+    A name listed in the entry's ``needs_context`` (a name that is also a common word: 万里, 汪洋) is
+    not standalone: in running text it counts only after a full mention.
+    """
+    words = set(entry.details.get("needs_context", ()))
+    names = [Variant(name=v, lang=tag, kind="name", standalone=v not in words) for tag, v in entry.names.items()]
+    variants = [replace(v, standalone=False) if v.name in words else v for v in entry.variants]
+    return names + variants
 
 
 def derive_variants(entry: Entry) -> list[Variant]:

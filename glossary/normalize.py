@@ -236,8 +236,16 @@ def normalize_text(
     return NormalizeResult(_render(text, mentions, mode), mentions)
 
 
+# A place name right before one of these is a person's surname (石川氏, 千葉さん), not the place.
+PERSON_SUFFIXES = ("氏", "さん", "様", "さま", "君", "首相", "外相", "議員", "教授", "先生", "女士", "总理", "總理")
+
+
 def _resolve(glossary, text, start, end, patterns, seen, target, name_order) -> Mention | None:
     """Pick the entry a hit refers to (module docstring, step 5), or None if it is no mention."""
+    if text.startswith(PERSON_SUFFIXES, end):
+        patterns = [p for p in patterns if glossary.entries[p.entry_id].type != "place"]
+        if not patterns:
+            return None
     seen_set = set(seen)
     earlier = [p for p in patterns if p.entry_id in seen_set]
     standalone = [p for p in patterns if p.variant.standalone]

@@ -154,6 +154,8 @@ class EntrySchema(Strict):
     label_note = fields.String()
     unverified = fields.List(fields.Nested(UnverifiedSchema))
     see_also = fields.List(fields.String(validate=validate.Regexp(ID_RE)))
+    needs_context = fields.List(fields.String(validate=validate.Length(min=1)),
+                                metadata={"description": "names that are also common words"})
     note = fields.String()
 
     @validates("names")
@@ -167,6 +169,13 @@ class EntrySchema(Strict):
         for code in codes:
             if not isinstance(code, str) or not re.fullmatch(r"[A-Z]{2}", code):
                 raise ValidationError(f"{code!r} is not an ISO 3166-1 alpha-2 code (e.g. JP, CN, TW)")
+
+    @validates_schema
+    def needs_context_are_names(self, data, **kwargs):
+        names = set((data.get("names") or {}).values()) | {v.name for v in data.get("variants") or ()}
+        for word in data.get("needs_context") or ():
+            if word not in names:
+                raise ValidationError({"needs_context": [f"{word!r} is not one of the entry's names"]})
 
     @validates_schema
     def family_name_in_names(self, data, **kwargs):

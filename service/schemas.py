@@ -80,6 +80,7 @@ class EntryOut(Schema):
     overrides = fields.Dict(keys=fields.String(), values=fields.String())
     unverified = fields.List(fields.Dict())
     see_also = fields.List(fields.String())
+    needs_context = fields.List(fields.String(), metadata={"description": "names that are also common words"})
     note = fields.String()
     source = fields.String(metadata={"description": "the seed file the entry comes from"})
 
