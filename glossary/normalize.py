@@ -31,6 +31,7 @@ from functools import lru_cache
 
 import ahocorasick
 
+from glossary.derive import convert_han
 from glossary.index import Glossary
 from glossary.keys import _han_fold_table, is_han
 from glossary.model import Entry, Variant
@@ -248,7 +249,8 @@ def _resolve(glossary, text, start, end, patterns, seen, target, name_order) -> 
             return None
     seen_set = set(seen)
     earlier = [p for p in patterns if p.entry_id in seen_set]
-    standalone = [p for p in patterns if p.variant.standalone]
+    # A variant whose context string followed it (習 in 習氏, checked when scanning) stands alone.
+    standalone = [p for p in patterns if p.variant.standalone or p.variant.context]
     standalone_ids = {p.entry_id for p in standalone}
     if len({p.entry_id for p in earlier}) == 1:
         # The text already named one of the candidates: "Natsuo Yamaguchi ... Yamaguchi said".
@@ -284,16 +286,32 @@ def _resolve(glossary, text, start, end, patterns, seen, target, name_order) -> 
 
 
 def canonical_name(entry: Entry, target: str, name_order: str = "given-family", short: bool = False) -> str:
-    """The entry's name in ``target``; a short form becomes the family name, when one is recorded."""
-    if short and entry.family_name.get(target):
-        return entry.family_name[target]
+    """The entry's name in ``target``; a short form becomes the family name, when one is known."""
     name = entry.name(target) or entry.id
+    if short and (family := family_name_in(entry, target)) and name.startswith(family):
+        return family
     if target == "en" and entry.type == "person" and name_order == "family-given":
         countries = entry.details.get("country") or []
         family = entry.family_name.get("en")
         if family and any(c in GIVEN_FIRST_COUNTRIES for c in countries) and name.endswith(" " + family):
             name = f"{family} {name[: -len(family) - 1]}"
     return name
+
+
+def family_name_in(entry: Entry, target: str) -> str | None:
+    """The family name in ``target``: curated, or converted from a curated Han family name (OpenCC)."""
+    if entry.family_name.get(target):
+        return entry.family_name[target]
+    if target not in ("zh-Hans", "zh-Hant", "ja"):
+        return None
+    steps = {"zh-Hans": {"zh-Hant": "t2s", "ja": "jp2t+t2s"}, "zh-Hant": {"zh-Hans": "s2t", "ja": "jp2t"},
+             "ja": {"zh-Hant": "t2jp", "zh-Hans": "s2t+t2jp"}}[target]
+    for source, config in steps.items():
+        if family := entry.family_name.get(source):
+            for step in config.split("+"):
+                family = convert_han(family, step)
+            return family
+    return None
 
 
 def _render(text: str, mentions: list[Mention], mode: str) -> str:
