@@ -25,8 +25,9 @@ How it works, in one pass over the text:
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import ahocorasick
@@ -43,7 +44,7 @@ NAME_ORDERS = ("given-family", "family-given")
 GIVEN_FIRST_COUNTRIES = ("JP", "KR")
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     start: int
     end: int
@@ -58,6 +59,9 @@ class Mention:
     start_utf16: int | None = None
     end_utf16: int | None = None
 
+    def as_dict(self) -> dict:
+        return {f: getattr(self, f) for f in self.__slots__}
+
 
 @dataclass
 class NormalizeResult:
@@ -65,7 +69,7 @@ class NormalizeResult:
     mentions: list[Mention]
 
     def as_dict(self) -> dict:
-        return {"text": self.text, "mentions": [asdict(m) for m in self.mentions]}
+        return {"text": self.text, "mentions": [m.as_dict() for m in self.mentions]}
 
 
 # -- scan form ------------------------------------------------------------------------------------
@@ -93,20 +97,45 @@ def scan_table() -> dict[int, int]:
         table[cp] = cp - 0x60
     for cp, folded in _han_fold_table().items():
         table[cp] = ord(folded)
+    # Non-ASCII separators and apostrophes become their ASCII forms; ASCII punctuation stays as it is
+    # (the Latin pass treats it as a word boundary anyway), so ASCII text needs only str.lower().
     for c in _SEPARATORS:
-        table[ord(c)] = 0x20
+        if ord(c) >= 0x80:
+            table[ord(c)] = 0x20
     for c in _APOSTROPHES:
-        table[ord(c)] = 0x27
+        if ord(c) >= 0x80:
+            table[ord(c)] = 0x27
     return table
 
 
+_NON_ASCII_RUN_RE = re.compile(r"[^\x00-\x7f]+")
+
+
 def scan_form(text: str) -> str:
-    return text.translate(scan_table())
+    """The scan form of ``text`` (same length): lower() for ASCII, the scan table for the rest."""
+    low = text.lower()
+    if len(low) != len(text):  # a few characters grow when lowered (İ): map every character
+        return text.translate(scan_table())
+    if low.isascii():
+        return low
+    table = scan_table()
+    return _NON_ASCII_RUN_RE.sub(lambda m: m.group().translate(table), low)
 
 
-def _is_word_char(c: str) -> bool:
-    """A character that glues onto a Latin name: a letter or digit of an alphabetic script."""
-    return c.isalnum() and ord(c) < 0x2E80
+# In the Latin pass every character that is not a letter or digit of an alphabetic script becomes a
+# space, and each Latin pattern is stored with a space on both sides: a hit then starts and ends on a
+# word boundary by construction, and no time is spent on "xi" inside "taxi".
+_NON_WORD_RE = re.compile(r"[^a-z0-9\u00df-\u024f\u0370-\u052f]")
+_CJK_RE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f]")
+
+
+def _is_cjk_form(form: str) -> bool:
+    return bool(_CJK_RE.search(form))
+
+
+def latin_key(form: str) -> str:
+    """A Latin pattern's key: non-word characters become single spaces, one space added each side."""
+    return " " + " ".join(_NON_WORD_RE.sub(" ", form).split()) + " "
 
 
 # -- the matcher ----------------------------------------------------------------------------------
@@ -119,42 +148,73 @@ class Pattern:
     latin: bool
     capitalised: bool
     exact_case: bool
+    tail: str  # trailing punctuation of the name ("U.S."), taken into the mention when the text has it
 
 
 class TextMatcher:
-    """An automaton over the scan forms of all variants of a glossary, built once per glossary."""
+    """Two automata over the scan forms of every variant: one for Latin names, one for Han/kana names."""
 
     def __init__(self, glossary: Glossary):
         self.glossary = glossary
-        by_form: dict[str, list[Pattern]] = {}
+        by_key: dict[tuple[bool, str], list[Pattern]] = {}
         for iv in glossary.variants:
             v = iv.variant
             form = scan_form(v.name)
             if not _usable(form, v):
                 continue
-            latin = not any(is_han(c) or ord(c) >= 0x2E80 for c in form)
+            latin = not _is_cjk_form(form)
+            key = latin_key(form) if latin else form
+            if latin and len(key.strip()) < 2:
+                continue
             first = next((c for c in v.name if c.isalpha()), "")
-            pattern = Pattern(iv.entry_id, v, latin, first.isupper(), v.case_sensitive)
-            by_form.setdefault(form, []).append(pattern)
-        self.automaton = ahocorasick.Automaton()
-        for form, patterns in by_form.items():
-            self.automaton.add_word(form, (len(form), tuple(_dedupe(patterns))))
-        self.size = len(by_form)
-        if self.size:
-            self.automaton.make_automaton()
+            tail = v.name[len(v.name.rstrip(".,;:!?'’")) :] if latin else ""
+            pattern = Pattern(iv.entry_id, v, latin, first.isupper(), v.case_sensitive, tail)
+            by_key.setdefault((latin, key), []).append(pattern)
+        self.latin = ahocorasick.Automaton()
+        self.cjk = ahocorasick.Automaton()
+        for (latin, key), found in by_key.items():
+            patterns = tuple(_dedupe(found))
+            (self.latin if latin else self.cjk).add_word(key, (len(key), patterns, *_fast_path(patterns)))
+        self.size = len(by_key)
+        for automaton in (self.latin, self.cjk):
+            if len(automaton):
+                automaton.make_automaton()
 
-    def find(self, text: str) -> list[tuple[int, int, tuple[Pattern, ...]]]:
-        """Non-overlapping hits (start, end, patterns), longest first at each place, in text order."""
+    def find(self, text: str) -> list[tuple[int, int, tuple[Pattern, ...], str | None]]:
+        """Non-overlapping hits (start, end, patterns, single), longest first at each place, in text order.
+
+        ``single`` is the entry id when every pattern of the hit is a standalone name of one entry.
+        """
         if not self.size or not text:
             return []
         scanned = scan_form(text)
-        n = len(text)
         hits = []
-        for end_index, (length, patterns) in self.automaton.iter(scanned):
-            start, end = end_index - length + 1, end_index + 1
-            kept = tuple(p for p in patterns if _passes(p, text, start, end, n))
-            if kept:
-                hits.append((start, end, kept))
+        if len(self.latin):
+            padded = " " + _NON_WORD_RE.sub(" ", scanned) + " "
+            for end_index, (length, patterns, capital, single) in self.latin.iter(padded):
+                # padded[i] is text[i - 1]; the key's first and last characters are the boundary spaces
+                start = end_index - length + 1
+                end = start + length - 2
+                if capital is not None:  # fast path: only the capital-letter rule applies
+                    if not capital or text[start].isupper():
+                        hits.append((start, end, patterns, single))
+                    continue
+                kept = []
+                for p in patterns:
+                    stop = end + len(p.tail) if p.tail and text.startswith(p.tail, end) else end
+                    if _passes_latin(p, text, start, stop):
+                        kept.append((stop, p))
+                if kept:
+                    stop = max(k[0] for k in kept)
+                    chosen = tuple(p for k, p in kept if k == stop)
+                    hits.append((start, stop, chosen, _fast_path(chosen)[1]))
+        if len(self.cjk) and _CJK_RE.search(scanned):
+            for end_index, (length, patterns, _capital, single) in self.cjk.iter(scanned):
+                start, end = end_index - length + 1, end_index + 1
+                kept = tuple(p for p in patterns if not p.variant.context
+                             or text.startswith(p.variant.context, end))
+                if kept:
+                    hits.append((start, end, kept, single if len(kept) == len(patterns) else _fast_path(kept)[1]))
         hits.sort(key=lambda h: (h[0], h[0] - h[1]))
         chosen = []
         last_end = -1
@@ -163,6 +223,21 @@ class TextMatcher:
                 chosen.append(hit)
                 last_end = hit[1]
         return chosen
+
+
+def _fast_path(patterns: tuple[Pattern, ...]) -> tuple[bool | None, str | None]:
+    """What can be decided once per pattern set instead of once per hit.
+
+    First: None when a hit needs the full Latin checks (exact case, trailing punctuation, context, mixed
+    capitalisation), else whether a capital first letter is required. Second: the entry id when all the
+    patterns are standalone names of one entry (the hit then resolves without looking at the text).
+    """
+    caps = {p.capitalised for p in patterns}
+    slow = any(p.exact_case or p.tail or p.variant.context for p in patterns) or len(caps) != 1
+    capital = None if slow else caps.pop()
+    ids = {p.entry_id for p in patterns}
+    single = ids.pop() if len(ids) == 1 and all(p.variant.standalone or p.variant.context for p in patterns) else None
+    return capital, single
 
 
 def _usable(form: str, v: Variant) -> bool:
@@ -178,26 +253,20 @@ def _usable(form: str, v: Variant) -> bool:
 def _dedupe(patterns: list[Pattern]) -> list[Pattern]:
     seen, out = set(), []
     for p in patterns:
-        k = (p.entry_id, p.variant.kind, p.variant.standalone, p.exact_case, p.variant.context)
+        k = (p.entry_id, p.variant.kind, p.variant.standalone, p.exact_case, p.variant.context, p.tail)
         if k not in seen:
             seen.add(k)
             out.append(p)
     return out
 
 
-def _passes(p: Pattern, text: str, start: int, end: int, n: int) -> bool:
-    if p.latin:
-        if start > 0 and _is_word_char(text[start - 1]):
-            return False
-        if end < n and _is_word_char(text[end]):
-            return False
-        if p.exact_case and text[start:end] != p.variant.name:
-            return False
-        if p.capitalised and not text[start].isupper():
-            return False
-    if p.variant.context:
-        return any(text.startswith(c, end) for c in p.variant.context)
-    return True
+def _passes_latin(p: Pattern, text: str, start: int, end: int) -> bool:
+    """Case rules of Latin names: acronyms exactly ("US", never "us"), capitalised names capitalised."""
+    if p.exact_case:
+        return text[start:end] == p.variant.name
+    if p.capitalised and not text[start].isupper():
+        return False
+    return not p.variant.context or text.startswith(p.variant.context, end)
 
 
 @lru_cache(maxsize=8)
@@ -224,14 +293,26 @@ def normalize_text(
     if name_order not in NAME_ORDERS:
         raise ValueError(f"unknown name order {name_order!r}; use one of {', '.join(NAME_ORDERS)}")
     mentions: list[Mention] = []
-    seen: list[str] = []  # entries fully mentioned so far, most recent last
-    for start, end, patterns in matcher_for(glossary).find(text):
+    seen: set[str] = set()  # entries mentioned so far in this text
+    entries = glossary.entries
+    full_names: dict[str, str] = {}  # canonical names, computed once per entry
+    for start, end, patterns, single in matcher_for(glossary).find(text):
+        if single is not None and patterns[0].variant.kind != "short" and not text.startswith(PERSON_SUFFIXES, end):
+            # Fast path: a standalone full name of exactly one entry.
+            canonical = full_names.get(single)
+            if canonical is None:
+                canonical = full_names[single] = canonical_name(entries[single], target, name_order)
+            v = patterns[0].variant
+            mentions.append(Mention(start, end, text[start:end], single, canonical,
+                                    "context" if single in seen else "direct", v.name, v.kind, v.origin))
+            seen.add(single)
+            continue
         mention = _resolve(glossary, text, start, end, patterns, seen, target, name_order)
         if mention is None:
             continue
         mentions.append(mention)
-        if mention.entry_id and mention.entry_id not in seen[-1:]:
-            seen.append(mention.entry_id)
+        if mention.entry_id:
+            seen.add(mention.entry_id)
     if utf16:
         _add_utf16_offsets(text, mentions)
     return NormalizeResult(_render(text, mentions, mode), mentions)
@@ -247,8 +328,7 @@ def _resolve(glossary, text, start, end, patterns, seen, target, name_order) -> 
         patterns = [p for p in patterns if glossary.entries[p.entry_id].type != "place"]
         if not patterns:
             return None
-    seen_set = set(seen)
-    earlier = [p for p in patterns if p.entry_id in seen_set]
+    earlier = [p for p in patterns if p.entry_id in seen]
     # A variant whose context string followed it (習 in 習氏, checked when scanning) stands alone.
     standalone = [p for p in patterns if p.variant.standalone or p.variant.context]
     standalone_ids = {p.entry_id for p in standalone}
@@ -279,7 +359,7 @@ def _resolve(glossary, text, start, end, patterns, seen, target, name_order) -> 
     entry = glossary.entries[p.entry_id]
     # A short form after the full name reads best as the target's short form (岸田 -> Kishida);
     # a standalone short form that is the first mention ("Xi") gets the full name.
-    follow_up = p.variant.kind == "short" and entry.id in seen_set
+    follow_up = p.variant.kind == "short" and entry.id in seen
     canonical = canonical_name(entry, target, name_order, short=follow_up)
     return Mention(start, end, surface, entry.id, canonical, resolution, p.variant.name, p.variant.kind,
                    p.variant.origin, others)
