@@ -14,6 +14,7 @@ import time
 import uuid
 
 from flask import Flask, g, request
+from flask_cors import CORS
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
@@ -89,9 +90,15 @@ def create_app(config: dict | None = None) -> Flask:
     api = ProblemApi(app, spec_kwargs={"info": {"description": _DESCRIPTION}})
     from service.api import blp
     from service.docs import docs
+    from service.reconcile import bp as reconcile_bp
+    from service.reconcile import draft as reconcile_draft
 
     api.register_blueprint(blp)
     app.register_blueprint(docs)
+    app.register_blueprint(reconcile_bp)
+    app.register_blueprint(reconcile_draft)
+    # CORS on every route, preflight included: OpenRefine and browser tools call from other origins.
+    CORS(app, expose_headers=["X-Request-ID"], max_age=86400)
     app.extensions["api"] = api
     app.register_error_handler(HTTPException, problem_response)
     _request_ids(app)

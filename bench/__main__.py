@@ -1,0 +1,263 @@
+"""`make bench`: measure the normaliser, the HTTP endpoint, start-up, and reconciliation, in one run.
+
+Every figure printed is measured by this run on this machine; ratios compare contenders measured in
+the same run on the same corpus and glossary, which is what stays meaningful on a shared, noisy machine.
+The results are written to bench/results.md (and printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import time
+import tracemalloc
+import urllib.request
+from pathlib import Path
+
+import ahocorasick
+
+from bench.corpus import enlarged_glossary, make_corpus
+from glossary import Glossary, load_glossary
+from glossary.normalize import matcher_for, normalize_text
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.md"
+
+
+def best_of(fn, repeat: int) -> float:
+    """The fastest of ``repeat`` runs, in seconds (the least disturbed by other load)."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+# -- contenders -------------------------------------------------------------------------------------
+
+
+def flashtext_processor(glossary: Glossary):
+    from flashtext import KeywordProcessor
+
+    kp = KeywordProcessor()  # case-insensitive, its default
+    for iv in glossary.variants:
+        kp.add_keyword(iv.variant.name, glossary.entries[iv.entry_id].label)
+    return kp
+
+
+def bare_automaton(glossary: Glossary):
+    automaton = ahocorasick.Automaton()
+    for iv in glossary.variants:
+        automaton.add_word(iv.variant.name, iv.entry_id)
+    automaton.make_automaton()
+    return automaton
+
+
+def bench_normalise(glossary: Glossary, label: str, corpora: dict[str, str], repeat: int) -> list[dict]:
+    matcher_for(glossary)
+    kp = flashtext_processor(glossary)
+    automaton = bare_automaton(glossary)
+    rows = []
+    for name, text in corpora.items():
+        ours = best_of(lambda t=text: normalize_text(glossary, t), repeat)
+        flash = best_of(lambda t=text: kp.replace_keywords(t), repeat)
+        bare = best_of(lambda t=text: sum(1 for _ in automaton.iter(t)), repeat)
+        mentions = len(normalize_text(glossary, text).mentions)
+        rows.append({
+            "glossary": label, "variants": len(glossary.variants), "corpus": name, "chars": len(text),
+            "mentions": mentions, "ours": len(text) / ours, "flashtext": len(text) / flash,
+            "bare": len(text) / bare, "vs_flashtext": flash / ours, "vs_bare": ours / bare,
+        })
+        print(f"  {label:9} {name:7} ours {len(text) / ours / 1e6:6.2f} M chars/s | flashtext "
+              f"{len(text) / flash / 1e6:5.2f} | bare scan {len(text) / bare / 1e6:6.2f} | "
+              f"ours/flashtext {flash / ours:5.1f}x | bare/ours {ours / bare:4.2f}x", flush=True)
+    return rows
+
+
+# -- start-up -----------------------------------------------------------------------------------------
+
+
+def bench_startup() -> dict:
+    """Load, validate, derive and index seeds/ (and build the text scanner) in a fresh process."""
+    code = ("import time; t=time.perf_counter(); from glossary import load_glossary; "
+            "from glossary.normalize import matcher_for; t1=time.perf_counter(); g=load_glossary(); "
+            "t2=time.perf_counter(); matcher_for(g); t3=time.perf_counter(); "
+            "import json; print(json.dumps({'import': t1-t, 'load_and_index': t2-t1, 'scanner': t3-t2, "
+            "'entries': len(g.entries), 'variants': len(g.variants)}))")
+    runs = [json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                      cwd=ROOT, check=True).stdout) for _ in range(3)]
+    best = min(runs, key=lambda r: r["load_and_index"])
+    print(f"  start-up: import {best['import']:.2f}s, load+validate+derive+index {best['load_and_index']:.2f}s, "
+          f"text scanner {best['scanner']:.2f}s ({best['entries']} entries, {best['variants']} variants)")
+    return best
+
+
+def bench_memory(glossary_factory) -> dict:
+    tracemalloc.start()
+    g = glossary_factory()
+    matcher_for(g)
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"python_heap_mb": current / 2**20, "peak_mb": peak / 2**20}
+
+
+# -- HTTP ---------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rss_kb(pid: int, field: str = "VmHWM") -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def bench_http(corpus: str, repeat: int) -> dict:
+    """POST /v1/normalize with a 1 MB batch to gunicorn on loopback (one worker), as `make run` serves."""
+    port = _free_port()
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"}
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--config", "service/gunicorn_conf.py",
+                             "service:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(base + "/v1/health", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.3)
+        texts, size = [], 0
+        while size < 1_000_000:  # 1 MB of UTF-8, in texts of about 10,000 characters
+            chunk = corpus[(len(texts) * 9_973) % max(1, len(corpus) - 10_000):][:10_000]
+            texts.append(chunk)
+            size += len(chunk.encode("utf-8"))
+        body = json.dumps({"texts": texts, "target": "en"}).encode()
+        request = urllib.request.Request(base + "/v1/normalize", data=body,
+                                         headers={"Content-Type": "application/json"})
+        idle_rss = max(_rss_kb(pid, "VmRSS") for pid in _worker_pids(proc.pid))
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=120) as response:
+                payload = response.read()
+            times.append(time.perf_counter() - t)
+        peak = max(_rss_kb(pid) for pid in _worker_pids(proc.pid))
+        result = {"batch_bytes": size, "texts": len(texts), "seconds": min(times),
+                  "mb_per_s": size / min(times) / 1e6, "response_bytes": len(payload),
+                  "worker_idle_rss_mb": idle_rss / 1024, "worker_peak_rss_mb": peak / 1024}
+        print(f"  HTTP: 1 MB batch ({len(texts)} texts) in {min(times):.2f}s = {result['mb_per_s']:.2f} MB/s; "
+              f"worker RSS idle {idle_rss / 1024:.0f} MB, peak {peak / 1024:.0f} MB")
+        return result
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def _worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    pids = [int(p) for p in children.read_text().split()] if children.exists() else []
+    return pids or [master]
+
+
+# -- report -------------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    mem = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
+    return (f"{cpu}, {os.cpu_count()} cores, {mem} GiB; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}")
+
+
+def write_results(sections: dict) -> None:
+    lines = ["# Benchmark results", "", f"Measured by `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+             "", f"Machine: {sections['machine']}", ""]
+    if "normalise" in sections:
+        lines += ["## Text normalisation (characters per second; best of several runs)", "",
+                  "| glossary | variants | corpus | chars | mentions | ours | flashtext | bare scan | "
+                  "ours ÷ flashtext | bare ÷ ours |", "|---|---|---|---|---|---|---|---|---|---|"]
+        for r in sections["normalise"]:
+            lines.append(f"| {r['glossary']} | {r['variants']:,} | {r['corpus']} | {r['chars']:,} | {r['mentions']:,} | "
+                         f"{r['ours'] / 1e6:.2f} M | {r['flashtext'] / 1e6:.2f} M | {r['bare'] / 1e6:.2f} M | "
+                         f"{r['vs_flashtext']:.1f}x | {r['vs_bare']:.2f}x |")
+        lines += ["", "ours: `glossary.normalize.normalize_text` (find, boundaries, resolution, rewrite); "
+                  "flashtext: `KeywordProcessor.replace_keywords` with every variant; bare scan: "
+                  "pyahocorasick `iter` over the same variants, counting hits (no boundaries, no resolution).", ""]
+    if "startup" in sections:
+        s = sections["startup"]
+        lines += ["## Start-up", "", f"- import: {s['import']:.2f}s",
+                  f"- load, validate, derive and index seeds/: {s['load_and_index']:.2f}s "
+                  f"({s['entries']} entries, {s['variants']:,} variants)",
+                  f"- build the text scanner: {s['scanner']:.2f}s", ""]
+    if "memory" in sections:
+        lines += ["## Memory (Python heap, tracemalloc)", ""]
+        for label, m in sections["memory"].items():
+            lines.append(f"- {label}: {m['python_heap_mb']:.0f} MB held, {m['peak_mb']:.0f} MB peak while building")
+        lines.append("")
+    if "http" in sections:
+        h = sections["http"]
+        lines += ["## HTTP", "", f"- POST /v1/normalize, {h['batch_bytes']:,} bytes in {h['texts']} texts: "
+                  f"{h['seconds']:.2f}s ({h['mb_per_s']:.2f} MB/s), response {h['response_bytes']:,} bytes",
+                  f"- gunicorn worker RSS: {h['worker_idle_rss_mb']:.0f} MB idle, "
+                  f"{h['worker_peak_rss_mb']:.0f} MB peak (VmHWM)", ""]
+    if "reconcile" in sections:
+        lines += sections["reconcile"]
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench")
+    parser.add_argument("--quick", action="store_true", help="smaller corpora and fewer repeats")
+    parser.add_argument("--only", choices=["normalise", "http", "startup", "reconcile"])
+    args = parser.parse_args(argv)
+    size, repeat = (200_000, 2) if args.quick else (1_000_000, 3)
+    sections: dict = {"machine": machine()}
+    print("machine:", sections["machine"])
+    curated = load_glossary()
+    if args.only in (None, "startup"):
+        sections["startup"] = bench_startup()
+    if args.only in (None, "normalise"):
+        print("text normalisation:")
+        corpora = {lang: make_corpus(curated, lang, size if lang == "en" else size // 2)
+                   for lang in ("en", "zh", "ja", "mixed")}
+        rows = bench_normalise(curated, "curated", corpora, repeat)
+        big = enlarged_glossary(curated, 100_000)
+        rows += bench_normalise(big, "enlarged", corpora, repeat)
+        sections["normalise"] = rows
+        sections["memory"] = {
+            f"curated ({len(curated.variants):,} variants)": bench_memory(load_glossary),
+            f"enlarged ({len(big.variants):,} variants)": bench_memory(lambda: enlarged_glossary(load_glossary())),
+        }
+    if args.only in (None, "http"):
+        sections["http"] = bench_http(make_corpus(curated, "mixed", 2_000_000), repeat)
+    if args.only in (None, "reconcile"):
+        from bench.reconcile import bench_reconcile
+
+        sections["reconcile"] = bench_reconcile(curated)
+    write_results(sections)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,178 @@
+"""The W3C reconciliation protocol's logic over a glossary: candidates, suggest, data extension.
+
+Candidates are exactly :meth:`Glossary.lookup`'s matches, in the same order, with the score scaled to
+0–100. Query properties (country, role, born, date, type) never reorder candidates of different
+scores: they only break ties between equal scores, and are reported as features. ``match`` is true only
+when the top candidate is a key-level match (score 90 or more) and nothing else ties with it, or the
+properties single it out.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import lru_cache
+
+from glossary.index import Glossary, Match
+from glossary.keys import name_key
+from glossary.model import ENTRY_TYPES, Entry
+
+MATCH_THRESHOLD = 90.0
+TYPE_NAMES = {t: t.capitalize() for t in ENTRY_TYPES}
+
+# Properties a query may send to break ties (and that data extension can return).
+QUERY_PROPERTIES = {
+    "country": "Country (ISO 3166 code or name)",
+    "role": "Role or office (words of it)",
+    "born": "Year of birth",
+    "date": "Year of the event or agreement",
+    "lang": "Language tag of the name (BCP 47)",
+}
+EXTEND_PROPERTIES = {
+    "name_en": ("Name (English)", "en"),
+    "name_zh-Hans": ("Name (simplified Chinese)", "zh-Hans"),
+    "name_zh-Hant": ("Name (traditional Chinese)", "zh-Hant"),
+    "name_ja": ("Name (Japanese)", "ja"),
+    "kana": ("Reading (kana)", "ja-Hira"),
+    "pinyin": ("Reading (pinyin)", "zh-Latn-pinyin"),
+    "hepburn": ("Reading (Hepburn)", "ja-Latn-hepburn"),
+    "type": ("Type", None),
+    "description": ("Description", None),
+    "country": ("Country", None),
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: Entry
+    score: float  # 0-100, lookup score x 100
+    matched: str
+    features: dict[str, bool]
+    match: bool = False
+
+
+def reconcile(glossary: Glossary, query: str, types: list[str] | None = None, limit: int = 5,
+              properties: list[tuple[str, object]] = ()) -> list[Candidate]:
+    """Candidates for one query, best first (the order of :meth:`Glossary.lookup`, ties broken by properties)."""
+    wanted = [t for t in (types or []) if t in ENTRY_TYPES]
+    if types and not wanted:
+        return []
+    matches: list[Match] = glossary.lookup(query, limit=max(limit, 10) * (2 if wanted else 1))
+    if wanted:
+        matches = [m for m in matches if m.entry.type in wanted]
+    candidates = [Candidate(m.entry, round(m.score * 100, 2), m.matched, _features(glossary, m, properties))
+                  for m in matches]
+    # Stable sort: equal scores keep lookup's order unless properties tell them apart.
+    candidates.sort(key=lambda c: (-c.score, -sum(c.features.values())))
+    candidates = candidates[:limit]
+    if candidates and _certain(candidates):
+        candidates[0] = Candidate(**{**candidates[0].__dict__, "match": True})
+    return candidates
+
+
+def _certain(candidates: list[Candidate]) -> bool:
+    top = candidates[0]
+    if top.score < MATCH_THRESHOLD:
+        return False
+    rivals = [c for c in candidates[1:] if c.score == top.score]
+    return not rivals or all(sum(c.features.values()) < sum(top.features.values()) for c in rivals)
+
+
+def _features(glossary: Glossary, m: Match, properties) -> dict[str, bool]:
+    out = {}
+    for pid, value in properties:
+        if pid in QUERY_PROPERTIES:
+            out[pid] = _property_matches(glossary, m, pid, value)
+    return out
+
+
+def _property_matches(glossary: Glossary, m: Match, pid: str, value) -> bool:
+    e = m.entry
+    text = str(value.get("id") or value.get("name") if isinstance(value, dict) else value).strip()
+    if not text:
+        return False
+    if pid == "country":
+        codes = set(e.details.get("country") or [])
+        if text.upper() in codes:
+            return True
+        # A country name: what glossary country entry does it name, and what is its code?
+        for found in glossary.lookup(text, type="place", limit=3):
+            if set(found.entry.details.get("country") or []) & codes and found.entry.details.get("subtype") == "country":
+                return True
+        return False
+    if pid == "role":
+        words = name_key(text).split()
+        haystack = name_key(" ".join([e.description, *(r.get("role", "") for r in e.details.get("roles", ()))]))
+        return bool(words) and all(w in haystack for w in words)
+    if pid in ("born", "date"):
+        return str(e.details.get(pid, ""))[:4] == text[:4]
+    if pid == "lang":
+        return any(v.lang == text and v.name == m.matched for v in glossary.variants_of(e.id))
+    return False
+
+
+# -- suggest ------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _sorted_keys(glossary: Glossary) -> tuple[list[str], list[int]]:
+    pairs = sorted((iv.key, i) for i, iv in enumerate(glossary.variants))
+    return [k for k, _ in pairs], [i for _, i in pairs]
+
+
+def suggest_entities(glossary: Glossary, prefix: str, types: list[str] | None = None,
+                     limit: int = 10) -> list[Entry]:
+    """Entries with a name that starts like ``prefix`` (after name-key folding), shortest names first."""
+    key = name_key(prefix)
+    if not key:
+        return []
+    keys, index = _sorted_keys(glossary)
+    found: dict[str, int] = {}
+    start = bisect.bisect_left(keys, key)
+    for pos in range(start, len(keys)):
+        if not keys[pos].startswith(key) or len(found) >= limit * 20:
+            break
+        iv = glossary.variants[index[pos]]
+        entry = glossary.entries[iv.entry_id]
+        if types and entry.type not in types:
+            continue
+        found[entry.id] = min(found.get(entry.id, 10**6), len(iv.key))
+    ranked = sorted(found, key=lambda i: (found[i], i))
+    return [glossary.entries[i] for i in ranked[:limit]]
+
+
+def suggest_types(prefix: str) -> list[dict]:
+    p = prefix.strip().lower()
+    return [{"id": t, "name": n} for t, n in TYPE_NAMES.items() if t.startswith(p) or n.lower().startswith(p)]
+
+
+def suggest_properties(prefix: str) -> list[dict]:
+    p = prefix.strip().lower()
+    every = {**QUERY_PROPERTIES, **{k: v[0] for k, v in EXTEND_PROPERTIES.items()}}
+    return [{"id": k, "name": v} for k, v in every.items() if k.lower().startswith(p) or v.lower().startswith(p)]
+
+
+# -- data extension -------------------------------------------------------------------------------------
+
+
+def extend(glossary: Glossary, ids: list[str], properties: list[str]) -> dict:
+    """Rows of property values for reconciled ids (unknown ids get empty rows, unknown properties none)."""
+    meta = [{"id": p, "name": EXTEND_PROPERTIES[p][0]} for p in properties if p in EXTEND_PROPERTIES]
+    rows = {}
+    for entry_id in ids:
+        entry = glossary.get(entry_id)
+        rows[entry_id] = {m["id"]: (_values(entry, m["id"]) if entry else []) for m in meta}
+    return {"meta": meta, "rows": rows}
+
+
+def _values(entry: Entry, pid: str) -> list[dict]:
+    tag = EXTEND_PROPERTIES[pid][1]
+    if tag:
+        return [{"str": entry.names[tag]}] if tag in entry.names else []
+    if pid == "type":
+        return [{"str": entry.type}]
+    if pid == "description":
+        return [{"str": entry.description}]
+    if pid == "country":
+        return [{"str": c} for c in entry.details.get("country") or []]
+    return []

@@ -1,0 +1,223 @@
+"""The W3C Reconciliation Service API (0.2, and the 1.0 draft's POST /match), for OpenRefine.
+
+Thin: parameters in, one call into :mod:`glossary.reconcile`, JSON (or JSONP) out. Errors use the API's
+one problem shape. CORS headers are added to every response of the app by flask-cors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from flask import Blueprint, Response, current_app, render_template_string, request, url_for
+from werkzeug.exceptions import BadRequest, NotFound
+
+from glossary import __version__
+from glossary import reconcile as core
+from service.errors import BadInput
+from service.schemas import check_limit
+
+bp = Blueprint("reconcile", __name__, url_prefix="/v1/reconcile")
+IDENTIFIER_SPACE = "https://jcglossary.example/entries/"
+SCHEMA_SPACE = "https://jcglossary.example/types/"
+_CALLBACK_RE = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
+
+
+def glossary():
+    return current_app.extensions["glossary"]
+
+
+def _param(name: str) -> str | None:
+    value = request.values.get(name)
+    if value is not None and ("\x00" in value or any("\ud800" <= c <= "\udfff" for c in value)):
+        raise BadInput(f"parameter {name!r} is not valid text")
+    return value
+
+
+def _json_param(name: str):
+    raw = _param(name)
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise BadInput(f"parameter {name!r} is not valid JSON: {str(exc)[:200]}") from None
+    if not isinstance(value, dict):
+        raise BadInput(f"parameter {name!r} must be a JSON object")
+    return value
+
+
+def _reply(payload) -> Response:
+    """JSON, or JSONP when a valid ``callback`` is given."""
+    body = json.dumps(payload, ensure_ascii=False)
+    callback = _param("callback")
+    if callback is not None:
+        if not _CALLBACK_RE.match(callback):
+            raise BadInput("callback must be a JavaScript identifier")
+        return Response(f"{callback}({body});", mimetype="application/javascript")
+    return Response(body, mimetype="application/json")
+
+
+def manifest() -> dict:
+    base = request.host_url.rstrip("/")
+    return {
+        "versions": ["0.2"],
+        "name": "Japan–China glossary",
+        "identifierSpace": IDENTIFIER_SPACE,
+        "schemaSpace": SCHEMA_SPACE,
+        "serviceVersion": __version__,
+        "documentation": base + "/docs",
+        "defaultTypes": [{"id": t, "name": n} for t, n in core.TYPE_NAMES.items()],
+        "view": {"url": base + "/v1/entries/{{id}}"},
+        "preview": {"url": base + url_for(".preview") + "?id={{id}}", "width": 430, "height": 300},
+        "suggest": {
+            "entity": {"service_url": base, "service_path": url_for(".suggest_entity")},
+            "type": {"service_url": base, "service_path": url_for(".suggest_type")},
+            "property": {"service_url": base, "service_path": url_for(".suggest_property")},
+        },
+        "extend": {
+            "propose_properties": {"service_url": base, "service_path": url_for(".propose_properties")},
+            "property_settings": [],
+        },
+    }
+
+
+@bp.route("", methods=["GET", "POST"])
+def endpoint():
+    """The reconciliation endpoint: manifest, query batch (``queries``) or data extension (``extend``)."""
+    if _param("queries") is not None:
+        batch = _json_param("queries")
+        check_limit("MAX_BATCH_QUERIES", len(batch))
+        return _reply({key: {"result": [_candidate_v02(c) for c in _run(q, key)]} for key, q in batch.items()})
+    if _param("extend") is not None:
+        query = _json_param("extend")
+        ids, props = query.get("ids"), query.get("properties")
+        if not isinstance(ids, list) or not isinstance(props, list) or not all(isinstance(i, str) for i in ids):
+            raise BadInput("extend needs 'ids' (a list of strings) and 'properties' (a list)")
+        check_limit("MAX_BATCH_QUERIES", len(ids))
+        pids = [p.get("id") for p in props if isinstance(p, dict) and isinstance(p.get("id"), str)]
+        return _reply(core.extend(glossary(), ids, pids))
+    return _reply(manifest())
+
+
+def _run(q, key: str) -> list[core.Candidate]:
+    if not isinstance(q, dict) or not isinstance(q.get("query"), str) or not q["query"].strip():
+        raise BadInput(f"query {key!r} needs a non-empty 'query' string")
+    check_limit("MAX_QUERY_CHARS", len(q["query"]))
+    types = q.get("type")
+    types = [types] if isinstance(types, str) else types if isinstance(types, list) else None
+    limit = q.get("limit", 5)
+    if not isinstance(limit, int | float) or isinstance(limit, bool) or not 1 <= limit <= current_app.config["MAX_LIMIT"]:
+        raise BadInput(f"query {key!r}: limit must be a number from 1 to {current_app.config['MAX_LIMIT']}")
+    props = [(p.get("pid"), p.get("v")) for p in q.get("properties") or [] if isinstance(p, dict)]
+    values = []
+    for pid, v in props:
+        for one in v if isinstance(v, list) else [v]:
+            values.append((pid, one))
+    return core.reconcile(glossary(), q["query"], types, int(limit), values)
+
+
+def _type_list(entry) -> list[dict]:
+    return [{"id": entry.type, "name": core.TYPE_NAMES[entry.type]}]
+
+
+def _candidate_v02(c: core.Candidate) -> dict:
+    return {"id": c.entry.id, "name": c.entry.label, "description": c.entry.description, "score": c.score,
+            "match": c.match, "type": _type_list(c.entry),
+            "features": [{"id": k, "value": v} for k, v in c.features.items()]}
+
+
+# -- suggest, preview, propose ---------------------------------------------------------------------------
+
+
+def _limit_param(default: int = 10) -> int:
+    raw = _param("limit")
+    try:
+        value = int(raw) if raw is not None else default
+    except ValueError:
+        raise BadInput("limit must be an integer") from None
+    if not 1 <= value <= current_app.config["MAX_LIMIT"]:
+        raise BadInput(f"limit must be from 1 to {current_app.config['MAX_LIMIT']}")
+    return value
+
+
+@bp.get("/suggest/entity")
+def suggest_entity():
+    prefix = _param("prefix") or ""
+    check_limit("MAX_QUERY_CHARS", len(prefix))
+    types = [t for t in (_param("type") or "").split(",") if t] or None
+    entries = core.suggest_entities(glossary(), prefix, types, _limit_param())
+    return _reply({"result": [{"id": e.id, "name": e.label, "description": e.description,
+                               "notable": _type_list(e)} for e in entries]})
+
+
+@bp.get("/suggest/type")
+def suggest_type():
+    return _reply({"result": core.suggest_types(_param("prefix") or "")})
+
+
+@bp.get("/suggest/property")
+def suggest_property():
+    return _reply({"result": core.suggest_properties(_param("prefix") or "")})
+
+
+@bp.get("/extend/propose")
+def propose_properties():
+    type_ = _param("type") or ""
+    props = [{"id": k, "name": v[0]} for k, v in core.EXTEND_PROPERTIES.items()]
+    return _reply({"type": type_, "properties": props[: _limit_param(len(props))]})
+
+
+@bp.get("/preview")
+def preview():
+    entry = glossary().get(_param("id") or "")
+    if entry is None:
+        raise NotFound(f"no entry with id {_param('id')!r}")
+    return render_template_string(_PREVIEW, e=entry)
+
+
+_PREVIEW = """<!doctype html><html><head><meta charset="utf-8"><title>{{ e.label }}</title>
+<style>body{font:13px/1.4 system-ui,sans-serif;margin:6px}table{border-collapse:collapse}
+td{padding:1px 6px;border-bottom:1px solid #eee}td:first-child{color:#777}</style></head><body>
+<b>{{ e.label }}</b> <small>({{ e.type }})</small><br>{{ e.description }}
+<table>{% for tag, name in e.names.items() %}<tr><td>{{ tag }}</td><td lang="{{ tag }}">{{ name }}</td></tr>{% endfor %}
+</table></body></html>"""
+
+
+# -- the 1.0 draft: POST /match with a JSON body -----------------------------------------------------------
+
+draft = Blueprint("reconcile_draft", __name__, url_prefix="/v1/reconcile/draft")
+
+
+@draft.get("")
+def draft_manifest():
+    base = request.host_url.rstrip("/")
+    return _reply({"versions": ["1.0-draft"], "name": "Japan–China glossary",
+                   "view": {"url": base + "/v1/entries/{{id}}"},
+                   "defaultTypes": [{"id": t, "name": n} for t, n in core.TYPE_NAMES.items()]})
+
+
+@draft.post("/match")
+def draft_match():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("queries"), list):
+        raise BadRequest("send {\"queries\": [...]} as application/json")
+    check_limit("MAX_BATCH_QUERIES", len(body["queries"]))
+    results = []
+    for n, q in enumerate(body["queries"]):
+        if not isinstance(q, dict) or not isinstance(q.get("conditions"), list):
+            raise BadInput(f"query {n} needs a list of conditions")
+        names = [c.get("propertyValue") for c in q["conditions"]
+                 if isinstance(c, dict) and c.get("matchType") == "name" and isinstance(c.get("propertyValue"), str)]
+        props = [{"pid": c.get("propertyId"), "v": c.get("propertyValue")} for c in q["conditions"]
+                 if isinstance(c, dict) and c.get("matchType") == "property"]
+        if not names:
+            raise BadInput(f"query {n} needs a condition with matchType 'name'")
+        legacy = {"query": names[0], "limit": q.get("limit", 5), "properties": props}
+        if isinstance(q.get("type"), str):
+            legacy["type"] = q["type"]
+        candidates = _run(legacy, str(n))
+        results.append({"candidates": [
+            {"id": c.entry.id, "name": c.entry.label, "description": c.entry.description, "score": c.score,
+             "match": c.match, "type": _type_list(c.entry),
+             "features": [{"id": k, "name": k, "value": v} for k, v in c.features.items()]}
+            for c in candidates]})
+    return _reply({"results": results})
