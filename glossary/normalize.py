@@ -368,7 +368,7 @@ def _resolve(glossary, text, start, end, patterns, seen, target, name_order) -> 
 def canonical_name(entry: Entry, target: str, name_order: str = "given-family", short: bool = False) -> str:
     """The entry's name in ``target``; a short form becomes the family name, when one is known."""
     name = entry.name(target) or entry.id
-    if short and (family := family_name_in(entry, target)) and name.startswith(family):
+    if short and (family := family_name_in(entry, target)) and family in name:
         return family
     if target == "en" and entry.type == "person" and name_order == "family-given":
         countries = entry.details.get("country") or []

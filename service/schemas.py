@@ -54,7 +54,7 @@ class VariantOut(Schema):
 
 class RoleOut(Schema):
     role = fields.String()
-    from_ = fields.String(data_key="from")
+    from_ = fields.String(data_key="from", attribute="from")
     to = fields.String()
     note = fields.String()
 

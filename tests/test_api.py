@@ -52,6 +52,11 @@ def test_health(client):
     assert len(body["data_version"]) == 12
 
 
+def test_entry_roles_keep_their_dates(client):
+    body = client.get("/v1/entries/xi-jinping").get_json()
+    assert body["roles"][0]["from"] == "2012-11"
+
+
 def test_lookup_answer(client):
     body = client.get("/v1/lookup", query_string={"q": "Shinzou Abe"}).get_json()
     top = body["matches"][0]

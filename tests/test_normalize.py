@@ -114,6 +114,7 @@ REWRITES = [
     ("Fumio Kishida arrived. Kishida spoke.", "zh-Hant", "given-family", "岸田文雄 arrived. 岸田 spoke."),
     ("岸田文雄首相と習近平主席", "en", "given-family", "Fumio Kishida首相とXi Jinping主席"),
     ("Yoon Suk-yeol met Fumio Kishida.", "en", "family-given", "Yoon Suk Yeol met Kishida Fumio."),
+    ("岸田文雄首相が述べた。岸田氏は", "en", "family-given", "Kishida Fumio首相が述べた。Kishida氏は"),
 ]
 
 
