@@ -13,7 +13,11 @@ How it works, in one pass over the text:
    in the text ("china" is porcelain); an all-capital abbreviation must match exactly ("US", never "us").
    Han and kana names need no boundaries, but a single Han character matches only where the entry allows
    it and only before one of its context strings (習 in 習氏).
-4. Longest match wins and mentions never overlap ("East China Sea" is one mention, not "China").
+4. Longest match wins and mentions never overlap ("East China Sea" is one mention, not "China"): the
+   automata report leftmost-longest matches (pyahocorasick's ``iter_long``, in C), so the many shorter
+   names inside a longer one ("Kishida" in "Fumio Kishida") cost nothing. The price: a longest match
+   rejected by a guard hides a shorter one starting at the same place (rare; e.g. a lower-case
+   multi-word name).
 5. Each mention is resolved: a standalone name to its entry; a short form ("Kishida", 岸田) to the entry
    whose full name appeared earlier in the text; a name shared by several entries goes to the one the
    text named earlier, else to the curators' ``preferred`` reading ("default", with the others listed
@@ -129,13 +133,25 @@ _NON_WORD_RE = re.compile(r"[^a-z0-9\u00df-\u024f\u0370-\u052f]")
 _CJK_RE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f]")
 
 
+# The same map for ASCII text, as a byte table: bytes.translate is many times faster than a regex.
+_ASCII_NON_WORD = bytes(c if chr(c).isascii() and (chr(c).isdigit() or "a" <= chr(c) <= "z") else 0x20
+                        for c in range(256))
+
+
+def _word_form(scanned: str) -> str:
+    """Every non-word character of the scan form replaced by a space (same length)."""
+    if scanned.isascii():
+        return scanned.encode("ascii").translate(_ASCII_NON_WORD).decode("ascii")
+    return _NON_WORD_RE.sub(" ", scanned)
+
+
 def _is_cjk_form(form: str) -> bool:
     return bool(_CJK_RE.search(form))
 
 
 def latin_key(form: str) -> str:
-    """A Latin pattern's key: non-word characters become single spaces, one space added each side."""
-    return " " + " ".join(_NON_WORD_RE.sub(" ", form).split()) + " "
+    """A Latin pattern's key: non-word characters become single spaces, and one space goes in front."""
+    return " " + " ".join(_NON_WORD_RE.sub(" ", form).split())
 
 
 # -- the matcher ----------------------------------------------------------------------------------
@@ -176,6 +192,7 @@ class TextMatcher:
             patterns = tuple(_dedupe(found))
             (self.latin if latin else self.cjk).add_word(key, (len(key), patterns, *_fast_path(patterns)))
         self.size = len(by_key)
+        self.canonical: dict[tuple[str, str], dict[str, str]] = {}  # (target, order) -> id -> name
         for automaton in (self.latin, self.cjk):
             if len(automaton):
                 automaton.make_automaton()
@@ -188,13 +205,18 @@ class TextMatcher:
         if not self.size or not text:
             return []
         scanned = scan_form(text)
-        hits = []
+        latin_hits: list = []
+        cjk_hits: list = []
         if len(self.latin):
-            padded = " " + _NON_WORD_RE.sub(" ", scanned) + " "
-            for end_index, (length, patterns, capital, single) in self.latin.iter(padded):
-                # padded[i] is text[i - 1]; the key's first and last characters are the boundary spaces
+            padded = " " + _word_form(scanned) + " "
+            hits = latin_hits
+            # Leftmost-longest, non-overlapping, in C. padded[i] is text[i - 1]; a key starts with the
+            # space before its first word, and the character after it must be a space too.
+            for end_index, (length, patterns, capital, single) in self.latin.iter_long(padded):
+                if padded[end_index + 1] != " ":
+                    continue  # "Abe" in "Abel"
                 start = end_index - length + 1
-                end = start + length - 2
+                end = start + length - 1
                 if capital is not None:  # fast path: only the capital-letter rule applies
                     if not capital or text[start].isupper():
                         hits.append((start, end, patterns, single))
@@ -209,16 +231,22 @@ class TextMatcher:
                     chosen = tuple(p for k, p in kept if k == stop)
                     hits.append((start, stop, chosen, _fast_path(chosen)[1]))
         if len(self.cjk) and _CJK_RE.search(scanned):
-            for end_index, (length, patterns, _capital, single) in self.cjk.iter(scanned):
+            hits = cjk_hits
+            for end_index, (length, patterns, plain, single) in self.cjk.iter_long(scanned):
                 start, end = end_index - length + 1, end_index + 1
+                if plain is not None:  # no context strings to check (capitalisation means nothing here)
+                    hits.append((start, end, patterns, single))
+                    continue
                 kept = tuple(p for p in patterns if not p.variant.context
                              or text.startswith(p.variant.context, end))
                 if kept:
                     hits.append((start, end, kept, single if len(kept) == len(patterns) else _fast_path(kept)[1]))
-        hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+        if not cjk_hits or not latin_hits:
+            return latin_hits or cjk_hits  # each pass is already in order and free of overlaps
+        merged = sorted(latin_hits + cjk_hits, key=lambda h: (h[0], h[0] - h[1]))
         chosen = []
         last_end = -1
-        for hit in hits:
+        for hit in merged:
             if hit[0] >= last_end:
                 chosen.append(hit)
                 last_end = hit[1]
@@ -295,8 +323,9 @@ def normalize_text(
     mentions: list[Mention] = []
     seen: set[str] = set()  # entries mentioned so far in this text
     entries = glossary.entries
-    full_names: dict[str, str] = {}  # canonical names, computed once per entry
-    for start, end, patterns, single in matcher_for(glossary).find(text):
+    matcher = matcher_for(glossary)
+    full_names = matcher.canonical.setdefault((target, name_order), {})  # computed once per entry
+    for start, end, patterns, single in matcher.find(text):
         if single is not None and patterns[0].variant.kind != "short" and not text.startswith(PERSON_SUFFIXES, end):
             # Fast path: a standalone full name of exactly one entry.
             canonical = full_names.get(single)
