@@ -91,7 +91,8 @@ def bench_normalise(glossary: Glossary, label: str, corpora: dict[str, str], rep
         flash_found = sum(len(kp.extract_keywords(t)) for t in docs)
         rows.append({
             "glossary": label, "variants": len(glossary.variants), "corpus": name, "chars": len(text),
-            "mentions": mentions, "flashtext_found": flash_found, "ours": len(text) / ours, "flashtext": len(text) / flash,
+            "mentions": mentions, "flashtext_found": flash_found,
+            "ours": len(text) / ours, "flashtext": len(text) / flash,
             "bare": len(text) / bare, "vs_flashtext": flash / ours, "vs_bare": ours / bare,
         })
         print(f"  {label:9} {name:7} ({len(docs)} documents) ours {len(text) / ours / 1e6:6.2f} M chars/s | flashtext "
@@ -207,7 +208,8 @@ def machine() -> str:
 
 
 def write_results(sections: dict) -> None:
-    lines = ["# Benchmark results", "", f"Measured by `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    lines = ["# Benchmark results", "", f"Measured by `make bench` on {when}.",
              "", f"Machine: {sections['machine']}", ""]
     if "normalise" in sections:
         lines += ["## Text normalisation (characters per second; best of several runs)", "",

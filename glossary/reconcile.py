@@ -97,7 +97,8 @@ def _property_matches(glossary: Glossary, m: Match, pid: str, value) -> bool:
             return True
         # A country name: what glossary country entry does it name, and what is its code?
         for found in glossary.lookup(text, type="place", limit=3):
-            if set(found.entry.details.get("country") or []) & codes and found.entry.details.get("subtype") == "country":
+            place = found.entry.details
+            if place.get("subtype") == "country" and set(place.get("country") or []) & codes:
                 return True
         return False
     if pid == "role":

@@ -149,7 +149,8 @@ class EntrySchema(Strict):
                         required=True)
     family_name = fields.Dict(keys=fields.String(validate=_lang_tag), values=fields.String())
     variants = fields.List(fields.Nested(VariantSchema))
-    overrides = fields.Dict(keys=fields.String(validate=_lang_tag), values=fields.String(validate=validate.Length(min=3)))
+    overrides = fields.Dict(keys=fields.String(validate=_lang_tag),
+                            values=fields.String(validate=validate.Length(min=3)))
     name_usage = fields.List(fields.Nested(NameUsageSchema))
     label_note = fields.String()
     unverified = fields.List(fields.Nested(UnverifiedSchema))

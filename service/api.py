@@ -8,9 +8,9 @@ from flask_smorest import Blueprint, abort
 
 from glossary import __version__
 from glossary.normalize import normalize_text
+from glossary.readings import readings
 from service import schemas as s
 from service.errors import request_json_guard
-from glossary.readings import readings
 from service.serialize import entry_dict, match_dict
 
 blp = Blueprint("v1", __name__, url_prefix="/v1", description="Glossary lookup, normalisation, romanisation")

@@ -98,7 +98,8 @@ def _summary(errors: dict, prefix: str = "") -> str:
         if isinstance(value, dict):
             parts.append(_summary(value, path))
         else:
-            text = "; ".join(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else str(value)
+            plain = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            text = "; ".join(value) if plain else str(value)
             parts.append(f"{path}: {text}")
     return "; ".join(p for p in parts if p)[:500]
 

@@ -105,7 +105,8 @@ def _run(q, key: str) -> list[core.Candidate]:
     types = q.get("type")
     types = [types] if isinstance(types, str) else types if isinstance(types, list) else None
     limit = q.get("limit", 5)
-    if not isinstance(limit, int | float) or isinstance(limit, bool) or not 1 <= limit <= current_app.config["MAX_LIMIT"]:
+    top = current_app.config["MAX_LIMIT"]
+    if not isinstance(limit, int | float) or isinstance(limit, bool) or not 1 <= limit <= top:
         raise BadInput(f"query {key!r}: limit must be a number from 1 to {current_app.config['MAX_LIMIT']}")
     props = [(p.get("pid"), p.get("v")) for p in q.get("properties") or [] if isinstance(p, dict)]
     values = []

@@ -15,9 +15,8 @@ def test_committed_openapi_is_generated_from_the_code():
 
 
 def test_openapi_document_is_valid():
-    from openapi_spec_validator import validate
-
     import yaml
+    from openapi_spec_validator import validate
 
     validate(yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8")))
 

@@ -25,7 +25,7 @@ def _make_run_command() -> list[str]:
 
 
 def _docker_cmd() -> list[str]:
-    line = next(l for l in (ROOT / "Dockerfile").read_text().splitlines() if l.startswith("CMD "))
+    line = next(row for row in (ROOT / "Dockerfile").read_text().splitlines() if row.startswith("CMD "))
     return json.loads(line[4:])
 
 
@@ -85,5 +85,5 @@ def test_gunicorn_serves_logs_and_stops_on_sigterm(tmp_path):
         code = proc.wait(timeout=30)
     output = (tmp_path / "server.log").read_text()
     assert code == 0, output
-    line = next(l for l in output.splitlines() if "rid=t-42" in l)
+    line = next(row for row in output.splitlines() if "rid=t-42" in row)
     assert "\"GET /v1/lookup?q=Abe%20Shinzou HTTP/1.1\"" in line and " 200 " in line and "ms " in line

@@ -14,6 +14,7 @@ import pykakasi
 
 from glossary.keys import fold_kana, is_han
 
+
 @lru_cache(maxsize=1)
 def _kakasi() -> pykakasi.kakasi:
     return pykakasi.kakasi()
