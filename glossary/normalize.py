@@ -130,6 +130,8 @@ def scan_form(text: str) -> str:
 # space, and each Latin pattern is stored with a space on both sides: a hit then starts and ends on a
 # word boundary by construction, and no time is spent on "xi" inside "taxi".
 _NON_WORD_RE = re.compile(r"[^a-z0-9\u00df-\u024f\u0370-\u052f]")
+_NON_WORD_RUN_RE = re.compile(r"[^a-z0-9\u00df-\u024f\u0370-\u052f]+")
+_WORD_CHAR_RE = re.compile(r"[a-z0-9\u00df-\u024f\u0370-\u052f]")
 _CJK_RE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f]")
 
 
@@ -142,7 +144,11 @@ def _word_form(scanned: str) -> str:
     """Every non-word character of the scan form replaced by a space (same length)."""
     if scanned.isascii():
         return scanned.encode("ascii").translate(_ASCII_NON_WORD).decode("ascii")
-    return _NON_WORD_RE.sub(" ", scanned)
+    return _NON_WORD_RUN_RE.sub(_spaces, scanned)
+
+
+def _spaces(m: re.Match) -> str:
+    return " " * (m.end() - m.start())
 
 
 def _is_cjk_form(form: str) -> bool:
@@ -207,7 +213,7 @@ class TextMatcher:
         scanned = scan_form(text)
         latin_hits: list = []
         cjk_hits: list = []
-        if len(self.latin):
+        if len(self.latin) and (scanned.isascii() or _WORD_CHAR_RE.search(scanned)):
             padded = " " + _word_form(scanned) + " "
             hits = latin_hits
             # Leftmost-longest, non-overlapping, in C. padded[i] is text[i - 1]; a key starts with the

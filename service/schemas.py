@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -12,11 +14,14 @@ from service.errors import LimitExceeded
 VARIANT_CHOICES = ("all", "curated", "none")
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def _clean(value: str) -> None:
     """Text must be valid Unicode without NUL: lone surrogates cannot be encoded in any answer."""
     if "\x00" in value:
         raise ValidationError("NUL characters are not allowed")
-    if any("\ud800" <= c <= "\udfff" for c in value):
+    if _SURROGATE_RE.search(value):
         raise ValidationError("lone surrogate code points are not valid Unicode text")
 
 
