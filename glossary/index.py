@@ -171,12 +171,6 @@ class Glossary:
                       for m in ranked]
         return ranked[:limit]
 
-    def lookup_key(self, key: str) -> list[IndexedVariant]:
-        """Every indexed variant whose name key is ``key`` (used by the text normaliser and checks)."""
-        return [self.variants[i] for i in self._by_key.get(key, ())]
-
-    def keys(self) -> Iterable[str]:
-        return self._by_key.keys()
 
 
 def _exact(text: str) -> str:

@@ -123,14 +123,3 @@ def is_han(ch: str) -> bool:
 def is_kana(ch: str) -> bool:
     o = ord(ch)
     return 0x3040 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF or 0xFF66 <= o <= 0xFF9F
-
-
-def script_of(text: str) -> str:
-    """Rough script of a name: 'kana' if it has kana, 'han' if it has Han, 'latin' if it has Latin letters."""
-    if any(is_kana(c) for c in text):
-        return "kana"
-    if any(is_han(c) for c in text):
-        return "han"
-    if any(c.isascii() and c.isalpha() or unicodedata.category(c).startswith("L") for c in text):
-        return "latin"
-    return "other"

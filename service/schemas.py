@@ -137,10 +137,6 @@ class LookupBatch(Schema):
     queries = fields.List(fields.Nested(LookupFields), required=True)
     variants = fields.String(load_default="all", validate=validate.OneOf(VARIANT_CHOICES))
 
-    @validates_schema(pass_original=True)
-    def batch_size(self, data, original, **kwargs):
-        pass
-
     def load(self, data, *args, **kwargs):  # check the batch size before validating each item
         if isinstance(data, dict) and isinstance(data.get("queries"), list):
             check_limit("MAX_BATCH_QUERIES", len(data["queries"]))
