@@ -112,25 +112,42 @@ def scan_table() -> dict[int, int]:
     return table
 
 
-_NON_ASCII_RUN_RE = re.compile(r"[^\x00-\x7f]+")
+class _CharMap(dict):
+    """A str.translate table that fills itself: each character is worked out once, then looked up."""
+
+    def __init__(self, base: dict, rule):
+        super().__init__(base)
+        self.rule = rule
+
+    def __missing__(self, code: int):
+        value = self[code] = self.rule(chr(code))
+        return value
+
+
+def _scan_rule(c: str) -> str:
+    low = c.lower()
+    if len(low) != 1:  # a few characters grow when lowered (İ): keep them
+        return c
+    folded = scan_table().get(ord(low))
+    return chr(folded) if folded is not None else low
+
+
+@lru_cache(maxsize=1)
+def _scan_map() -> _CharMap:
+    return _CharMap(scan_table(), _scan_rule)
 
 
 def scan_form(text: str) -> str:
     """The scan form of ``text`` (same length): lower() for ASCII, the scan table for the rest."""
-    low = text.lower()
-    if len(low) != len(text):  # a few characters grow when lowered (İ): map every character
-        return text.translate(scan_table())
-    if low.isascii():
-        return low
-    table = scan_table()
-    return _NON_ASCII_RUN_RE.sub(lambda m: m.group().translate(table), low)
+    if text.isascii():
+        return text.lower()
+    return text.translate(_scan_map())
 
 
 # In the Latin pass every character that is not a letter or digit of an alphabetic script becomes a
 # space, and each Latin pattern is stored with a space on both sides: a hit then starts and ends on a
 # word boundary by construction, and no time is spent on "xi" inside "taxi".
 _NON_WORD_RE = re.compile(r"[^a-z0-9\u00df-\u024f\u0370-\u052f]")
-_NON_WORD_RUN_RE = re.compile(r"[^a-z0-9\u00df-\u024f\u0370-\u052f]+")
 _WORD_CHAR_RE = re.compile(r"[a-z0-9\u00df-\u024f\u0370-\u052f]")
 _CJK_RE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f]")
 
@@ -144,11 +161,11 @@ def _word_form(scanned: str) -> str:
     """Every non-word character of the scan form replaced by a space (same length)."""
     if scanned.isascii():
         return scanned.encode("ascii").translate(_ASCII_NON_WORD).decode("ascii")
-    return _NON_WORD_RUN_RE.sub(_spaces, scanned)
+    return scanned.translate(_WORD_MAP)
 
 
-def _spaces(m: re.Match) -> str:
-    return " " * (m.end() - m.start())
+_WORD_MAP = _CharMap({c: _ASCII_NON_WORD[c] for c in range(128)},
+                     lambda c: c if _NON_WORD_RE.match(c) is None else " ")
 
 
 def _is_cjk_form(form: str) -> bool:
