@@ -2,7 +2,7 @@
 
 Every figure printed is measured by this run on this machine; ratios compare contenders measured in
 the same run on the same corpus and glossary, which is what stays meaningful on a shared, noisy machine.
-The results are written to bench/results.md (and printed).
+The results are printed and written into bench/README.md, between its results markers.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from glossary import Glossary, load_glossary
 from glossary.normalize import matcher_for, normalize_text
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results.md"
+README = ROOT / "bench" / "README.md"
+BEGIN, END = "<!-- results: written by make bench -->", "<!-- /results -->"
 
 
 def best_of(fn, repeat: int) -> float:
@@ -209,10 +210,10 @@ def machine() -> str:
 
 def write_results(sections: dict) -> None:
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    lines = ["# Benchmark results", "", f"Measured by `make bench` on {when}.",
+    lines = ["## Latest results", "", f"Measured by `make bench` on {when}.",
              "", f"Machine: {sections['machine']}", ""]
     if "normalise" in sections:
-        lines += ["## Text normalisation (characters per second; best of several runs)", "",
+        lines += ["### Text normalisation (characters per second; best of several runs)", "",
                   "| glossary | variants | corpus | chars | mentions (ours / flashtext) | ours | flashtext | "
                   "bare scan | ours ÷ flashtext | bare ÷ ours |", "|---|---|---|---|---|---|---|---|---|---|"]
         for r in sections["normalise"]:
@@ -226,25 +227,28 @@ def write_results(sections: dict) -> None:
                   "pyahocorasick `iter` over the same variants, counting hits (no boundaries, no resolution).", ""]
     if "startup" in sections:
         s = sections["startup"]
-        lines += ["## Start-up", "", f"- import: {s['import']:.2f}s",
+        lines += ["### Start-up", "", f"- import: {s['import']:.2f}s",
                   f"- load, validate, derive and index seeds/: {s['load_and_index']:.2f}s "
                   f"({s['entries']} entries, {s['variants']:,} variants)",
                   f"- build the text scanner: {s['scanner']:.2f}s", ""]
     if "memory" in sections:
-        lines += ["## Memory (Python heap, tracemalloc)", ""]
+        lines += ["### Memory (Python heap, tracemalloc)", ""]
         for label, m in sections["memory"].items():
             lines.append(f"- {label}: {m['python_heap_mb']:.0f} MB held, {m['peak_mb']:.0f} MB peak while building")
         lines.append("")
     if "http" in sections:
         h = sections["http"]
-        lines += ["## HTTP", "", f"- POST /v1/normalize, {h['batch_bytes']:,} bytes in {h['texts']} texts: "
+        lines += ["### HTTP", "", f"- POST /v1/normalize, {h['batch_bytes']:,} bytes in {h['texts']} texts: "
                   f"{h['seconds']:.2f}s ({h['mb_per_s']:.2f} MB/s), response {h['response_bytes']:,} bytes",
                   f"- gunicorn worker RSS: {h['worker_idle_rss_mb']:.0f} MB idle, "
                   f"{h['worker_peak_rss_mb']:.0f} MB peak (VmHWM)", ""]
     if "reconcile" in sections:
         lines += sections["reconcile"]
-    RESULTS.write_text("\n".join(lines), encoding="utf-8")
-    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+    text = README.read_text(encoding="utf-8")
+    head, rest = text.split(BEGIN, 1) if BEGIN in text else (text.rstrip() + "\n\n", END)
+    tail = rest.split(END, 1)[1] if END in rest else ""
+    README.write_text(head + BEGIN + "\n" + "\n".join(lines) + "\n" + END + tail, encoding="utf-8")
+    print(f"\nwritten to {README}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -162,7 +162,7 @@ def bench_reconcile(glossary: Glossary) -> list[str]:
             theirs.wait(timeout=30)
 
     kinds = list(dict.fromkeys(k for k, _, _ in queries))
-    lines = ["## Reconciliation: this service and csv-reconcile", "",
+    lines = ["### Reconciliation: this service and csv-reconcile", "",
              f"{len(queries)} queries of our own making about {len({q[2] for q in queries})} sampled entries, "
              f"sent in batches of {BATCH} over HTTP on loopback, one batch at a time. Accuracy: the top "
              "candidate is the entry the query was made from.", "",
