@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check glossary service tests bench
 
 check: $(STAMP)
-	$(BIN)/python -m glossary check
+	$(BIN)/python -m glossary check --dictionaries
 
 report: glossary-report
 glossary-report: $(STAMP)

@@ -9,22 +9,31 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import cache
 
 from glossary.derive import HEPBURN, PINYIN, convert_han
 from glossary.index import Glossary
-from glossary.keys import compact_key, is_han, name_key
+from glossary.keys import compact_key, fold_kana, is_han, name_key
 from glossary.model import Entry
 from glossary.romanize.chinese import guess_syllables, parse_pinyin
 from glossary.romanize.japanese import kana_to_hepburn
 from glossary.seeds import Problem
 
 
-def run_checks(glossary: Glossary) -> list[Problem]:
+def run_checks(glossary: Glossary, dictionaries: bool = False) -> list[Problem]:
+    """Every check; with ``dictionaries``, also readings against JMnedict and KANJIDIC (jamdict-data)."""
     entries = list(glossary.entries.values())
     problems: list[Problem] = []
     for check in (check_pinyin, check_traditional, check_hepburn, check_references):
         problems.extend(check(entries))
     problems.extend(check_shared_variants(glossary))
+    if dictionaries:
+        names, onyomi = jmnedict_readings(), kanjidic_onyomi()
+        if names is None or onyomi is None:
+            problems.append(Problem("-", None, None, "jamdict and jamdict-data are not installed"))
+        else:
+            problems.extend(check_name_readings(entries, names))
+            problems.extend(check_onyomi_readings(entries, onyomi))
     return problems
 
 
@@ -229,4 +238,70 @@ def check_name_readings(entries: Iterable[Entry], readings) -> list[Problem]:
                 said = ", ".join(sorted(known)) or "no reading at all"
                 out.append(_p(e, "names.ja-Hira", f"JMnedict does not read {part} as {part_kana} "
                                                   f"(it knows: {said}); fix it or add overrides.ja-Hira"))
+    return out
+
+
+# -- Japanese (on'yomi) readings of Chinese names against KANJIDIC ------------------------------------
+
+_VOICED = str.maketrans("かきくけこさしすせそたちつてとはひふへほ", "がぎぐげござじずぜぞだぢづでどばびぶべぼ")
+_SEMI_VOICED = str.maketrans("はひふへほ", "ぱぴぷぺぽ")
+
+
+def kanjidic_onyomi():
+    """A function kanji -> set of on'yomi in hiragana, from KANJIDIC (jamdict-data), or None."""
+    try:
+        from jamdict import Jamdict
+    except ImportError:
+        return None
+    jam = Jamdict()
+
+    @cache
+    def onyomi(ch: str) -> frozenset[str]:
+        found = set()
+        for c in jam.lookup(ch, lookup_chars=True).chars:
+            if c.literal == ch:
+                found |= {fold_kana(r.value) for g in c.rm_groups for r in g.readings if r.r_type == "ja_on"}
+        return frozenset(found)
+
+    return onyomi
+
+
+def _sound_changes(reading: str) -> set[str]:
+    """A reading as it may sound inside a name: voiced (か→が), semi-voiced (へ→ぺ), or clipped (つ→っ)."""
+    forms = {reading, reading[:1].translate(_VOICED) + reading[1:], reading[:1].translate(_SEMI_VOICED) + reading[1:]}
+    return forms | {f[:-1] + "っ" for f in forms if len(f) > 1 and f[-1] in "つくちき"}
+
+
+def reads_as_onyomi(kanji: str, kana: str, onyomi) -> bool | None:
+    """Can ``kana`` be split into one on'yomi per character of ``kanji``? None if a character is unknown."""
+
+    @cache
+    def fit(i: int, j: int) -> bool:
+        if i == len(kanji):
+            return j == len(kana)
+        return any(kana.startswith(f, j) and fit(i + 1, j + len(f))
+                   for r in onyomi(kanji[i]) for f in _sound_changes(r))
+
+    if any(not onyomi(c) for c in kanji):
+        return None
+    return fit(0, 0)
+
+
+def check_onyomi_readings(entries: Iterable[Entry], onyomi) -> list[Problem]:
+    """Japanese media read Chinese names in on'yomi (習近平 しゅう きんぺい): the kana must be one."""
+    out = []
+    for e in entries:
+        ja, kana = e.names.get("ja"), e.names.get("ja-Hira")
+        chinese = set(e.details.get("country") or []) & {"CN", "TW", "HK", "MO"}
+        if e.type != "person" or not chinese or not ja or not kana or "ja-Hira" in e.overrides:
+            continue
+        if not all(is_han(c) for c in ja):
+            continue
+        fits = reads_as_onyomi(ja, fold_kana(kana).replace(" ", ""), onyomi)
+        if fits is False:
+            out.append(_p(e, "names.ja-Hira", f"{kana!r} is not an on'yomi reading of {ja} (KANJIDIC: "
+                                              + ", ".join("/".join(sorted(onyomi(c))) for c in ja) + ")"))
+        elif fits is None:
+            out.append(_p(e, "names.ja-Hira", f"KANJIDIC has no on'yomi for a character of {ja}; "
+                                              "add overrides.ja-Hira with the source of the reading"))
     return out

@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("check", help="validate the seed data; exit 1 on any problem")
     p.add_argument("path", nargs="?")
+    p.add_argument("--dictionaries", action="store_true",
+                   help="also check readings against JMnedict and KANJIDIC (jamdict-data)")
     p = sub.add_parser("report", help="counts per type and language, missing fields")
     p.add_argument("path", nargs="?")
 
@@ -92,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stdout.write(result.text)
         return 0
     if args.command == "check":
-        problems = checks.run_checks(g)
+        problems = checks.run_checks(g, dictionaries=args.dictionaries)
         for p in problems:
             print(p)
         print(f"{len(g.entries)} entries, {len(g.variants)} variants, {len(problems)} problem(s); "

@@ -64,6 +64,12 @@ def test_check_passes_clean_data_and_fails_broken(capsys):
     assert code == 1 and "broken.yaml" in err
 
 
+@pytest.mark.slow
+def test_check_with_dictionaries(capsys):
+    code, _, err = run(capsys, "check", "--dictionaries")
+    assert code == 0, err
+
+
 def test_report(capsys):
     code, out, _ = run(capsys, "report", MINI)
     assert code == 0 and json.loads(out)["entries"] == 14

@@ -2,7 +2,16 @@
 
 import pytest
 
-from glossary.checks import check_name_readings, jmnedict_readings, missing_native, report, run_checks
+from glossary.checks import (
+    check_name_readings,
+    check_onyomi_readings,
+    jmnedict_readings,
+    kanjidic_onyomi,
+    missing_native,
+    reads_as_onyomi,
+    report,
+    run_checks,
+)
 
 SAME_ENTRY = [
     # the "done when" rows, then every entity of shared/seed-entities.md as the reports write it
@@ -104,3 +113,23 @@ def test_japanese_name_readings_against_jmnedict(curated):
     assert readings is not None, "jamdict and jamdict-data are test dependencies: `make test` installs them"
     problems = check_name_readings(curated.entries.values(), readings)
     assert not problems, "\n".join(map(str, problems))
+
+
+@pytest.mark.slow
+def test_japanese_readings_of_chinese_names_against_kanjidic(curated):
+    onyomi = kanjidic_onyomi()
+    assert onyomi is not None, "jamdict and jamdict-data are test dependencies: `make test` installs them"
+    problems = check_onyomi_readings(curated.entries.values(), onyomi)
+    assert not problems, "\n".join(map(str, problems))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kanji, kana, fits", [
+    ("習近平", "しゅうきんぺい", True),   # 平 へい sounds ぺい after ん
+    ("楊潔篪", "ようけつち", True),
+    ("胡錦濤", "こきんとう", True),
+    ("習近平", "しゅうちかひら", False),  # kun'yomi: not how Japanese media read a Chinese name
+    ("王毅", "おうたけし", False),
+])
+def test_onyomi_fit(kanji, kana, fits):
+    assert reads_as_onyomi(kanji, kana, kanjidic_onyomi()) is fits
