@@ -209,6 +209,10 @@ class TextMatcher:
             tail = v.name[len(v.name.rstrip(".,;:!?'’")) :] if latin else ""
             pattern = Pattern(iv.entry_id, v, latin, first.isupper(), v.case_sensitive, tail)
             by_key.setdefault((latin, key), []).append(pattern)
+            if not latin and " " in key:
+                # Han and kana names are printed with and without their separators (ジョー・バイデン,
+                # ジョーバイデン; あべ しんぞう, あべしんぞう): scan for both.
+                by_key.setdefault((False, key.replace(" ", "")), []).append(pattern)
         self.latin = ahocorasick.Automaton()
         self.cjk = ahocorasick.Automaton()
         for (latin, key), found in by_key.items():

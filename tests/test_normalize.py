@@ -80,6 +80,7 @@ JAPANESE = [
     ("学習は大事だ。", []),
     ("尖閣諸島と東シナ海", [("尖閣諸島", "senkaku-islands"), ("東シナ海", "east-china-sea")]),
     ("ジョー・バイデン大統領", [("ジョー・バイデン", "biden-joe")]),
+    ("ジョーバイデン大統領", [("ジョーバイデン", "biden-joe")]),  # printed without the middle dot
     ("石川氏が述べた。", []),  # a prefecture name before 氏 is a surname
     ("日中関係について", []),
 ]
