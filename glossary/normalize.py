@@ -1,12 +1,14 @@
 """Text normalisation: find every mention of a glossary entry in a text, resolve it, rewrite it.
 
-How it works, in one pass over the text:
+How it works:
 
 1. The text is mapped character by character to a *scan form* (lower case, no diacritics, one Han form,
    hiragana for katakana, one space for every separator). The map never changes the length, so offsets
    in the scan form are offsets in the input.
-2. One Aho-Corasick automaton (pyahocorasick) holds the scan form of every variant, curated and derived,
-   and reports every place any of them occurs.
+2. Two Aho-Corasick automata (pyahocorasick) hold the scan forms of every variant, curated and derived:
+   one for Latin names, scanned over a copy of the text in which every non-word character is a space
+   and every key begins with a space (so a hit starts on a word boundary by construction), and one for
+   Han and kana names, scanned over the scan form itself (Chinese and Japanese have no spaces).
 3. Each hit is kept only if it passes the guards of its script:
    Latin names need word boundaries on both sides (a hyphen, space or apostrophe is a boundary, a letter
    is not: "Xi's" and "Abe-Xi" match, "Xinjiang" and "Abel" do not); a capitalised name needs a capital
