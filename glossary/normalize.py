@@ -151,7 +151,13 @@ def scan_form(text: str) -> str:
 # word boundary by construction, and no time is spent on "xi" inside "taxi".
 _NON_WORD_RE = re.compile(r"[^a-z0-9\u00df-\u024f\u0370-\u052f]")
 _WORD_CHAR_RE = re.compile(r"[a-z0-9\u00df-\u024f\u0370-\u052f]")
-_CJK_RE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f]")
+_CJK_CLASS = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f"
+_CJK_RE = re.compile(f"[{_CJK_CLASS}]")
+# Stretches of Han/kana text (gaps of up to 12 other characters bridged): the Han/kana automaton has
+# thousands of first characters and looks each text character up among them, so it is only run where
+# such text is; a window reaches 12 characters back and 6 on for names such as G20杭州峰会, ワシントンD.C.
+_CJK_RUN_RE = re.compile(f"[{_CJK_CLASS}]+(?:[^{_CJK_CLASS}]{{1,12}}[{_CJK_CLASS}]+)*")
+_RUN_BEFORE, _RUN_AFTER = 12, 6
 
 
 # The same map for ASCII text, as a byte table: bytes.translate is many times faster than a regex.
@@ -261,7 +267,13 @@ class TextMatcher:
                     hits.append((start, stop, chosen, _fast_path(chosen)[1]))
         if len(self.cjk) and _CJK_RE.search(scanned):
             hits = cjk_hits
-            for end_index, (length, patterns, plain, single) in self.cjk.iter_long(scanned):
+            windows, done = [], 0
+            for run in _CJK_RUN_RE.finditer(scanned):
+                lo = max(done, run.start() - _RUN_BEFORE)
+                done = min(len(scanned), run.end() + _RUN_AFTER)
+                windows.append((lo, done))
+            found = (item for lo, hi in windows for item in self.cjk.iter_long(scanned, lo, hi))
+            for end_index, (length, patterns, plain, single) in found:
                 start, end = end_index - length + 1, end_index + 1
                 if plain is not None:  # no context strings to check (capitalisation means nothing here)
                     hits.append((start, end, patterns, single))
