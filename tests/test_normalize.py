@@ -71,6 +71,9 @@ CHINESE = [
     ("习主席访问台湾海峡", [("习", "xi-jinping"), ("台湾海峡", "taiwan-strait")]),  # 习 only before 主席
     ("习惯很好", []),  # a single Han character never stands alone
     ("中日友好协会成立", [("中日友好协会", "china-japan-friendship-association")]),
+    # names that begin or end with Latin letters or digits, at the edges of the Han/kana windows
+    ("他说G20杭州峰会很成功", [("G20杭州峰会", "g20-hangzhou-summit-2016")]),
+    ("1989年政治风波以后", [("1989年政治风波", "tiananmen-square-protests-1989")]),
 ]
 
 JAPANESE = [
@@ -83,6 +86,8 @@ JAPANESE = [
     ("ジョーバイデン大統領", [("ジョーバイデン", "biden-joe")]),  # printed without the middle dot
     ("石川氏が述べた。", []),  # a prefecture name before 氏 is a surname
     ("日中関係について", []),
+    ("ワシントンD.C.で会談", [("ワシントンD.C.", "washington-dc")]),
+    ("AP通信によると", [("AP通信", "associated-press")]),
 ]
 
 
