@@ -72,6 +72,7 @@ class Glossary:
         self._by_text: dict[str, list[int]] = defaultdict(list)
         self._by_key: dict[str, list[int]] = defaultdict(list)
         self._by_compact: dict[str, list[int]] = defaultdict(list)
+        self._by_entry: dict[str, list[int]] = defaultdict(list)
         for entry in entries:
             if entry.id in self.entries:
                 raise ValueError(f"duplicate entry id {entry.id!r}")
@@ -89,6 +90,7 @@ class Glossary:
         self._by_text[_exact(variant.name)].append(i)
         self._by_key[key].append(i)
         self._by_compact[key.replace(" ", "")].append(i)
+        self._by_entry[entry_id].append(i)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -96,7 +98,7 @@ class Glossary:
         return self.entries.get(entry_id)
 
     def variants_of(self, entry_id: str) -> list[Variant]:
-        return [iv.variant for iv in self.variants if iv.entry_id == entry_id]
+        return [self.variants[i].variant for i in self._by_entry.get(entry_id, ())]
 
     def stats(self) -> dict:
         by_type: dict[str, int] = defaultdict(int)
