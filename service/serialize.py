@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from glossary.index import Glossary, Match
 from glossary.model import Entry
 
@@ -18,7 +16,7 @@ def entry_dict(glossary: Glossary, entry: Entry, variants: str = "all") -> dict:
         "type": entry.type,
         "description": entry.description,
         "names": entry.names,
-        "variants": [asdict(v) for v in chosen],
+        "variants": [v.__dict__ for v in chosen],  # read-only here; asdict() would deep-copy each
         "family_name": entry.family_name,
         "overrides": entry.overrides,
         "source": entry.source,
