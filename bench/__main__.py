@@ -218,7 +218,11 @@ def machine() -> str:
 
 def write_results(sections: dict) -> None:
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    lines = ["## Latest results", "", f"Measured by `make bench` on {when}.",
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "glossary", "service", "bench"], cwd=ROOT,
+                           capture_output=True, text=True).stdout.strip()
+    code = (commit.stdout.strip() or "unknown") + (" with uncommitted changes" if dirty else "")
+    lines = ["## Latest results", "", f"Measured by `make bench` on {when}, code at commit {code}.",
              "", f"Machine: {sections['machine']}", ""]
     if "normalise" in sections:
         lines += ["### Text normalisation (characters per second)", "",
