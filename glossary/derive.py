@@ -37,8 +37,10 @@ def _cc(config: str) -> opencc.OpenCC:
 
 
 def convert_han(text: str, config: str) -> str:
-    """OpenCC conversion ('s2t', 't2s', 't2jp', 'jp2t', 's2tw') of a Han string."""
-    return _cc(config).convert(text)
+    """OpenCC conversion ('s2t', 't2s', 't2jp', 'jp2t', 's2tw') of a Han string; 'jp2t+t2s' chains steps."""
+    for step in config.split("+"):
+        text = _cc(step).convert(text)
+    return text
 
 
 def curated_variants(entry: Entry) -> list[Variant]:
@@ -87,7 +89,6 @@ def _han_forms(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
     for v in curated:
         if v.lang not in ("zh-Hans", "zh-Hant", "ja") or not any(is_han(c) for c in v.name):
             continue
-        kind = "name" if v.kind == "name" else v.kind
         if v.lang == "zh-Hans":
             targets = (("zh-Hant", "s2t"), ("zh-Hant", "s2tw"))
         elif v.lang == "zh-Hant":
@@ -95,13 +96,11 @@ def _han_forms(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
         else:  # Japanese kanji: traditional and simplified forms
             targets = (("zh-Hant", "jp2t"), ("zh-Hans", "jp2t+t2s"))
         for lang, config in targets:
-            if kind == "name" and lang in entry.names:
+            if v.kind == "name" and lang in entry.names:
                 continue  # a curated preferred name in that script exists and wins
-            text = v.name
-            for step in config.split("+"):
-                text = convert_han(text, step)
+            text = convert_han(v.name, config)
             if text != v.name:
-                yield _derived(text, lang, _as_variant_kind(kind), v.name, f"opencc-{config}",
+                yield _derived(text, lang, _as_variant_kind(v.kind), v.name, f"opencc-{config}",
                                standalone=v.standalone, context=v.context)
 
 

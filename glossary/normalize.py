@@ -458,9 +458,7 @@ def family_name_in(entry: Entry, target: str) -> str | None:
              "ja": {"zh-Hant": "t2jp", "zh-Hans": "s2t+t2jp"}}[target]
     for source, config in steps.items():
         if family := entry.family_name.get(source):
-            for step in config.split("+"):
-                family = convert_han(family, step)
-            return family
+            return convert_han(family, config)
     return None
 
 

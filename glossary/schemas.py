@@ -100,25 +100,9 @@ def is_acronym(name: str) -> bool:
 
 class RoleSchema(Strict):
     role = fields.String(required=True)
-    from_ = fields.Raw(data_key="from")
-    to = fields.Raw()
+    from_ = PartialDate(data_key="from", attribute="from")
+    to = PartialDate()
     note = fields.String()
-
-    @validates_schema
-    def dates(self, data, **kwargs):
-        for key in ("from_", "to"):
-            if key in data and data[key] is not None:
-                value = data[key]
-                text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-                if error := check_partial_date(text):
-                    raise ValidationError({key.rstrip("_"): [error]})
-                data[key] = text
-
-    @post_load
-    def rename(self, data, **kwargs):
-        if "from_" in data:
-            data["from"] = data.pop("from_")
-        return data
 
 
 class NameUsageSchema(Strict):

@@ -10,12 +10,13 @@ import json
 import re
 
 from flask import Blueprint, Response, current_app, render_template_string, request, url_for
+from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest, NotFound
 
 from glossary import __version__
 from glossary import reconcile as core
 from service.errors import BadInput
-from service.schemas import check_limit
+from service.schemas import check_limit, clean_text
 
 bp = Blueprint("reconcile", __name__, url_prefix="/v1/reconcile")
 IDENTIFIER_SPACE = "https://jcglossary.example/entries/"
@@ -29,8 +30,11 @@ def glossary():
 
 def _param(name: str) -> str | None:
     value = request.values.get(name)
-    if value is not None and ("\x00" in value or any("\ud800" <= c <= "\udfff" for c in value)):
-        raise BadInput(f"parameter {name!r} is not valid text")
+    if value is not None:
+        try:
+            clean_text(value)
+        except ValidationError as exc:
+            raise BadInput(f"parameter {name!r}: {exc.messages[0]}") from None
     return value
 
 

@@ -17,7 +17,7 @@ VARIANT_CHOICES = ("all", "curated", "none")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
-def _clean(value: str) -> None:
+def clean_text(value: str) -> None:
     """Text must be valid Unicode without NUL: lone surrogates cannot be encoded in any answer."""
     if "\x00" in value:
         raise ValidationError("NUL characters are not allowed")
@@ -29,7 +29,7 @@ class Text(fields.String):
     """A string that is valid Unicode text (no NUL, no lone surrogates)."""
 
     def __init__(self, **kwargs):
-        super().__init__(validate=[_clean, *kwargs.pop("validate", [])], **kwargs)
+        super().__init__(validate=[clean_text, *kwargs.pop("validate", [])], **kwargs)
 
 
 def check_limit(name: str, actual: int, code: int = 413) -> None:
