@@ -101,7 +101,7 @@ def _han_forms(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
             text = convert_han(v.name, config)
             if text != v.name:
                 yield _derived(text, lang, _as_variant_kind(v.kind), v.name, f"opencc-{config}",
-                               standalone=v.standalone, context=v.context)
+                               standalone=v.standalone, context=v.context, in_text=v.in_text)
 
 
 def _as_variant_kind(kind: str) -> str:
@@ -186,11 +186,24 @@ def _name_orders(entry: Entry) -> Iterator[Variant]:
         yield _derived(f"{given} {family}", "en", "alias", en, "given-family")
 
 
+# What may follow a one-character family name for it to count as that person (林外相, 習氏, 王外长):
+# a lone Han character is too common a word to scan for without such a context string.
+SINGLE_SURNAME_CONTEXT = ("氏", "首相", "外相", "总理", "總理", "外长", "外長", "主席", "总统", "總統", "大統領",
+                          "大使", "书记", "書記", "部长", "部長", "委员长", "委員長", "院长", "院長", "女士", "先生")
+
+
 def _surnames(entry: Entry) -> Iterator[Variant]:
-    """A person's family name alone is a short form that needs an earlier full mention."""
+    """A person's family name alone is a short form that needs the full name in the same text.
+
+    A one-character Han family name counts only before an honorific or a title (``SINGLE_SURNAME_CONTEXT``).
+    """
     for lang, family in entry.family_name.items():
         if lang in ("en", "ja", "zh-Hans", "zh-Hant", "ko", "ja-Hira") and family:
-            yield _derived(family, lang, "short", entry.names.get(lang, family), "family-name", standalone=False)
+            context = SINGLE_SURNAME_CONTEXT if len(family) == 1 and is_han(family) else ()
+            yield _derived(family, lang, "short", entry.names.get(lang, family), "family-name", standalone=False,
+                           context=context)
         if lang == "zh-Hans" and "zh-Hant" not in entry.family_name:
             trad = convert_han(family, "s2t")
-            yield _derived(trad, "zh-Hant", "short", family, "family-name+opencc-s2t", standalone=False)
+            context = SINGLE_SURNAME_CONTEXT if len(trad) == 1 and is_han(trad) else ()
+            yield _derived(trad, "zh-Hant", "short", family, "family-name+opencc-s2t", standalone=False,
+                           context=context)

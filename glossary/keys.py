@@ -1,12 +1,24 @@
 """Name keys: the one normaliser that turns any string into a matching key.
 
 Two strings that a reader would call "the same name" (Shinzō Abe / SHINZOU ABE, 習近平 / 习近平 / 習近平,
-キシダ / きしだ) get the same key. Every index, lookup and check in the package goes through
-:func:`name_key`, so the folding rules live here and nowhere else.
+キシダ / きしだ) get the same key. Every index, lookup, check and text scan in the package goes through
+this module, so the folding rules live here and nowhere else.
+
+The rules come in two layers:
+
+* :func:`scan_fold` folds one character at a time and never changes a string's length, so the text
+  scanner (:mod:`glossary.normalize`) can run it over whole documents and keep every offset;
+* :func:`name_key` is ``scan_fold`` plus the steps that change length (dropping apostrophes and
+  zero-width characters, collapsing separators, folding Japanese long vowels).
+
+What the scan cannot fold because it changes length, :func:`scan_spellings` spells out instead: the
+text scanner adds a pattern for each spelling of a name (Kōno: Kono, Kouno, Kohno, Koono; Shin'ichi:
+Shinichi), so running text finds every name that lookup finds (a property test checks the two agree).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -14,15 +26,20 @@ from functools import lru_cache
 import opencc
 
 # Characters treated as separators inside names.
-_APOSTROPHES = "'’‘`ʼʻ′＇"
-_HYPHENS = "-‐‑‒–—―−﹣－_/"
-_DOTS = "・·•‧∙⋅･."
-_SEPARATOR_RE = re.compile(rf"[\s{re.escape(_HYPHENS + _DOTS)}]+")
-_APOSTROPHE_RE = re.compile(f"[{re.escape(_APOSTROPHES)}]")
+APOSTROPHES = "'’‘`ʼʻ′＇"
+HYPHENS = "-‐‑‒–—―−﹣－_/"
+DOTS = "・·•‧∙⋅･."
+# Characters a reader does not see: zero-width space/joiners, word joiner, BOM, soft hyphen.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_SEPARATOR_RE = re.compile(rf"[\s{re.escape(HYPHENS + DOTS)}]+")
+_APOSTROPHE_RE = re.compile(f"[{re.escape(APOSTROPHES)}]")
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 # Latin long vowels as Japanese romanisations spell them: ō/ou/oo/oh -> o; ū/uu -> u. The h of "oh"
 # marks length only before a consonant or at the end (Kohno); before a vowel it is a syllable (Kohoku).
-_LONG_VOWEL_RE = re.compile(r"o(?:u|o|h(?![aeiouy]))|uu")
-# Latin combining marks only (tone marks, macrons, umlauts). Kana voicing marks are kept: が is not か.
+# One pass over runs ("ouu", "ohh") is linear and gives what folding until nothing changes would.
+_LONG_VOWEL_RE = re.compile(r"o(?:u|o|h(?![aeiouy]))+|uu+")
+# Combining marks (tone marks, macrons, umlauts) on Latin, Greek and Cyrillic letters. Kana voicing
+# marks are kept: が is not か.
 _LATIN_MARKS_RE = re.compile("[\u0300-\u036f]")
 # A separator between two characters that are not Latin letters or digits is dropped, because
 # Chinese and Japanese names are written both with and without 「・」 or spaces (ジョー・バイデン).
@@ -66,12 +83,60 @@ _KATA_TO_HIRA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)} | {0x30FD: 0x309D, 
 
 
 def fold_long_vowels(s: str) -> str:
-    """ou, oo, oh (before a consonant) -> o and uu -> u, repeated until none is left (so idempotent)."""
-    while True:
-        folded = _LONG_VOWEL_RE.sub(lambda m: m.group(0)[0], s)
-        if folded == s:
-            return s
-        s = folded
+    """ou, oo, oh (before a consonant) -> o and uu -> u, runs included (so idempotent); linear time."""
+    return _LONG_VOWEL_RE.sub(lambda m: m.group(0)[0], s)
+
+
+# -- the length-preserving layer ------------------------------------------------------------------
+
+
+def _fold_char(c: str) -> str:
+    """The scan fold of one character (always one character): see :func:`scan_fold`."""
+    k = unicodedata.normalize("NFKC", c)
+    if len(k) != 1:
+        k = c
+    low = k.lower()
+    if len(low) == 1:
+        k = low
+    if k in APOSTROPHES:
+        return "'"
+    if k.isspace() or (k in HYPHENS + DOTS and not k.isascii()):
+        return " "
+    bare = _LATIN_MARKS_RE.sub("", unicodedata.normalize("NFD", k))
+    if len(bare) == 1:
+        k = bare
+    return _KATA_TO_HIRA_CHARS.get(k) or _han_fold_table().get(ord(k), k)
+
+
+_KATA_TO_HIRA_CHARS = {chr(a): chr(b) for a, b in _KATA_TO_HIRA.items()}
+
+
+class _FoldTable(dict):
+    """A ``str.translate`` table that fills itself: each character is folded once, then looked up."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = _fold_char(chr(code))
+        return value
+
+
+_FOLD = _FoldTable()
+
+
+def scan_fold(text: str) -> str:
+    """Fold ``text`` one character at a time; the result has exactly ``len(text)`` characters.
+
+    Per character: NFKC where it gives one character (full-width Ｘｉ, half-width ｷｼﾀﾞ), lower case where
+    that gives one character, Latin/Greek/Cyrillic combining marks removed (Xí, Shinzō), every
+    apostrophe -> ``'``, non-ASCII white space, hyphens and middle dots -> space (ASCII punctuation is
+    kept: a text scan treats it as a word boundary anyway), Han characters to one form (習/习),
+    katakana to hiragana. ASCII text only needs ``str.lower``.
+    """
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLD)
+
+
+# -- the key --------------------------------------------------------------------------------------
 
 
 def name_key(text: str) -> str:
@@ -81,29 +146,27 @@ def name_key(text: str) -> str:
 
     1. Unicode NFKC: compatibility forms, full-width Latin (Ｘｉ) and half-width katakana (ｷｼﾀﾞ)
        become ordinary characters (width folding).
-    2. Case folding (``str.casefold``: XI, Xi, xi; ß -> ss).
-    3. Latin combining marks removed: tone marks and macrons (Xí Jìnpíng, Shinzō, Lǚ -> lu).
-    4. Apostrophes removed (Hsi Chin-p'ing, Min'er, Shin'ichi, curly and straight alike).
+    2. :func:`scan_fold`, the per-character layer: lower case, Latin combining marks removed (Xí
+       Jìnpíng, Shinzō, Lǚ -> lu), Han characters folded to one form (習/习, 釣/钓, 広/廣/广),
+       katakana folded to hiragana (キシダ -> きしだ).
+    3. Case folding (``str.casefold``: ß -> ss) and any combining mark left after it removed.
+    4. Apostrophes (Hsi Chin-p'ing, Min'er, Shin'ichi) and invisible characters (zero-width space
+       and joiners, soft hyphen) removed.
     5. Hyphens, middle dots (・·), full stops, underscores, slashes and runs of white space become one
        space; a space between two Han or kana characters is dropped (岸田 文雄, ジョー・バイデン).
-    6. Han characters folded: simplified, traditional and Japanese kanji forms become one form
-       (習/习, 釣/钓, 広/廣/广).
-    7. Katakana folded to hiragana (キシダ -> きしだ).
-    8. Japanese long vowels in Latin folded: ō, ou, oo, oh -> o; ū, uu -> u (Kōno, Kouno, Kohno, Kono);
+    6. Japanese long vowels in Latin folded: ō, ou, oo, oh -> o; ū, uu -> u (Kōno, Kouno, Kohno, Kono);
        the h of oh only before a consonant or at the end (Kohoku keeps its h).
     """
     if not isinstance(text, str):
         raise TypeError(f"name_key expects str, not {type(text).__name__}")
-    s = unicodedata.normalize("NFKC", text)
+    s = scan_fold(unicodedata.normalize("NFKC", text))
     s = s.casefold()
-    s = unicodedata.normalize("NFD", s)
-    s = _LATIN_MARKS_RE.sub("", s)
-    s = unicodedata.normalize("NFC", s)
+    if not s.isascii():
+        s = unicodedata.normalize("NFC", _LATIN_MARKS_RE.sub("", unicodedata.normalize("NFD", s)))
     s = _APOSTROPHE_RE.sub("", s)
+    s = _INVISIBLE_RE.sub("", s)
     s = _SEPARATOR_RE.sub(" ", s).strip()
     s = _CJK_GAP_RE.sub("", s)
-    s = fold_han(s)
-    s = fold_kana(s)
     s = fold_long_vowels(s)
     # Dropping a separator can bring a kana next to a detached voicing mark (う ゛): compose again.
     return unicodedata.normalize("NFC", s)
@@ -112,6 +175,51 @@ def name_key(text: str) -> str:
 def compact_key(text: str) -> str:
     """The key with every space removed: 'Xi Jin Ping', 'Xi Jinping' and 'XiJinping' meet here."""
     return name_key(text).replace(" ", "")
+
+
+# -- spellings the scan cannot fold ---------------------------------------------------------------
+
+# A long vowel as a Japanese romanisation may print it, and every spelling of it.
+_LONG_O = ("o", "ou", "oo", "oh")
+_LONG_SITE_RE = re.compile(r"[ōôŌÔ]|[oO](?:[uUoO]|[hH](?![aeiouyAEIOUY]))|[ūûŪÛ]|[uU][uU]")
+MAX_SPELLINGS = 64
+
+
+def scan_spellings(name: str) -> list[str]:
+    """The spellings of ``name`` a text may print that :func:`scan_fold` does not bring together.
+
+    The scan keeps every character, so it cannot fold a long vowel (Kōno, Kouno, Kohno, Koono) or drop
+    an apostrophe (Shin'ichi, Shinichi). This lists the name's spellings with each long vowel written
+    each way and with and without apostrophes; all of them have the name's key. Capped at
+    ``MAX_SPELLINGS`` (a name with many long vowels gets the systematic spellings only).
+    """
+    forms = {name}
+    if any(c in APOSTROPHES for c in name):
+        forms.add(_APOSTROPHE_RE.sub("", name))
+    out: list[str] = []
+    for form in forms:
+        parts = _LONG_SITE_RE.split(form)
+        sites = _LONG_SITE_RE.findall(form)
+        if not sites:
+            out.append(form)
+            continue
+        choices = [_LONG_O if s[0] in "ōôŌÔoO" else ("u", "uu") for s in sites]
+        combos = itertools.islice(itertools.product(*choices), MAX_SPELLINGS)
+        for combo in combos:
+            spelled = [parts[0]]
+            for site, choice, rest in zip(sites, combo, parts[1:], strict=True):
+                spelled.append(choice.upper() if site[0].isupper() and len(choice) == 1 else
+                               (choice[0].upper() + choice[1:] if site[0].isupper() else choice))
+                spelled.append(rest)
+            out.append("".join(spelled))
+        for uniform in _LONG_O:  # the systematic spellings, even past the cap
+            out.append(_LONG_SITE_RE.sub(lambda m, u=uniform: _spell(m.group(0), u), form))
+    return list(dict.fromkeys(out))
+
+
+def _spell(site: str, o_spelling: str) -> str:
+    choice = o_spelling if site[0] in "ōôŌÔoO" else ("uu" if o_spelling != "o" else "u")
+    return choice[0].upper() + choice[1:] if site[0].isupper() else choice
 
 
 def is_han(ch: str) -> bool:

@@ -47,6 +47,7 @@ class Variant:
     ambiguous_with: tuple[str, ...] = ()
     preferred: bool = False  # the default reading when the name is shared (Kyoto: the city)
     context: tuple[str, ...] = ()
+    in_text: bool = True  # False for a descriptive phrase: found by lookup, not tagged in running text
     derived_from: str | None = None
     method: str | None = None
     note: str | None = None

@@ -2,45 +2,52 @@
 
 How it works:
 
-1. The text is mapped character by character to a *scan form* (lower case, no diacritics, one Han form,
-   hiragana for katakana, one space for every separator). The map never changes the length, so offsets
-   in the scan form are offsets in the input.
-2. Two Aho-Corasick automata (pyahocorasick) hold the scan forms of every variant, curated and derived:
+1. The text is folded by :func:`glossary.keys.scan_fold`, the per-character layer of the one name
+   normaliser (lower case, no diacritics, one Han form, hiragana for katakana, one space for every
+   separator). It never changes the length, so offsets in the scan form are offsets in the input.
+   Invisible characters (zero-width space, soft hyphen) are taken out first and the offsets mapped
+   back, as :func:`~glossary.keys.name_key` drops them too.
+2. Two Aho-Corasick automata (pyahocorasick) hold the scan forms of every variant, curated and derived,
+   and of every spelling the scan cannot fold (:func:`~glossary.keys.scan_spellings`: Kohno for Kōno):
    one for Latin names, scanned over a copy of the text in which every non-word character is a space
    and every key begins with a space (so a hit starts on a word boundary by construction), and one for
-   Han and kana names, scanned over the scan form itself (Chinese and Japanese have no spaces).
-3. Each hit is kept only if it passes the guards of its script:
-   Latin names need word boundaries on both sides (a hyphen, space or apostrophe is a boundary, a letter
-   is not: "Xi's" and "Abe-Xi" match, "Xinjiang" and "Abel" do not); a capitalised name needs a capital
-   in the text ("china" is porcelain); an all-capital abbreviation must match exactly ("US", never "us").
-   Han and kana names need no boundaries, but a single Han character matches only where the entry allows
-   it and only before one of its context strings (習 in 習氏).
-4. Longest match wins and mentions never overlap ("East China Sea" is one mention, not "China"): the
-   automata report leftmost-longest matches (pyahocorasick's ``iter_long``, in C), so the many shorter
-   names inside a longer one ("Kishida" in "Fumio Kishida") cost nothing. The price: a longest match
-   rejected by a guard hides a shorter one starting at the same place (rare; e.g. a lower-case
-   multi-word name).
-5. Each mention is resolved: a standalone name to its entry; a short form ("Kishida", 岸田) to the entry
-   whose full name appeared earlier in the text; a name shared by several entries goes to the one the
-   text named earlier, else to the curators' ``preferred`` reading ("default", with the others listed
-   as candidates), else it is reported as ambiguous with its candidates and left unchanged.
-6. The text is rewritten with each resolved mention's canonical name in the target language (or
-   annotated, or left alone when only the mentions are wanted).
+   Han and kana names, scanned over the stretches of Han and kana text.
+3. Every hit is a *candidate* only if it passes the guards of its script. Latin names need word
+   boundaries on both sides, a capital where the name has one ("china" is porcelain) and the exact case
+   of an abbreviation ("US", never "us"). Han and kana names must not cut a word of the text
+   (:mod:`glossary.boundaries`: 日共 is not in 中日共同, 日本 is not in 日本人), a katakana name must be
+   printed in katakana (タイ is not the たい of つなげたい), and a single Han character counts only before
+   one of its context strings (習 in 習氏).
+4. Candidates are chosen in two passes, so a rejected or weaker name never hides another:
+   first the names that stand on their own (full names, standalone short forms, titles), leftmost-longest
+   and never overlapping; then, in the gaps, the short forms that need the text's evidence. All of the
+   text counts as evidence, not only what came before ("Kishida" in a headline, "Fumio Kishida" below).
+   Titles, policy formulas and descriptive phrases (entries or variants with ``in_text: false``) take
+   part in the choice but are not reported: 国务院总理 is a title, not a mention of the State Council.
+5. Each chosen name is resolved: a standalone name of one entry to that entry; a short form to the
+   entry the text names; a surname next to a title (岸田首相, President Xi) to the one holder of that
+   office (at the text's date, when it is given); a shared name by the text's own evidence (the other
+   mentions, the side the text is written from: 外交部 in simplified Chinese is the PRC's, 我外交部 in
+   traditional Chinese is Taiwan's), else by the curators' ``preferred`` reading ("default", with
+   candidates), else it is reported ambiguous with its candidates and left unchanged.
+6. The text is rewritten with each resolved mention's name in the target language, in the form the
+   text used: an abbreviation stays an abbreviation (CCP, 中共), a place printed without its
+   administrative suffix stays without it (TOKYO -> 東京, not 東京都). Or the text is annotated, or left
+   alone when only the mentions are wanted.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import ahocorasick
 
+from glossary.boundaries import WordBoundaries
 from glossary.derive import convert_han
 from glossary.index import Glossary
-from glossary.keys import _han_fold_table, is_han
+from glossary.keys import INVISIBLE, is_han, is_kana, name_key, scan_fold, scan_spellings
 from glossary.model import Entry, Variant
 
 TARGETS = ("en", "zh-Hans", "zh-Hant", "ja")
@@ -48,6 +55,11 @@ MODES = ("rewrite", "annotate", "mentions")
 NAME_ORDERS = ("given-family", "family-given")
 # People whose English names put the given name first in most English-language media.
 GIVEN_FIRST_COUNTRIES = ("JP", "KR")
+# An honorific after a place name makes it a surname (石川氏, 千葉さん), not the place.
+HONORIFICS = ("氏", "さん", "様", "さま", "君", "先生", "女士", "教授", "議員", "议员")
+# Administrative suffixes a place name is printed with or without (東京都 / 東京, 广东省 / 广东).
+ADMIN_SUFFIXES = ("都", "府", "県", "县", "縣", "省", "市", "区", "區", "州")
+ADMIN_WORDS = ("prefecture", "province", "city", "metropolis", "municipality", "county", "district", "ward")
 
 
 @dataclass(slots=True)
@@ -57,7 +69,7 @@ class Mention:
     surface: str
     entry_id: str | None
     canonical: str | None
-    resolution: str  # "direct" | "context" | "default" | "ambiguous"
+    resolution: str  # "direct" | "context" | "title" | "side" | "default" | "ambiguous"
     matched: str  # the variant that matched
     variant_kind: str
     variant_origin: str
@@ -80,71 +92,7 @@ class NormalizeResult:
 
 # -- scan form ------------------------------------------------------------------------------------
 
-_SEPARATORS = " \t\n\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2009\u200a\u3000-‐‑‒–—―−－_・·•‧･"
-_APOSTROPHES = "'’‘`ʼ＇"
-
-
-@lru_cache(maxsize=1)
-def scan_table() -> dict[int, int]:
-    """The one-to-one character map that makes the scan form (see module docstring, step 1)."""
-    table: dict[int, int] = {}
-    for cp in list(range(0x20, 0x2FF)) + list(range(0x370, 0x530)) + list(range(0x1E00, 0x1F00)):
-        c = chr(cp)
-        base = unicodedata.normalize("NFD", c)[0].lower()
-        if len(base) == 1 and base != c:
-            table[cp] = ord(base)
-    for cp in range(0xFF01, 0xFF5F):  # full-width ASCII
-        table[cp] = ord(chr(cp - 0xFEE0).lower())
-    for cp in range(0xFF66, 0xFF9E):  # half-width katakana -> hiragana
-        full = unicodedata.normalize("NFKC", chr(cp))
-        if len(full) == 1:
-            table[cp] = ord(full) - 0x60 if 0x30A1 <= ord(full) <= 0x30F6 else ord(full)
-    for cp in range(0x30A1, 0x30F7):  # katakana -> hiragana
-        table[cp] = cp - 0x60
-    for cp, folded in _han_fold_table().items():
-        table[cp] = ord(folded)
-    # Non-ASCII separators and apostrophes become their ASCII forms; ASCII punctuation stays as it is
-    # (the Latin pass treats it as a word boundary anyway), so ASCII text needs only str.lower().
-    for c in _SEPARATORS:
-        if ord(c) >= 0x80:
-            table[ord(c)] = 0x20
-    for c in _APOSTROPHES:
-        if ord(c) >= 0x80:
-            table[ord(c)] = 0x27
-    return table
-
-
-class _CharMap(dict):
-    """A str.translate table that fills itself: each character is worked out once, then looked up."""
-
-    def __init__(self, base: dict, rule):
-        super().__init__(base)
-        self.rule = rule
-
-    def __missing__(self, code: int):
-        value = self[code] = self.rule(chr(code))
-        return value
-
-
-def _scan_rule(c: str) -> str:
-    low = c.lower()
-    if len(low) != 1:  # a few characters grow when lowered (İ): keep them
-        return c
-    folded = scan_table().get(ord(low))
-    return chr(folded) if folded is not None else low
-
-
-@lru_cache(maxsize=1)
-def _scan_map() -> _CharMap:
-    return _CharMap(scan_table(), _scan_rule)
-
-
-def scan_form(text: str) -> str:
-    """The scan form of ``text`` (same length): lower() for ASCII, the scan table for the rest."""
-    if text.isascii():
-        return text.lower()
-    return text.translate(_scan_map())
-
+scan_form = scan_fold  # the scan form of a text is the per-character layer of the name key
 
 # In the Latin pass every character that is not a letter or digit of an alphabetic script becomes a
 # space, and each Latin pattern is stored with a space on both sides: a hit then starts and ends on a
@@ -158,11 +106,23 @@ _CJK_RE = re.compile(f"[{_CJK_CLASS}]")
 # such text is; a window reaches 12 characters back and 6 on for names such as G20杭州峰会, ワシントンD.C.
 _CJK_RUN_RE = re.compile(f"[{_CJK_CLASS}]+(?:[^{_CJK_CLASS}]{{1,12}}[{_CJK_CLASS}]+)*")
 _RUN_BEFORE, _RUN_AFTER = 12, 6
-
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 
 # The same map for ASCII text, as a byte table: bytes.translate is many times faster than a regex.
 _ASCII_NON_WORD = bytes(c if chr(c).isascii() and (chr(c).isdigit() or "a" <= chr(c) <= "z") else 0x20
                         for c in range(256))
+
+
+class _WordMap(dict):
+    """``str.translate`` table of the word form: letters and digits stay, everything else is a space."""
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        value = self[code] = c if _NON_WORD_RE.match(c) is None else " "
+        return value
+
+
+_WORD_MAP = _WordMap({c: _ASCII_NON_WORD[c] for c in range(128)})
 
 
 def _word_form(scanned: str) -> str:
@@ -172,23 +132,24 @@ def _word_form(scanned: str) -> str:
     return scanned.translate(_WORD_MAP)
 
 
-_WORD_MAP = _CharMap({c: _ASCII_NON_WORD[c] for c in range(128)},
-                     lambda c: c if _NON_WORD_RE.match(c) is None else " ")
-
-
-def _is_cjk_form(form: str) -> bool:
-    return bool(_CJK_RE.search(form))
-
-
 def latin_key(form: str) -> str:
     """A Latin pattern's key: non-word characters become single spaces, and one space goes in front."""
     return " " + " ".join(_NON_WORD_RE.sub(" ", form).split())
 
 
+def _script(name: str) -> str:
+    """'kata' for a name written in katakana (and ー・), 'hira' for one in hiragana, else ''."""
+    letters = [c for c in name if is_kana(c) and c not in "ー・"]
+    if not letters or len(letters) != sum(1 for c in name if not c.isspace() and c not in "ー・"):
+        return ""
+    return "kata" if all(0x30A0 <= ord(c) <= 0x30FF for c in letters) else (
+        "hira" if all(0x3040 <= ord(c) <= 0x309F for c in letters) else "")
+
+
 # -- the matcher ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pattern:
     entry_id: str
     variant: Variant
@@ -196,116 +157,175 @@ class Pattern:
     capitalised: bool
     exact_case: bool
     tail: str  # trailing punctuation of the name ("U.S."), taken into the mention when the text has it
+    standalone: bool  # resolves without other evidence in the text
+    silent: bool  # a title, formula or description: takes part in the choice, never reported
+    script: str  # "kata" / "hira" for names written in kana only: the text must use the same script
+    place: bool
+    offices: tuple[str, ...]  # for titles: the offices they name (matched against people's roles)
+
+
+# A candidate: (start, end, patterns). Strength orders the two passes of the choice.
+STRONG, WEAK = 0, 1
 
 
 class TextMatcher:
-    """Two automata over the scan forms of every variant: one for Latin names, one for Han/kana names."""
+    """Two automata over the scan forms of every variant: one for Latin names, one for Han/kana names.
 
-    def __init__(self, glossary: Glossary):
+    Built once per glossary snapshot (it holds nothing but what it derives from that glossary).
+    """
+
+    def __init__(self, glossary: Glossary, boundaries: WordBoundaries | None = None):
         self.glossary = glossary
+        self.boundaries = boundaries or WordBoundaries()
         by_key: dict[tuple[bool, str], list[Pattern]] = {}
         for iv in glossary.variants:
             v = iv.variant
-            form = scan_form(v.name)
-            if not _usable(form, v):
-                continue
-            latin = not _is_cjk_form(form)
-            key = latin_key(form) if latin else form
-            if latin and len(key.strip()) < 2:
-                continue
-            first = next((c for c in v.name if c.isalpha()), "")
-            tail = v.name[len(v.name.rstrip(".,;:!?'’")) :] if latin else ""
-            pattern = Pattern(iv.entry_id, v, latin, first.isupper(), v.case_sensitive, tail)
-            by_key.setdefault((latin, key), []).append(pattern)
-            if not latin and " " in key:
-                # Han and kana names are printed with and without their separators (ジョー・バイデン,
-                # ジョーバイデン; あべ しんぞう, あべしんぞう): scan for both.
-                by_key.setdefault((False, key.replace(" ", "")), []).append(pattern)
+            entry = glossary.entries[iv.entry_id]
+            for spelling in scan_spellings(v.name) if v.name.isascii() or not _CJK_RE.search(v.name) else [v.name]:
+                form = scan_form(spelling)
+                if not _usable(form, v):
+                    continue
+                latin = not _CJK_RE.search(form)
+                key = latin_key(form) if latin else form
+                if latin and len(key.strip()) < 2:
+                    continue
+                pattern = _pattern(entry, v, latin)
+                by_key.setdefault((latin, key), []).append(pattern)
+                if not latin and " " in key:
+                    # Han and kana names are printed with and without their separators (ジョー・バイデン,
+                    # ジョーバイデン; あべ しんぞう, あべしんぞう): scan for both.
+                    by_key.setdefault((False, key.replace(" ", "")), []).append(pattern)
         self.latin = ahocorasick.Automaton()
         self.cjk = ahocorasick.Automaton()
+        self.latin_longest = 0
         for (latin, key), found in by_key.items():
-            patterns = tuple(_dedupe(found))
+            patterns = tuple(dict.fromkeys(found))
             (self.latin if latin else self.cjk).add_word(key, (len(key), patterns, *_fast_path(patterns)))
+            if latin:
+                self.latin_longest = max(self.latin_longest, len(key))
         self.size = len(by_key)
         self.canonical: dict[tuple[str, str], dict[str, str]] = {}  # (target, order) -> id -> name
+        self.holders = _office_holders(glossary)
         for automaton in (self.latin, self.cjk):
             if len(automaton):
                 automaton.make_automaton()
 
-    def find(self, text: str) -> list[tuple[int, int, tuple[Pattern, ...], str | None]]:
-        """Non-overlapping hits (start, end, patterns, single), longest first at each place, in text order.
+    # -- candidates
 
-        ``single`` is the entry id when every pattern of the hit is a standalone name of one entry.
-        """
+    def find(self, text: str, scanned: str | None = None) -> list[tuple[int, int, tuple[Pattern, ...], int]]:
+        """Every candidate (start, end, patterns, strength), in text order, longest first at each start."""
         if not self.size or not text:
             return []
-        scanned = scan_form(text)
-        latin_hits: list = []
-        cjk_hits: list = []
+        if scanned is None:
+            scanned = scan_form(text)
+        found: list = []
         if len(self.latin) and (scanned.isascii() or _WORD_CHAR_RE.search(scanned)):
-            padded = " " + _word_form(scanned) + " "
-            hits = latin_hits
-            # Leftmost-longest, non-overlapping, in C. padded[i] is text[i - 1]; a key starts with the
-            # space before its first word, and the character after it must be a space too.
-            for end_index, (length, patterns, capital, single) in self.latin.iter_long(padded):
-                if padded[end_index + 1] != " ":
-                    continue  # "Abe" in "Abel"
-                start = end_index - length + 1
-                end = start + length - 1
-                if capital is not None:  # fast path: only the capital-letter rule applies
-                    if not capital or text[start].isupper():
-                        hits.append((start, end, patterns, single))
-                    continue
-                kept = []
-                for p in patterns:
-                    stop = end + len(p.tail) if p.tail and text.startswith(p.tail, end) else end
-                    if _passes_latin(p, text, start, stop):
-                        kept.append((stop, p))
-                if kept:
-                    stop = max(k[0] for k in kept)
-                    chosen = tuple(p for k, p in kept if k == stop)
-                    hits.append((start, stop, chosen, _fast_path(chosen)[1]))
+            self._find_latin(text, scanned, found)
         if len(self.cjk) and _CJK_RE.search(scanned):
-            hits = cjk_hits
-            windows, done = [], 0
-            for run in _CJK_RUN_RE.finditer(scanned):
-                lo = max(done, run.start() - _RUN_BEFORE)
-                done = min(len(scanned), run.end() + _RUN_AFTER)
-                windows.append((lo, done))
-            found = (item for lo, hi in windows for item in self.cjk.iter_long(scanned, lo, hi))
-            for end_index, (length, patterns, plain, single) in found:
+            self._find_cjk(text, scanned, found)
+        found.sort(key=lambda h: (h[0], h[0] - h[1], h[3]))
+        return found
+
+    def _find_latin(self, text: str, scanned: str, found: list) -> None:
+        padded = " " + _word_form(scanned) + " "
+        # Leftmost-longest in C. padded[i] is text[i - 1]; a key starts with the space before its first
+        # word, and the character after it must be a space too. When the longest hit at a place is
+        # rejected or needs evidence, the names starting inside it are looked up too (no hidden names).
+        for end_index, value in self.latin.iter_long(padded):
+            start = end_index - value[0] + 1
+            hit = self._latin_hit(text, padded, start, end_index, value)
+            if hit is not None and hit[3] == STRONG:
+                found.append(hit)
+                continue
+            if hit is not None:
+                found.append(hit)
+            window_end = min(len(padded), start + self.latin_longest + 2)
+            for alt_end, alt in self.latin.iter(padded, start, window_end):
+                alt_start = alt_end - alt[0] + 1
+                if alt_start < end_index and (alt_start, alt_end) != (start, end_index):
+                    alt_hit = self._latin_hit(text, padded, alt_start, alt_end, alt)
+                    if alt_hit is not None:
+                        found.append(alt_hit)
+
+    def _latin_hit(self, text, padded, start, end_index, value):
+        if padded[end_index + 1] != " ":
+            return None  # "Abe" in "Abel"
+        length, patterns, capital, single = value
+        end = start + length - 1
+        if capital is not None:  # fast path: only the capital-letter rule applies
+            if capital and not text[start].isupper():
+                return None
+            return (start, end, patterns, STRONG if patterns[0].standalone or patterns[0].silent else WEAK)
+        kept = []
+        for p in patterns:
+            stop = end + len(p.tail) if p.tail and text.startswith(p.tail, end) else end
+            if _passes_latin(p, text, start, stop):
+                kept.append((stop, p))
+        if not kept:
+            return None
+        stop = max(k[0] for k in kept)
+        chosen = tuple(p for k, p in kept if k == stop)
+        return (start, stop, chosen, _strength(chosen))
+
+    def _find_cjk(self, text: str, scanned: str, found: list) -> None:
+        windows, done = [], 0
+        for run in _CJK_RUN_RE.finditer(scanned):
+            lo = max(done, run.start() - _RUN_BEFORE)
+            done = min(len(scanned), run.end() + _RUN_AFTER)
+            windows.append((lo, done))
+        for lo, hi in windows:
+            for end_index, (length, patterns, plain, strength) in self.cjk.iter(scanned, lo, hi):
                 start, end = end_index - length + 1, end_index + 1
-                if plain is not None:  # no context strings to check (capitalisation means nothing here)
-                    hits.append((start, end, patterns, single))
+                if plain:
+                    found.append((start, end, patterns, strength))
                     continue
-                kept = tuple(p for p in patterns if not p.variant.context
-                             or text.startswith(p.variant.context, end))
+                kept = tuple(p for p in patterns if _passes_cjk(p, text, start, end))
                 if kept:
-                    hits.append((start, end, kept, single if len(kept) == len(patterns) else _fast_path(kept)[1]))
-        if not cjk_hits or not latin_hits:
-            return latin_hits or cjk_hits  # each pass is already in order and free of overlaps
-        merged = sorted(latin_hits + cjk_hits, key=lambda h: (h[0], h[0] - h[1]))
-        chosen = []
-        last_end = -1
-        for hit in merged:
-            if hit[0] >= last_end:
-                chosen.append(hit)
-                last_end = hit[1]
-        return chosen
+                    found.append((start, end, kept, _strength(kept)))
+
+    def is_word(self, text: str, scanned: str, start: int, end: int, patterns) -> bool:
+        """Han/kana names must not cut a word of the text (see :mod:`glossary.boundaries`)."""
+        if patterns[0].latin:
+            return True
+        # A context string that follows the name (習 + 氏) is part of the word the name must fit.
+        end += max((len(c) for p in patterns for c in p.variant.context if text.startswith(c, end)), default=0)
+        place = all(p.place for p in patterns)
+        return self.boundaries.is_word(text, scanned, start, end, place)
 
 
-def _fast_path(patterns: tuple[Pattern, ...]) -> tuple[bool | None, str | None]:
+def _pattern(entry: Entry, v: Variant, latin: bool) -> Pattern:
+    first = next((c for c in v.name if c.isalpha()), "")
+    tail = v.name[len(v.name.rstrip(".,;:!?'’")) :] if latin else ""
+    silent = not entry.details.get("in_text", True) or not v.in_text
+    # A curated variant with context strings (習 before 氏) stands alone once its context follows it;
+    # derived single-character surnames (林 before 外相) still need the full name in the text.
+    standalone = v.standalone or bool(v.context and not (v.method or "").startswith("family-name"))
+    return Pattern(entry.id, v, latin, first.isupper(), v.case_sensitive, tail, standalone, silent,
+                   "" if latin else _script(v.name), entry.type == "place",
+                   tuple(entry.details.get("offices", ())))
+
+
+def _strength(patterns: tuple[Pattern, ...]) -> int:
+    return STRONG if any(p.standalone or p.silent for p in patterns) else WEAK
+
+
+def _fast_path(patterns: tuple[Pattern, ...]) -> tuple[bool | None, str | int | None]:
     """What can be decided once per pattern set instead of once per hit.
 
-    First: None when a hit needs the full Latin checks (exact case, trailing punctuation, context, mixed
-    capitalisation), else whether a capital first letter is required. Second: the entry id when all the
-    patterns are standalone names of one entry (the hit then resolves without looking at the text).
+    Latin: None when a hit needs the full checks (exact case, trailing punctuation, context, mixed
+    capitalisation), else whether a capital first letter is required; then the single entry id.
+    Han/kana: True when no pattern has a context string or a script to check; then the strength.
     """
+    if not patterns[0].latin:
+        plain = not any(p.variant.context or p.script for p in patterns)
+        return plain, _strength(patterns)
     caps = {p.capitalised for p in patterns}
     slow = any(p.exact_case or p.tail or p.variant.context for p in patterns) or len(caps) != 1
     capital = None if slow else caps.pop()
     ids = {p.entry_id for p in patterns}
-    single = ids.pop() if len(ids) == 1 and all(p.variant.standalone or p.variant.context for p in patterns) else None
+    single = ids.pop() if len(ids) == 1 and all(p.standalone for p in patterns) else None
+    if capital is not None and len({(p.standalone, p.silent) for p in patterns}) != 1:
+        capital = None  # mixed strength: let the slow path work it out
     return capital, single
 
 
@@ -319,16 +339,6 @@ def _usable(form: str, v: Variant) -> bool:
     return True
 
 
-def _dedupe(patterns: list[Pattern]) -> list[Pattern]:
-    seen, out = set(), []
-    for p in patterns:
-        k = (p.entry_id, p.variant.kind, p.variant.standalone, p.exact_case, p.variant.context, p.tail)
-        if k not in seen:
-            seen.add(k)
-            out.append(p)
-    return out
-
-
 def _passes_latin(p: Pattern, text: str, start: int, end: int) -> bool:
     """Case rules of Latin names: acronyms exactly ("US", never "us"), capitalised names capitalised."""
     if p.exact_case:
@@ -338,12 +348,46 @@ def _passes_latin(p: Pattern, text: str, start: int, end: int) -> bool:
     return not p.variant.context or text.startswith(p.variant.context, end)
 
 
-@lru_cache(maxsize=8)
+def _passes_cjk(p: Pattern, text: str, start: int, end: int) -> bool:
+    if p.variant.context and not text.startswith(p.variant.context, end):
+        return False
+    if p.script:
+        found = _script(text[start:end])
+        return found == p.script
+    return True
+
+
+def _office_holders(glossary: Glossary) -> dict[str, list[tuple[str, str | None, str | None]]]:
+    """Role string (lower case) -> [(person id, from, to)], for titles to find who held an office."""
+    holders: dict[str, list] = {}
+    for e in glossary.entries.values():
+        for role in e.details.get("roles") or ():
+            holders.setdefault(role["role"].lower(), []).append((e.id, role.get("from"), role.get("to")))
+    return holders
+
+
 def matcher_for(glossary: Glossary) -> TextMatcher:
-    return TextMatcher(glossary)
+    """The glossary's text matcher, built on first use and kept by the glossary snapshot itself."""
+    matcher = glossary.__dict__.get("_text_matcher")
+    if matcher is None:
+        matcher = glossary.__dict__["_text_matcher"] = TextMatcher(glossary)
+    return matcher
 
 
-# -- resolution and rewriting ---------------------------------------------------------------------
+# -- choosing and resolving -----------------------------------------------------------------------
+
+
+@dataclass
+class _Document:
+    """What one text tells about itself: the entries it names, the titles it uses, its side."""
+
+    text: str
+    scanned: str
+    named: dict[str, list[int]]  # entry id -> start offsets of its standalone mentions
+    full: dict[str, int]  # entry id -> start of its first mention by a name that is not a short form
+    offices: list[tuple[int, int, tuple[str, ...]]]  # titles found: (start, end, offices)
+    side: str | None
+    date: str | None
 
 
 def normalize_text(
@@ -353,91 +397,248 @@ def normalize_text(
     mode: str = "rewrite",
     name_order: str = "given-family",
     utf16: bool = False,
+    date: str | None = None,
 ) -> NormalizeResult:
-    """Find, resolve and (by ``mode``) rewrite every mention in ``text``; see the module docstring."""
+    """Find, resolve and (by ``mode``) rewrite every mention in ``text``; see the module docstring.
+
+    ``date`` (YYYY, YYYY-MM or YYYY-MM-DD) is when the text was written: a surname with a title
+    (岸田首相) resolves to whoever held that office then.
+    """
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}; use one of {', '.join(TARGETS)}")
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
     if name_order not in NAME_ORDERS:
         raise ValueError(f"unknown name order {name_order!r}; use one of {', '.join(NAME_ORDERS)}")
-    mentions: list[Mention] = []
-    seen: set[str] = set()  # entries mentioned so far in this text
-    entries = glossary.entries
+    source = text
+    positions = None
+    if _INVISIBLE_RE.search(text):
+        positions = [i for i, c in enumerate(text) if c not in INVISIBLE]
+        text = "".join(text[i] for i in positions)
     matcher = matcher_for(glossary)
-    full_names = matcher.canonical.setdefault((target, name_order), {})  # computed once per entry
-    for start, end, patterns, single in matcher.find(text):
-        if single is not None and patterns[0].variant.kind != "short" and not text.startswith(PERSON_SUFFIXES, end):
-            # Fast path: a standalone full name of exactly one entry.
-            canonical = full_names.get(single)
-            if canonical is None:
-                canonical = full_names[single] = canonical_name(entries[single], target, name_order)
-            v = patterns[0].variant
-            mentions.append(Mention(start, end, text[start:end], single, canonical,
-                                    "context" if single in seen else "direct", v.name, v.kind, v.origin))
-            seen.add(single)
-            continue
-        mention = _resolve(glossary, text, start, end, patterns, seen, target, name_order)
-        if mention is None:
-            continue
-        mentions.append(mention)
-        if mention.entry_id:
-            seen.add(mention.entry_id)
+    scanned = scan_form(text)
+    mentions = _mentions(matcher, glossary, text, scanned, target, name_order, date)
+    if positions is not None:
+        _map_back(mentions, positions, source)
+        text = source
     if utf16:
         _add_utf16_offsets(text, mentions)
     return NormalizeResult(_render(text, mentions, mode), mentions)
 
 
-# A place name right before one of these is a person's surname (石川氏, 千葉さん), not the place.
-PERSON_SUFFIXES = ("氏", "さん", "様", "さま", "君", "首相", "外相", "議員", "教授", "先生", "女士", "总理", "總理")
+def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str, target: str,
+              name_order: str, date: str | None) -> list[Mention]:
+    candidates = matcher.find(text, scanned)
+    if not candidates:
+        return []
+    doc = _Document(text, scanned, {}, {}, [], None, date)
+    word_ok: dict[tuple[int, int], bool] = {}
 
+    def is_word(c) -> bool:
+        key = (c[0], c[1])
+        if key not in word_ok:
+            word_ok[key] = matcher.is_word(text, scanned, c[0], c[1], c[2])
+        return word_ok[key]
 
-def _resolve(glossary, text, start, end, patterns, seen, target, name_order) -> Mention | None:
-    """Pick the entry a hit refers to (module docstring, step 5), or None if it is no mention."""
-    if text.startswith(PERSON_SUFFIXES, end):
-        patterns = [p for p in patterns if glossary.entries[p.entry_id].type != "place"]
+    # Pass 1: names that stand on their own, leftmost-longest, never overlapping.
+    chosen: list = []
+    last_end = -1
+    for c in candidates:
+        if c[3] != STRONG or c[0] < last_end or not is_word(c):
+            continue
+        patterns = _surname_reading(glossary, text, c)
         if not patterns:
-            return None
-    earlier = [p for p in patterns if p.entry_id in seen]
-    # A variant whose context string followed it (習 in 習氏, checked when scanning) stands alone.
-    standalone = [p for p in patterns if p.variant.standalone or p.variant.context]
-    standalone_ids = {p.entry_id for p in standalone}
-    if len({p.entry_id for p in earlier}) == 1:
-        # The text already named one of the candidates: "Natsuo Yamaguchi ... Yamaguchi said".
-        chosen, resolution = earlier, "context"
-    elif len(standalone_ids) == 1:
-        chosen, resolution = standalone, "direct"
-    elif len({p.entry_id for p in standalone if p.variant.preferred}) == 1:
-        # Curators chose the usual reading of a shared name ("Kyoto" is the city); others are candidates.
-        chosen = [p for p in standalone if p.variant.preferred]
-        resolution = "default"
-    elif standalone_ids:
-        chosen, resolution = standalone + earlier, "ambiguous"
-    elif earlier:
-        chosen, resolution = earlier, "ambiguous"
-    elif any(p.variant.ambiguous_with for p in patterns):
-        chosen, resolution = patterns, "ambiguous"  # "Kitamura", and the text does not say which
+            continue
+        chosen.append((c[0], c[1], patterns, STRONG))
+        last_end = c[1]
+        ids = {p.entry_id for p in patterns if p.standalone and not p.silent}
+        if len(ids) == 1:
+            named = ids.pop()
+            doc.named.setdefault(named, []).append(c[0])
+            if any(p.variant.kind != "short" for p in patterns):
+                doc.full.setdefault(named, c[0])
+        offices = tuple(o for p in patterns if p.silent for o in p.offices)
+        if offices or any(p.silent and glossary.entries[p.entry_id].details.get("subtype") == "title"
+                          for p in patterns):
+            doc.offices.append((c[0], c[1], offices))
+    doc.side = _side(text)
+    # Pass 2: short forms in the gaps, where the text's evidence resolves them.
+    taken = [(s, e) for s, e, _, _ in chosen]
+    for c in candidates:
+        if c[3] != WEAK or _overlaps(taken, c[0], c[1]) or not is_word(c):
+            continue
+        if _resolve(glossary, doc, c[0], c[1], c[2], target, name_order, probe=True) is None:
+            continue
+        bisect.insort(taken, (c[0], c[1]))
+        chosen.append(c)
+    chosen.sort(key=lambda c: c[0])
+    out = []
+    full_names = matcher.canonical.setdefault((target, name_order), {})
+    for start, end, patterns, _ in chosen:
+        if all(p.silent for p in patterns):
+            continue
+        single = patterns[0].entry_id
+        if all(p.entry_id == single and p.standalone and p.variant.kind == "name" for p in patterns):
+            # Fast path: a preferred name of exactly one entry.
+            canonical = full_names.get(single)
+            if canonical is None:
+                canonical = full_names[single] = canonical_name(glossary.entries[single], target, name_order)
+            v = patterns[0].variant
+            out.append(Mention(start, end, text[start:end], single, canonical, "direct", v.name, v.kind, v.origin))
+            continue
+        mention = _resolve(glossary, doc, start, end, [p for p in patterns if not p.silent], target, name_order)
+        if mention is not None:
+            out.append(mention)
+    return out
+
+
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    i = bisect.bisect_left(taken, (start, start))
+    return (i < len(taken) and taken[i][0] < end) or (i > 0 and taken[i - 1][1] > start)
+
+
+def _surname_reading(glossary: Glossary, text: str, c) -> tuple[Pattern, ...]:
+    """A place name right before an honorific is a person's surname (石川氏): drop the place reading."""
+    if not text.startswith(HONORIFICS, c[1]):
+        return c[2]
+    return tuple(p for p in c[2] if not p.place)
+
+
+def _side(text: str) -> str | None:
+    """The side a text is written from, by its script: simplified Chinese is the PRC's side.
+
+    Traditional Chinese is written in Taiwan, Hong Kong and elsewhere, so it says nothing alone; 我 ("our")
+    before a name says it (see :func:`_resolve`).
+    """
+    sample = text[:4000]
+    if any(is_kana(c) for c in sample):
+        return None
+    han = "".join(c for c in sample if is_han(c))
+    if han and convert_han(han, "s2t") != han and convert_han(han, "t2s") == han:
+        return "CN"
+    return None
+
+
+def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order, probe=False) -> Mention | None:
+    """Pick the entry a chosen name refers to (module docstring, step 5), or None if it is no mention."""
+    text = doc.text
+    ids = list(dict.fromkeys(p.entry_id for p in patterns))
+    standalone_ids = list(dict.fromkeys(p.entry_id for p in patterns if p.standalone))
+    named = [i for i in ids if i in doc.named]
+    chosen, resolution, candidates = None, None, []
+    if len(standalone_ids) == 1 and (not named or named == standalone_ids):
+        chosen, resolution = standalone_ids[0], "direct"
+    elif len(named) == 1:
+        # The text names one of the candidates elsewhere: "Natsuo Yamaguchi ... Yamaguchi said".
+        chosen, resolution = named[0], "context"
+    elif len(named) > 1:
+        candidates = named  # the text names several: it does not say which one this is
     else:
-        return None  # a surname with no full name before it: not a mention
-    p = chosen[0]
+        holders = _title_holders(glossary, doc, start, end, ids)
+        if holders is not None and len(holders) == 1:
+            chosen, resolution = holders[0], "title"
+        elif holders:
+            candidates = holders
+        if chosen is None and len(standalone_ids) > 1:
+            sided = _by_side(doc, start, patterns, standalone_ids)
+            preferred = list(dict.fromkeys(p.entry_id for p in patterns if p.variant.preferred and p.standalone))
+            if len(sided) == 1:
+                chosen, resolution = sided[0], "side"
+            elif len(preferred) == 1:
+                # Curators chose the usual reading of a shared name ("Kyoto" is the city).
+                chosen, resolution = preferred[0], "default"
+            else:
+                candidates = candidates or standalone_ids
+        if chosen is None and not candidates:
+            if not any(p.variant.ambiguous_with for p in patterns):
+                return None  # a short form the text gives no evidence for: not a mention
+            candidates = ids
+    p = next((q for q in patterns if q.entry_id == chosen), patterns[0])
+    if probe:
+        return p  # type: ignore[return-value]  # the caller only asks whether this is a mention
     surface = text[start:end]
-    others = sorted({q.entry_id for q in patterns} - {p.entry_id}) if resolution == "default" else []
-    if resolution == "ambiguous":
-        candidates = sorted({q.entry_id for q in chosen})
+    if chosen is None:
         return Mention(start, end, surface, None, None, "ambiguous", p.variant.name, p.variant.kind,
-                       p.variant.origin, candidates)
-    entry = glossary.entries[p.entry_id]
-    # A short form after the full name reads best as the target's short form (岸田 -> Kishida);
-    # a standalone short form that is the first mention ("Xi") gets the full name.
-    follow_up = p.variant.kind == "short" and entry.id in seen
-    canonical = canonical_name(entry, target, name_order, short=follow_up)
+                       p.variant.origin, sorted(set(candidates)))
+    entry = glossary.entries[chosen]
+    others = sorted(set(ids) - {chosen}) if resolution in ("default", "side") else []
+    follow_up = p.variant.kind == "short" and doc.full.get(chosen, start) < start
+    canonical = canonical_name(entry, target, name_order, short=follow_up, matched=p.variant, surface=surface)
     return Mention(start, end, surface, entry.id, canonical, resolution, p.variant.name, p.variant.kind,
                    p.variant.origin, others)
 
 
-def canonical_name(entry: Entry, target: str, name_order: str = "given-family", short: bool = False) -> str:
-    """The entry's name in ``target``; a short form becomes the family name, when one is known."""
+def _title_holders(glossary, doc: _Document, start: int, end: int, ids: list[str]) -> list[str] | None:
+    """People among ``ids`` who held an office that a title next to the name (or in the text) names.
+
+    None when no title is near; a list (possibly of several) otherwise. A title right after a Han name
+    (岸田首相) or right before a Latin one (President Xi) counts first; titles elsewhere in the text
+    ("Japanese Prime Minister ... Kishida") only when they leave exactly one person.
+    """
+    people = [i for i in ids if glossary.entries[i].type == "person"]
+    if not people or not doc.offices:
+        return None
+    adjacent = [o for s, e, o in doc.offices
+                if s == end or e == start or doc.text[e:start] in (" ", ". ")]
+    if adjacent:
+        offices = {x for o in adjacent for x in o}
+        if not offices:  # an honorific (Mr, 氏): it says "a person", not which office
+            return people
+        return _holding(glossary, doc, people, offices)
+    offices = {x for _, _, o in doc.offices for x in o}
+    found = _holding(glossary, doc, people, offices) if offices else []
+    return found if len(found) == 1 else None
+
+
+def _holding(glossary, doc: _Document, people: list[str], offices: set[str]) -> list[str]:
+    found = []
+    for person in people:
+        for role in glossary.entries[person].details.get("roles") or ():
+            name = role["role"].lower()
+            if any(name.startswith(o.lower()) for o in offices) and _held_at(role, doc.date):
+                found.append(person)
+                break
+    return found
+
+
+def _held_at(role: dict, when: str | None) -> bool:
+    if not when:
+        return True
+    begin, finish = role.get("from"), role.get("to")
+    return (not begin or str(begin)[: len(when)] <= when) and (not finish or when <= str(finish) + "\uffff")
+
+
+def _by_side(doc: _Document, start: int, patterns, ids: list[str]) -> list[str]:
+    """The candidates a side-marked variant gives to the text's side (外交部: CN in simplified text)."""
+    side = doc.side
+    if start > 0 and doc.text[start - 1] == "我":  # "our": the outlet's own side
+        near = doc.text[max(0, start - 20) : start + 20]
+        side = "TW" if convert_han(near, "t2s") != near else "CN"
+    if side is None:
+        return []
+    return list(dict.fromkeys(p.entry_id for p in patterns if p.entry_id in ids and side in p.variant.used_by))
+
+
+# -- canonical names ------------------------------------------------------------------------------
+
+
+def canonical_name(entry: Entry, target: str, name_order: str = "given-family", short: bool = False,
+                   matched: Variant | None = None, surface: str | None = None) -> str:
+    """The entry's name in ``target``, in the form the text used.
+
+    A short form after the full name becomes the family name (岸田 -> Kishida); an abbreviation stays an
+    abbreviation when the entry has one in ``target`` (CCP -> CCP, 中共); a place printed without its
+    administrative suffix loses it in the target too (TOKYO -> 東京); ``short_names`` in the data win.
+    """
     name = entry.name(target) or entry.id
+    if matched is not None:
+        if matched.kind == "abbreviation" and (abbr := _abbreviation(entry, target)):
+            return abbr
+        if matched.kind in ("abbreviation", "short") or _is_short_form(entry, matched, surface):
+            if (short_name := (entry.details.get("short_names") or {}).get(target)):
+                return short_name
+            if entry.type == "place" and surface is not None and not _has_admin_suffix(surface):
+                name = _without_admin_suffix(name)
     if short and (family := family_name_in(entry, target)) and family in name:
         return family
     if target == "en" and entry.type == "person" and name_order == "family-given":
@@ -445,6 +646,30 @@ def canonical_name(entry: Entry, target: str, name_order: str = "given-family", 
         family = entry.family_name.get("en")
         if family and any(c in GIVEN_FIRST_COUNTRIES for c in countries) and name.endswith(" " + family):
             name = f"{family} {name[: -len(family) - 1]}"
+    return name
+
+
+def _abbreviation(entry: Entry, target: str) -> str | None:
+    for v in entry.variants:
+        if v.kind == "abbreviation" and v.lang == target:
+            return v.name
+    return None
+
+
+def _is_short_form(entry: Entry, matched: Variant, surface: str | None) -> bool:
+    """The text printed a place without its administrative suffix (Tokyo, TOKYO, 東京 for 東京都)."""
+    return entry.type == "place" and surface is not None and not _has_admin_suffix(surface)
+
+
+def _has_admin_suffix(surface: str) -> bool:
+    key = name_key(surface)
+    return key.endswith(tuple(scan_form(s) for s in ADMIN_SUFFIXES)) or key.endswith(ADMIN_WORDS) or \
+        key.endswith((" to", " shi", " ken", " fu", " sheng", " shi"))
+
+
+def _without_admin_suffix(name: str) -> str:
+    if len(name) > 2 and name.endswith(ADMIN_SUFFIXES) and all(is_han(c) or is_kana(c) for c in name):
+        return name[:-1]
     return name
 
 
@@ -477,6 +702,14 @@ def _render(text: str, mentions: list[Mention], mode: str) -> str:
         pos = m.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _map_back(mentions: list[Mention], positions: list[int], source: str) -> None:
+    """Offsets in the text without invisible characters -> offsets in the text as sent."""
+    for m in mentions:
+        m.start = positions[m.start]
+        m.end = positions[m.end - 1] + 1
+        m.surface = source[m.start : m.end]
 
 
 def _add_utf16_offsets(text: str, mentions: list[Mention]) -> None:

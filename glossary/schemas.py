@@ -72,6 +72,8 @@ class VariantSchema(Strict):
     ambiguous_with = fields.List(fields.String(validate=validate.Regexp(ID_RE)))
     preferred = fields.Boolean()
     context = fields.List(fields.String(validate=validate.Length(min=1)))
+    in_text = fields.Boolean(metadata={"description": "false for a descriptive phrase (処理水放出): lookup finds "
+                                                      "it, text normalisation does not tag it"})
     note = fields.String()
 
     @post_load
@@ -88,6 +90,7 @@ class VariantSchema(Strict):
             ambiguous_with=tuple(data.get("ambiguous_with", ())),
             preferred=data.get("preferred", False),
             context=tuple(data.get("context", ())),
+            in_text=data.get("in_text", True),
             note=data.get("note"),
         )
 
@@ -141,6 +144,13 @@ class EntrySchema(Strict):
     see_also = fields.List(fields.String(validate=validate.Regexp(ID_RE)))
     needs_context = fields.List(fields.String(validate=validate.Length(min=1)),
                                 metadata={"description": "names that are also common words"})
+    in_text = fields.Boolean(metadata={"description": "false for titles, policy formulas and descriptions: "
+                                                      "they take part in text matching but are never tagged"})
+    offices = fields.List(fields.String(validate=validate.Length(min=2)),
+                          metadata={"description": "titles: the offices they name, as people's roles begin"})
+    short_names = fields.Dict(keys=fields.String(validate=_lang_tag),
+                              values=fields.String(validate=validate.Length(min=1)),
+                              metadata={"description": "the name running text uses when it prints the short form"})
     note = fields.String()
 
     @validates("names")
