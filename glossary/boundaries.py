@@ -55,13 +55,14 @@ class WordBoundaries:
         self.is_word(" 日本政府 ", " 日本政府 ", 1, 3)
         self.is_word("日本の政府", "日本の政府", 0, 2)
 
-    def is_word(self, text: str, scanned: str, start: int, end: int, place: bool = False) -> bool:
+    def is_word(self, text: str, scanned: str, start: int, end: int, place: bool = False,
+                check_start: bool = True) -> bool:
         """True when ``text[start:end]`` starts and ends on word boundaries of ``text``.
 
         ``scanned`` is the scan form of ``text`` (same length; Han folded to simplified). With
         ``place``, a place name followed by a lone demonym or language morpheme is no word either.
         """
-        left = start > 0 and _is_cjk(text[start - 1])
+        left = check_start and start > 0 and _is_cjk(text[start - 1])
         right = end < len(text) and _is_cjk(text[end])
         if not left and not right:
             return True
@@ -71,7 +72,8 @@ class WordBoundaries:
         return self._chinese(scanned, start, end, lo, hi, left, right, place)
 
     def _chinese(self, scanned, start, end, lo, hi, left, right, place) -> bool:
-        tokens = [(lo + a, lo + b) for _, a, b in self._jieba.tokenize(scanned[lo:hi])]
+        # Dictionary words only (no HMM guesses: they glue unknown names to their neighbours, 相高市).
+        tokens = [(lo + a, lo + b) for _, a, b in self._jieba.tokenize(scanned[lo:hi], "default", False)]
         for edge, check in ((start, left), (end, right)):
             if not check:
                 continue
@@ -86,11 +88,8 @@ class WordBoundaries:
 
     def _soft_chinese(self, scanned, a, b, edge, at_start) -> bool:
         """An edge inside the token [a, b) is soft when the part outside the name is a word (2+ chars)."""
-        outside = (a, edge) if at_start else (edge, b)
-        if outside[1] - outside[0] < 2:
-            return False
-        parts = self._jieba.tokenize(scanned[a:b], "search")
-        return any((a + x, a + y) == outside for _, x, y in parts)
+        outside = scanned[a:edge] if at_start else scanned[edge:b]
+        return len(outside) >= 2 and self._jieba.has_word(outside)
 
     def _japanese(self, text, start, end, lo, hi, left, right) -> bool:
         tokenizer, split_a = self._sudachi

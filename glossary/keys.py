@@ -196,6 +196,8 @@ def scan_spellings(name: str) -> list[str]:
     forms = {name}
     if any(c in APOSTROPHES for c in name):
         forms.add(_APOSTROPHE_RE.sub("", name))
+    if ". " in name:  # "No. 1" is also printed "No 1"
+        forms |= {f.replace(". ", " ") for f in forms}
     out: list[str] = []
     for form in forms:
         parts = _LONG_SITE_RE.split(form)

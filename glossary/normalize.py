@@ -133,8 +133,11 @@ def _word_form(scanned: str) -> str:
 
 
 def latin_key(form: str) -> str:
-    """A Latin pattern's key: non-word characters become single spaces, and one space goes in front."""
-    return " " + " ".join(_NON_WORD_RE.sub(" ", form).split())
+    """A Latin pattern's key: its word form (as the text's is made) with one space in front.
+
+    Every non-word character is one space, as in the text ("No. 1" has two), so the key meets the text.
+    """
+    return " " + _word_form(form).strip(" ")
 
 
 def _script(name: str) -> str:
@@ -178,6 +181,7 @@ class TextMatcher:
         self.glossary = glossary
         self.boundaries = boundaries or WordBoundaries()
         by_key: dict[tuple[bool, str], list[Pattern]] = {}
+        last_caps: dict[str, set[int | None]] = {}  # Latin key -> where its last capitalised word starts
         for iv in glossary.variants:
             v = iv.variant
             entry = glossary.entries[iv.entry_id]
@@ -191,6 +195,8 @@ class TextMatcher:
                     continue
                 pattern = _pattern(entry, v, latin)
                 by_key.setdefault((latin, key), []).append(pattern)
+                if latin:
+                    last_caps.setdefault(key, set()).add(_last_capital(spelling, key))
                 if not latin and " " in key:
                     # Han and kana names are printed with and without their separators (ジョー・バイデン,
                     # ジョーバイデン; あべ しんぞう, あべしんぞう): scan for both.
@@ -200,7 +206,12 @@ class TextMatcher:
         self.latin_longest = 0
         for (latin, key), found in by_key.items():
             patterns = tuple(dict.fromkeys(found))
-            (self.latin if latin else self.cjk).add_word(key, (len(key), patterns, *_fast_path(patterns)))
+            if latin:
+                caps = last_caps[key]
+                last = caps.pop() if len(caps) == 1 else None
+                self.latin.add_word(key, (len(key), patterns, *_fast_path(patterns), last))
+            else:
+                self.cjk.add_word(key, (len(key), patterns, *_fast_path(patterns)))
             if latin:
                 self.latin_longest = max(self.latin_longest, len(key))
         self.size = len(by_key)
@@ -250,8 +261,10 @@ class TextMatcher:
     def _latin_hit(self, text, padded, start, end_index, value):
         if padded[end_index + 1] != " ":
             return None  # "Abe" in "Abel"
-        length, patterns, capital, single = value
+        length, patterns, capital, single, last_capital = value
         end = start + length - 1
+        if last_capital is not None and not text[end - last_capital].isupper():
+            return None  # "Japan's foreign ministry" is a description, "Japan's Foreign Ministry" a name
         if capital is not None:  # fast path: only the capital-letter rule applies
             if capital and not text[start].isupper():
                 return None
@@ -290,7 +303,9 @@ class TextMatcher:
         # A context string that follows the name (習 + 氏) is part of the word the name must fit.
         end += max((len(c) for p in patterns for c in p.variant.context if text.startswith(c, end)), default=0)
         place = all(p.place for p in patterns)
-        return self.boundaries.is_word(text, scanned, start, end, place)
+        # A title is checked at its end only: it follows what it qualifies (亚洲大洋洲局|局长, 日本|首相).
+        title = all(p.silent for p in patterns)
+        return self.boundaries.is_word(text, scanned, start, end, place, check_start=not title)
 
 
 def _pattern(entry: Entry, v: Variant, latin: bool) -> Pattern:
@@ -303,6 +318,21 @@ def _pattern(entry: Entry, v: Variant, latin: bool) -> Pattern:
     return Pattern(entry.id, v, latin, first.isupper(), v.case_sensitive, tail, standalone, silent,
                    "" if latin else _script(v.name), entry.type == "place",
                    tuple(entry.details.get("offices", ())))
+
+
+def _last_capital(spelling: str, key: str) -> int | None:
+    """For a name of several capitalised words, how far before its end the last of them starts.
+
+    A text must capitalise that word too: a name such as "Japan's Foreign Ministry" printed in lower case
+    is a description ("Japan's foreign ministry said"). None for names with fewer than two capitalised words.
+    """
+    body = _word_form(scan_form(spelling)).strip(" ")
+    offset = len(_word_form(scan_form(spelling))) - len(_word_form(scan_form(spelling)).lstrip(" "))
+    starts = [i for i, c in enumerate(body) if c != " " and (i == 0 or body[i - 1] == " ")]
+    capitals = [i for i in starts if spelling[offset + i].isupper()]
+    if len(capitals) < 2 or len(body) != len(key) - 1:
+        return None
+    return len(body) - capitals[-1]
 
 
 def _strength(patterns: tuple[Pattern, ...]) -> int:
@@ -440,11 +470,15 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
             word_ok[key] = matcher.is_word(text, scanned, c[0], c[1], c[2])
         return word_ok[key]
 
-    # Pass 1: names that stand on their own, leftmost-longest, never overlapping.
+    # Pass 1: names that stand on their own, leftmost-longest, never overlapping. A name whose end is
+    # the start of a title is not one (中國國務院 in 中國國務院總理: the country, then a title).
+    titles = [(c[0], c[1]) for c in candidates if all(p.silent for p in c[2])]
     chosen: list = []
     last_end = -1
     for c in candidates:
         if c[3] != STRONG or c[0] < last_end or not is_word(c):
+            continue
+        if titles and not all(p.silent for p in c[2]) and _title_overlaps_end(titles, c[0], c[1]):
             continue
         patterns = _surname_reading(glossary, text, c)
         if not patterns:
@@ -490,6 +524,15 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
         if mention is not None:
             out.append(mention)
     return out
+
+
+def _title_overlaps_end(titles: list[tuple[int, int]], start: int, end: int) -> bool:
+    i = bisect.bisect_right(titles, (start, len(titles) and 1 << 62))
+    while i < len(titles) and titles[i][0] < end:
+        if titles[i][1] > end:
+            return True
+        i += 1
+    return False
 
 
 def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
