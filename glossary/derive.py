@@ -82,6 +82,8 @@ def _derive(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
     if entry.type == "person":
         yield from _name_orders(entry)
         yield from _surnames(entry)
+    if entry.type == "place":
+        yield from _administrative_forms(entry)
 
 
 def _han_forms(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
@@ -171,6 +173,21 @@ def _japanese_forms(entry: Entry) -> Iterator[Variant]:
         if entry.type == "person" and " " in text:
             family, given = text.split(" ", 1)
             yield _derived(f"{given} {family}", "ja-Latn", "romanization", macroned, f"{how}-{style}-given-family")
+
+
+# English administrative words printed after a place name (Guangdong province, Okinawa Prefecture).
+ADMINISTRATIVE_WORDS = {"province": "province", "prefecture": "prefecture"}
+
+
+def _administrative_forms(entry: Entry) -> Iterator[Variant]:
+    """'Guangdong province', 'Okinawa prefecture': the English name with its administrative word.
+
+    Lower case, so that a text's "Province" or "province" both match (a capital is never required).
+    """
+    word = ADMINISTRATIVE_WORDS.get(entry.details.get("subtype", ""))
+    en = entry.names.get("en")
+    if word and en and not en.lower().endswith(word):
+        yield _derived(f"{en} {word}", "en", "alias", en, "administrative-word")
 
 
 def _name_orders(entry: Entry) -> Iterator[Variant]:

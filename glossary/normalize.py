@@ -577,7 +577,7 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
     elif len(named) > 1:
         candidates = named  # the text names several: it does not say which one this is
     else:
-        holders = _title_holders(glossary, doc, start, end, ids)
+        holders = _title_holders(glossary, doc, start, end, ids, patterns[0].latin)
         if holders is not None and len(holders) == 1:
             chosen, resolution = holders[0], "title"
         elif holders:
@@ -611,12 +611,14 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                    p.variant.origin, others)
 
 
-def _title_holders(glossary, doc: _Document, start: int, end: int, ids: list[str]) -> list[str] | None:
+def _title_holders(glossary, doc: _Document, start: int, end: int, ids: list[str],
+                   latin: bool) -> list[str] | None:
     """People among ``ids`` who held an office that a title next to the name (or in the text) names.
 
     None when no title is near; a list (possibly of several) otherwise. A title right after a Han name
-    (岸田首相) or right before a Latin one (President Xi) counts first; titles elsewhere in the text
-    ("Japanese Prime Minister ... Kishida") only when they leave exactly one person.
+    (岸田首相) or right before a Latin one (President Xi) counts first. For a capitalised Latin surname,
+    titles elsewhere in the text count too ("Japanese Prime Minister ... Kishida") when they leave exactly
+    one person; not for a Han surname, whose characters are often part of other words (羽田 in 羽田機場).
     """
     people = [i for i in ids if glossary.entries[i].type == "person"]
     if not people or not doc.offices:
@@ -628,7 +630,7 @@ def _title_holders(glossary, doc: _Document, start: int, end: int, ids: list[str
         if not offices:  # an honorific (Mr, 氏): it says "a person", not which office
             return people
         return _holding(glossary, doc, people, offices)
-    offices = {x for _, _, o in doc.offices for x in o}
+    offices = {x for _, _, o in doc.offices for x in o} if latin else set()
     found = _holding(glossary, doc, people, offices) if offices else []
     return found if len(found) == 1 else None
 
