@@ -213,9 +213,13 @@ def scan_spellings(name: str) -> list[str]:
                 spelled.append(choice.upper() if site[0].isupper() and len(choice) == 1 else
                                (choice[0].upper() + choice[1:] if site[0].isupper() else choice))
                 spelled.append(rest)
-            out.append("".join(spelled))
+            spelling = "".join(spelled)
+            if name_key(spelling) == name_key(form):  # an "oh" before a vowel would read differently
+                out.append(spelling)
         for uniform in _LONG_O:  # the systematic spellings, even past the cap
-            out.append(_LONG_SITE_RE.sub(lambda m, u=uniform: _spell(m.group(0), u), form))
+            spelled = _LONG_SITE_RE.sub(lambda m, u=uniform: _spell(m.group(0), u), form)
+            if name_key(spelled) == name_key(form):
+                out.append(spelled)
     return list(dict.fromkeys(out))
 
 

@@ -512,7 +512,7 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
         if all(p.silent for p in patterns):
             continue
         single = patterns[0].entry_id
-        if all(p.entry_id == single and p.standalone and p.variant.kind == "name" for p in patterns):
+        if all(p.entry_id == single and p.standalone and p.variant.kind == "name" and not p.place for p in patterns):
             # Fast path: a preferred name of exactly one entry.
             canonical = full_names.get(single)
             if canonical is None:
@@ -577,7 +577,9 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
     elif len(named) > 1:
         candidates = named  # the text names several: it does not say which one this is
     else:
-        holders = _title_holders(glossary, doc, start, end, ids, patterns[0].latin)
+        # A one-character surname (林外相) needs the full name in the text; a title is not enough.
+        single_han = end - start == 1
+        holders = None if single_han else _title_holders(glossary, doc, start, end, ids, patterns[0].latin)
         if holders is not None and len(holders) == 1:
             chosen, resolution = holders[0], "title"
         elif holders:
@@ -695,8 +697,9 @@ def canonical_name(entry: Entry, target: str, name_order: str = "given-family", 
 
 
 def _abbreviation(entry: Entry, target: str) -> str | None:
+    """The entry's curated abbreviation in ``target`` (CCP in English, 中共 in Chinese), if any."""
     for v in entry.variants:
-        if v.kind == "abbreviation" and v.lang == target:
+        if v.kind == "abbreviation" and v.lang == target and v.standalone:
             return v.name
     return None
 
