@@ -185,6 +185,8 @@ class TextMatcher:
         for iv in glossary.variants:
             v = iv.variant
             entry = glossary.entries[iv.entry_id]
+            if not _scanned(entry, v):
+                continue
             for spelling in scan_spellings(v.name) if v.name.isascii() or not _CJK_RE.search(v.name) else [v.name]:
                 form = scan_form(spelling)
                 if not _usable(form, v):
@@ -333,6 +335,13 @@ def _last_capital(spelling: str, key: str) -> int | None:
     if len(capitals) < 2 or len(body) != len(key) - 1:
         return None
     return len(body) - capitals[-1]
+
+
+def _scanned(entry: Entry, v: Variant) -> bool:
+    """Titles are scanned though never reported (they bound names and are evidence for people); policy
+    formulas and descriptions (``in_text: false``) are not scanned at all, so that 台湾 in 台湾有事 is found."""
+    tagged = entry.details.get("in_text", True) and v.in_text
+    return tagged or entry.details.get("subtype") == "title"
 
 
 def _strength(patterns: tuple[Pattern, ...]) -> int:
@@ -496,13 +505,20 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
                           for p in patterns):
             doc.offices.append((c[0], c[1], offices))
     doc.side = _side(text)
-    # Pass 2: short forms in the gaps, where the text's evidence resolves them.
-    taken = [(s, e) for s, e, _, _ in chosen]
+    # Pass 2: short forms in the gaps, where the text's evidence resolves them. A short form may also take
+    # the place of names it wholly contains (日本大使館 after 在中国日本大使館: not 日本 + 大使館).
+    taken = sorted((s, e) for s, e, _, _ in chosen)
     for c in candidates:
-        if c[3] != WEAK or _overlaps(taken, c[0], c[1]) or not is_word(c):
+        if c[3] != WEAK or not is_word(c):
+            continue
+        inside = _overlapping(taken, c[0], c[1])
+        if any(s < c[0] or e > c[1] or (s, e) == (c[0], c[1]) for s, e in inside):
             continue
         if _resolve(glossary, doc, c[0], c[1], c[2], target, name_order, probe=True) is None:
             continue
+        if inside:
+            chosen = [x for x in chosen if (x[0], x[1]) not in inside]
+            taken = [t for t in taken if t not in inside]
         bisect.insort(taken, (c[0], c[1]))
         chosen.append(c)
     chosen.sort(key=lambda c: c[0])
@@ -535,9 +551,17 @@ def _title_overlaps_end(titles: list[tuple[int, int]], start: int, end: int) -> 
     return False
 
 
-def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+def _overlapping(taken: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of ``taken`` (sorted, never overlapping each other) that overlap [start, end)."""
     i = bisect.bisect_left(taken, (start, start))
-    return (i < len(taken) and taken[i][0] < end) or (i > 0 and taken[i - 1][1] > start)
+    if i > 0 and taken[i - 1][1] > start:
+        i -= 1
+    found = []
+    while i < len(taken) and taken[i][0] < end:
+        if taken[i][1] > start:
+            found.append(taken[i])
+        i += 1
+    return found
 
 
 def _surname_reading(glossary: Glossary, text: str, c) -> tuple[Pattern, ...]:

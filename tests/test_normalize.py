@@ -67,7 +67,7 @@ CHINESE = [
     ("中方对华政策和日中关系", []),  # 中方, 对华, 日中 are not mentions of anything
     ("钓鱼岛问题", [("钓鱼岛", "senkaku-islands")]),
     ("东海油气田", [("东海", "east-china-sea")]),
-    ("万里长城很长", []),  # 万里 is Wan Li's name and a common word
+    ("万里长城很长", [("万里长城", "great-wall")]),  # the Great Wall, not 万里 (Wan Li; also a common word)
     ("习主席访问台湾海峡", [("习", "xi-jinping"), ("台湾海峡", "taiwan-strait")]),  # 习 only before 主席
     ("习惯很好", []),  # a single Han character never stands alone
     ("中日友好协会成立", [("中日友好协会", "china-japan-friendship-association")]),
