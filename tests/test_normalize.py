@@ -106,7 +106,7 @@ def test_mentions(curated, text, expected):
 def test_ambiguous_mention_lists_candidates_and_is_not_rewritten(curated):
     result = normalize_text(curated, "Kitamura said so.", target="en")
     (m,) = result.mentions
-    assert m.resolution == "ambiguous" and set(m.candidates) == {"kitamura-shigeru", "kitamura-tomoo"}
+    assert m.resolution == "ambiguous" and set(m.candidates) >= {"kitamura-shigeru", "kitamura-tomoo"}
     assert result.text == "Kitamura said so."
 
 

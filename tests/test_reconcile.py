@@ -92,7 +92,7 @@ def test_query_batch(rc, how):
 
 def test_match_only_when_unambiguous(rc):
     body = rc.post("/v1/reconcile", data={"queries": json.dumps({"a": {"query": "Kitamura"}})}).get_json()
-    assert {c["id"] for c in body["a"]["result"]} == {"kitamura-shigeru", "kitamura-tomoo"}
+    assert {c["id"] for c in body["a"]["result"]} >= {"kitamura-shigeru", "kitamura-tomoo"}
     assert not any(c["match"] for c in body["a"]["result"])
 
 
