@@ -177,12 +177,65 @@ def missing_native(e: Entry) -> bool:
     return not has and tag not in unverified
 
 
+# The classes of entry that real Japan–China reporting needs (issue 11), by type and subtype.
+CLASSES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "diplomatic missions and offices": ("organization", ("embassy", "consulate-general", "consulate",
+                                                         "representative-office", "mission", "permanent-mission")),
+    "treaties, agreements, laws and formulas": ("agreement", ()),
+    "policy formulas": ("other", ("formula",)),
+    "meetings and summits": ("event", ("recurring-meeting", "summit", "legislative-session", "advisory-session",
+                                       "party-congress", "party-plenum")),
+    "government bodies below ministry level": ("organization", ("agency", "ministry-department", "ministry-bureau",
+                                                                "ministry-division", "coast-guard", "party-committee",
+                                                                "party-organ", "commission", "regulator")),
+    "people": ("person", ()),
+    "places": ("place", ()),
+    "media": ("organization", ("newspaper", "broadcaster", "news-agency", "news-website", "news-publication",
+                               "magazine")),
+    "titles": ("other", ("title",)),
+}
+# Classes with a complete list, and how many members that list has.
+COMPLETE_LISTS: dict[str, tuple[tuple[str, ...], str | None, int]] = {
+    "Japanese prefectures": (("prefecture", "metropolis"), "JP", 47),
+    "Tokyo's special wards": (("special-ward",), "JP", 23),
+    "PRC provincial-level divisions": (("province", "autonomous-region", "municipality"), "CN", 31),
+    "CPC provincial committees": (("party-committee",), "CN", 31),
+    "Japan Coast Guard regional headquarters (jcg-region-*)": (("coast-guard",), "JP", 11),
+    "Chinese consulates-general in Japan and Japanese ones in China": (("consulate-general",), None, 12),
+    "CPC national congresses": (("party-congress",), None, 20),
+}
+
+
+def _in_class(e: Entry, type_: str, subtypes: tuple[str, ...]) -> bool:
+    return e.type == type_ and (not subtypes or e.details.get("subtype") in subtypes)
+
+
+def class_report(entries: list[Entry]) -> dict:
+    """Per class: how many entries, how many miss an expected name or reading, which complete lists fall short."""
+    classes = {}
+    for name, (type_, subtypes) in CLASSES.items():
+        members = [e for e in entries if _in_class(e, type_, subtypes)]
+        classes[name] = {
+            "entries": len(members),
+            "missing_fields": sum(1 for e in members if missing_fields(e)),
+            "with_unverified_fields": sum(1 for e in members if e.details.get("unverified")),
+        }
+    lists = {}
+    for name, (subtypes, country, expected) in COMPLETE_LISTS.items():
+        prefix = name.partition("(")[2].rstrip("*)") if name.endswith("*)") else ""
+        found = sum(1 for e in entries if e.details.get("subtype") in subtypes and e.id.startswith(prefix)
+                    and (country is None or country in (e.details.get("country") or [])))
+        lists[name] = {"expected": expected, "found": found, "missing": max(0, expected - found)}
+    return {"classes": classes, "complete_lists": lists}
+
+
 def report(glossary: Glossary) -> dict:
     entries = list(glossary.entries.values())
     langs = Counter(tag for e in entries for tag in e.names)
     missing = {e.id: m for e in entries if (m := missing_fields(e))}
     return {
         "entries": len(entries),
+        **class_report(entries),
         "by_type": dict(Counter(e.type for e in entries).most_common()),
         "by_file": dict(Counter(e.source for e in entries).most_common()),
         "names_by_language": dict(langs.most_common()),

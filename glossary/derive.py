@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import opencc
 
-from glossary.keys import is_han
+from glossary.keys import is_han, is_kana
 from glossary.model import Entry, Variant
 from glossary.romanize.chinese import guess_syllables, parse_pinyin, pinyin_spellings
 from glossary.romanize.japanese import (
@@ -86,11 +86,17 @@ def _derive(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
         yield from _administrative_forms(entry)
 
 
+# CJK Extension A: characters outside everyday Chinese and Japanese print.
+_RARE_HAN_LO, _RARE_HAN_HI = 0x3400, 0x4DBF
+
+
 def _han_forms(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
     """Simplified, traditional and Japanese kanji forms of every curated Han name (OpenCC)."""
     for v in curated:
         if v.lang not in ("zh-Hans", "zh-Hant", "ja") or not any(is_han(c) for c in v.name):
             continue
+        if v.lang == "ja" and any(is_kana(c) for c in v.name):
+            continue  # a Japanese name with kana has no Chinese spelling to derive (アメリカ合衆国 -> アメリカ合众国)
         if v.lang == "zh-Hans":
             targets = (("zh-Hant", "s2t"), ("zh-Hant", "s2tw"))
         elif v.lang == "zh-Hant":
@@ -101,6 +107,8 @@ def _han_forms(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
             if v.kind == "name" and lang in entry.names:
                 continue  # a curated preferred name in that script exists and wins
             text = convert_han(v.name, config)
+            if any(_RARE_HAN_LO <= ord(c) <= _RARE_HAN_HI for c in text if c not in v.name):
+                continue  # OpenCC reached for a rare variant character nobody prints (樫 -> 㭴)
             if text != v.name:
                 yield _derived(text, lang, _as_variant_kind(v.kind), v.name, f"opencc-{config}",
                                standalone=v.standalone, context=v.context, in_text=v.in_text)

@@ -572,14 +572,14 @@ def _surname_reading(glossary: Glossary, text: str, c) -> tuple[Pattern, ...]:
 
 
 def _side(text: str) -> str | None:
-    """The side a text is written from, by its script: simplified Chinese is the PRC's side.
+    """The side a text is written from, by its script: simplified Chinese is the PRC's, Japanese Japan's.
 
     Traditional Chinese is written in Taiwan, Hong Kong and elsewhere, so it says nothing alone; 我 ("our")
     before a name says it (see :func:`_resolve`).
     """
     sample = text[:4000]
     if any(is_kana(c) for c in sample):
-        return None
+        return "JP"  # Japanese text: 松江 is Matsue
     han = "".join(c for c in sample if is_han(c))
     if han and convert_han(han, "s2t") != han and convert_han(han, "t2s") == han:
         return "CN"
