@@ -3,12 +3,14 @@
 Chinese and Japanese print no spaces, so a name can turn up inside a longer word that is not about it:
 日共 (the Japanese Communist Party) inside 中日共同开发, 日本海 inside 日本海上保安本部, つし inside
 あいさつした, 日本国 inside 日本国内. The text scanner asks this module only about the edges of the
-names it found, never about the whole text, so the cost grows with the number of candidate names.
+names it found; each stretch of Han/kana text is segmented once, when a name's edge first falls in it,
+so the cost grows with the Chinese and Japanese text that holds names, not with the glossary.
 
 The lexicons are general-language ones from well-kept packages, not a list of ours:
 
-* Chinese: jieba's dictionary through ``rjieba`` (the Rust port, fast and small; its segmenter runs
-  over the simplified scan form, so traditional text is read by the same dictionary).
+* Chinese: jieba's dictionary through ``rjieba`` (the Rust port, fast and small; dictionary words
+  only, no HMM guesses, over the simplified scan form, so traditional text is read by the same
+  dictionary).
 * Japanese: SudachiPy with ``sudachidict-core`` (long units, split mode C, whose parts in split
   mode A tell a compound such as 日本国内 = 日本 + 国内 from a word such as 日本人).
 
@@ -20,15 +22,17 @@ a name that modifies another word is still a mention. A one-character remainder 
 
 from __future__ import annotations
 
+import bisect
+import re
 from functools import cached_property
 
 from glossary.keys import is_han, is_kana
 
-# How far around a name the segmenter looks (characters each side): enough for the words at its edges.
-WINDOW = 6
 # One-character morphemes that make a place name a demonym or a language name (日本人, 琉球语, 中国話)
 # when the segmenter leaves them standing alone after it.
 DEMONYM_MORPHEMES = frozenset("人语語话話")
+_RUN_RE = re.compile("[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_KANA_RE = re.compile("[\u3040-\u30ff]")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -36,78 +40,110 @@ def _is_cjk(ch: str) -> bool:
 
 
 class WordBoundaries:
-    """Edge checks over the general-language lexicons; the lexicons load on first use."""
+    """The general-language lexicons; they load on first use (or at :meth:`warm_up`)."""
 
     @cached_property
-    def _jieba(self):
+    def jieba(self):
         import rjieba
 
         return rjieba
 
     @cached_property
-    def _sudachi(self):
+    def sudachi(self):
         from sudachipy import Dictionary, SplitMode
 
         return Dictionary(dict="core").tokenizer(SplitMode.C), SplitMode.A
 
     def warm_up(self) -> None:
         """Load both lexicons now (a server does this before it forks its workers)."""
-        self.is_word(" 日本政府 ", " 日本政府 ", 1, 3)
-        self.is_word("日本の政府", "日本の政府", 0, 2)
+        self.segmenter("日本政府", "日本政府").is_word(0, 2)
+        self.segmenter("日本の政府", "日本の政府").is_word(0, 2)
+
+    def segmenter(self, text: str, scanned: str) -> TextSegments:
+        """Word boundaries of one text, worked out stretch by stretch as names ask for them."""
+        return TextSegments(self, text, scanned)
 
     def is_word(self, text: str, scanned: str, start: int, end: int, place: bool = False,
                 check_start: bool = True) -> bool:
-        """True when ``text[start:end]`` starts and ends on word boundaries of ``text``.
+        """True when ``text[start:end]`` starts and ends on word boundaries of ``text`` (one-off check)."""
+        return self.segmenter(text, scanned).is_word(start, end, place, check_start)
 
-        ``scanned`` is the scan form of ``text`` (same length; Han folded to simplified). With
-        ``place``, a place name followed by a lone demonym or language morpheme is no word either.
+
+class TextSegments:
+    """The segmentation of one text's Han/kana stretches, each segmented once when first needed."""
+
+    def __init__(self, lexicons: WordBoundaries, text: str, scanned: str):
+        self.lexicons = lexicons
+        self.text = text
+        self.scanned = scanned
+        self._runs: list[tuple[int, int]] | None = None
+        self._tokens: dict[int, tuple[list[int], list[int], list]] = {}
+
+    def is_word(self, start: int, end: int, place: bool = False, check_start: bool = True) -> bool:
+        """True when the name [start, end) cuts no word of the text at either edge.
+
+        ``place``: a place name followed by a lone demonym or language morpheme (日本|人) is no word
+        either. ``check_start=False`` checks the end only (titles follow what they qualify: 局|局长).
         """
+        text = self.text
         left = check_start and start > 0 and _is_cjk(text[start - 1])
         right = end < len(text) and _is_cjk(text[end])
-        if not left and not right:
-            return True
-        lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
-        if any(is_kana(c) for c in text[lo:hi]):
-            return self._japanese(text, start, end, lo, hi, left, right)
-        return self._chinese(scanned, start, end, lo, hi, left, right, place)
-
-    def _chinese(self, scanned, start, end, lo, hi, left, right, place) -> bool:
-        # Dictionary words only (no HMM guesses: they glue unknown names to their neighbours, 相高市).
-        tokens = [(lo + a, lo + b) for _, a, b in self._jieba.tokenize(scanned[lo:hi], "default", False)]
-        for edge, check in ((start, left), (end, right)):
-            if not check:
-                continue
-            for a, b in tokens:
-                if a < edge < b and not self._soft_chinese(scanned, a, b, edge, edge == start):
-                    return False
-        if place and right:
-            after = next(((a, b) for a, b in tokens if a == end), None)
-            if after and after[1] - after[0] == 1 and scanned[after[0]] in DEMONYM_MORPHEMES:
+        if left and not self._edge_ok(start, at_start=True):
+            return False
+        if right:
+            if not self._edge_ok(end, at_start=False):
+                return False
+            if place and self._lone_demonym(end):
                 return False
         return True
 
-    def _soft_chinese(self, scanned, a, b, edge, at_start) -> bool:
-        """An edge inside the token [a, b) is soft when the part outside the name is a word (2+ chars)."""
-        outside = scanned[a:edge] if at_start else scanned[edge:b]
-        return len(outside) >= 2 and self._jieba.has_word(outside)
+    def _run_at(self, pos: int) -> int:
+        """The index of the Han/kana stretch that holds both text[pos - 1] and text[pos]."""
+        if self._runs is None:
+            self._runs = [m.span() for m in _RUN_RE.finditer(self.text)]
+        i = bisect.bisect_right(self._runs, (pos, len(self.text) + 1)) - 1
+        return i
 
-    def _japanese(self, text, start, end, lo, hi, left, right) -> bool:
-        tokenizer, split_a = self._sudachi
-        morphemes = tokenizer.tokenize(text[lo:hi])
-        for edge, check in ((start, left), (end, right)):
-            if not check:
-                continue
-            for m in morphemes:
-                a, b = lo + m.begin(), lo + m.end()
-                if a < edge < b and not self._soft_japanese(m, split_a, lo, a, b, edge, edge == start):
-                    return False
-        return True
+    def _segments(self, i: int) -> tuple[list[int], list[int], list]:
+        """Token starts, token ends and (for Japanese) the morphemes of stretch ``i``, absolute offsets."""
+        if i in self._tokens:
+            return self._tokens[i]
+        lo, hi = self._runs[i]
+        if _KANA_RE.search(self.text, lo, hi):
+            tokenizer, _ = self.lexicons.sudachi
+            morphemes = list(tokenizer.tokenize(self.text[lo:hi]))
+            starts = [lo + m.begin() for m in morphemes]
+            ends = [lo + m.end() for m in morphemes]
+        else:
+            morphemes = []
+            tokens = self.lexicons.jieba.tokenize(self.scanned[lo:hi], "default", False)
+            starts = [lo + a for _, a, _ in tokens]
+            ends = [lo + b for _, _, b in tokens]
+        found = self._tokens[i] = (starts, ends, morphemes)
+        return found
 
-    @staticmethod
-    def _soft_japanese(morpheme, split_a, lo, a, b, edge, at_start) -> bool:
-        """Soft when the edge is between two short units of the compound and the outside part is 2+ chars."""
-        outside = edge - a if at_start else b - edge
-        if outside < 2:
+    def _edge_ok(self, pos: int, at_start: bool) -> bool:
+        i = self._run_at(pos)
+        if i < 0:
+            return True
+        starts, ends, morphemes = self._segments(i)
+        j = bisect.bisect_right(starts, pos) - 1
+        if j < 0 or starts[j] == pos or ends[j] <= pos:
+            return True  # the segmenter puts a boundary here
+        a, b = starts[j], ends[j]
+        outside = (a, pos) if at_start else (pos, b)
+        if outside[1] - outside[0] < 2:
+            return False  # a one-character remainder: the name is part of a longer word
+        if morphemes:  # Japanese: the edge must fall between two short units of the compound
+            lo = self._runs[i][0]
+            _, split_a = self.lexicons.sudachi
+            return pos in {lo + p.begin() for p in morphemes[j].split(split_a)}
+        return self.lexicons.jieba.has_word(self.scanned[outside[0] : outside[1]])
+
+    def _lone_demonym(self, end: int) -> bool:
+        i = self._run_at(end)
+        if i < 0:
             return False
-        cuts = {lo + p.begin() for p in morpheme.split(split_a)}  # offsets in the tokenized window
-        return edge in cuts
+        starts, ends, _ = self._segments(i)
+        j = bisect.bisect_left(starts, end)
+        return j < len(starts) and starts[j] == end and ends[j] - end == 1 and self.scanned[end] in DEMONYM_MORPHEMES

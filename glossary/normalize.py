@@ -40,14 +40,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import ahocorasick
 
 from glossary.boundaries import WordBoundaries
 from glossary.derive import convert_han
 from glossary.index import Glossary
-from glossary.keys import INVISIBLE, is_han, is_kana, name_key, scan_fold, scan_spellings
+from glossary.keys import INVISIBLE, is_han, is_kana, scan_fold, scan_spellings
 from glossary.model import Entry, Variant
 
 TARGETS = ("en", "zh-Hans", "zh-Hant", "ja")
@@ -73,12 +73,14 @@ class Mention:
     matched: str  # the variant that matched
     variant_kind: str
     variant_origin: str
-    candidates: list[str] = field(default_factory=list)
+    candidates: list[str] | tuple = ()  # a tuple by default: no list to build for every mention
     start_utf16: int | None = None
     end_utf16: int | None = None
 
     def as_dict(self) -> dict:
-        return {f: getattr(self, f) for f in self.__slots__}
+        out = {f: getattr(self, f) for f in self.__slots__}
+        out["candidates"] = list(self.candidates)
+        return out
 
 
 @dataclass
@@ -107,6 +109,8 @@ _CJK_RE = re.compile(f"[{_CJK_CLASS}]")
 _CJK_RUN_RE = re.compile(f"[{_CJK_CLASS}]+(?:[^{_CJK_CLASS}]{{1,12}}[{_CJK_CLASS}]+)*")
 _RUN_BEFORE, _RUN_AFTER = 12, 6
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+_KANA_RE = re.compile("[\u3040-\u30ff]")
+_HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 # The same map for ASCII text, as a byte table: bytes.translate is many times faster than a regex.
 _ASCII_NON_WORD = bytes(c if chr(c).isascii() and (chr(c).isdigit() or "a" <= chr(c) <= "z") else 0x20
@@ -167,8 +171,32 @@ class Pattern:
     offices: tuple[str, ...]  # for titles: the offices they name (matched against people's roles)
 
 
-# A candidate: (start, end, patterns). Strength orders the two passes of the choice.
+# A candidate: (start, end, patterns, strength). Strength orders the two passes of the choice.
 STRONG, WEAK = 0, 1
+
+
+class PatternSet(tuple):
+    """The patterns of one key (or those left after the guards), with what the choice asks of them worked
+    out once, when the matcher is built, instead of once per hit."""
+
+    @classmethod
+    def of(cls, patterns) -> PatternSet:
+        ps = cls(patterns)
+        ps.latin = ps[0].latin
+        ps.silent = all(p.silent for p in ps)  # a title: bounds names, never reported
+        ps.strength = STRONG if any(p.standalone or p.silent for p in ps) else WEAK
+        ids = {p.entry_id for p in ps if p.standalone and not p.silent}
+        ps.named = ids.pop() if len(ids) == 1 else None  # the entry this set names on its own
+        ps.full = ps.named is not None and any(p.variant.kind != "short" for p in ps if p.entry_id == ps.named)
+        ps.offices = tuple(o for p in ps if p.silent for o in p.offices)
+        ps.place = all(p.place for p in ps)
+        ps.any_place = any(p.place for p in ps)
+        first = ps[0]
+        ps.direct = first.entry_id if all(
+            p.entry_id == first.entry_id and p.standalone and p.variant.kind == "name" and not p.silent
+            for p in ps) else None
+        ps.contexts = tuple({c for p in ps for c in p.variant.context})
+        return ps
 
 
 class TextMatcher:
@@ -205,17 +233,15 @@ class TextMatcher:
                     by_key.setdefault((False, key.replace(" ", "")), []).append(pattern)
         self.latin = ahocorasick.Automaton()
         self.cjk = ahocorasick.Automaton()
-        self.latin_longest = 0
         for (latin, key), found in by_key.items():
-            patterns = tuple(dict.fromkeys(found))
+            patterns = PatternSet.of(dict.fromkeys(found))
             if latin:
                 caps = last_caps[key]
                 last = caps.pop() if len(caps) == 1 else None
-                self.latin.add_word(key, (len(key), patterns, *_fast_path(patterns), last))
+                # A space on both sides: the automaton reports whole words only.
+                self.latin.add_word(key + " ", (len(key) + 1, patterns, *_fast_path(patterns), last))
             else:
                 self.cjk.add_word(key, (len(key), patterns, *_fast_path(patterns)))
-            if latin:
-                self.latin_longest = max(self.latin_longest, len(key))
         self.size = len(by_key)
         self.canonical: dict[tuple[str, str], dict[str, str]] = {}  # (target, order) -> id -> name
         self.holders = _office_holders(glossary)
@@ -236,51 +262,40 @@ class TextMatcher:
             self._find_latin(text, scanned, found)
         if len(self.cjk) and _CJK_RE.search(scanned):
             self._find_cjk(text, scanned, found)
-        found.sort(key=lambda h: (h[0], h[0] - h[1], h[3]))
+        found.sort(key=_candidate_order)
         return found
 
     def _find_latin(self, text: str, scanned: str, found: list) -> None:
+        """Every Latin candidate into ``found`` (in the order of their ends).
+
+        padded[i] is text[i - 1], and every key has a space on both sides, so the automaton itself only
+        reports whole words ("Abe" is never found in "Abel"); it reports every name, nested ones too
+        ("Kishida" inside "Fumio Kishida"), and the choice (two passes) picks among them.
+        """
         padded = " " + _word_form(scanned) + " "
-        # Leftmost-longest in C. padded[i] is text[i - 1]; a key starts with the space before its first
-        # word, and the character after it must be a space too. When the longest hit at a place is
-        # rejected or needs evidence, the names starting inside it are looked up too (no hidden names).
-        for end_index, value in self.latin.iter_long(padded):
+        for end_index, value in self.latin.iter(padded):
             start = end_index - value[0] + 1
-            hit = self._latin_hit(text, padded, start, end_index, value)
-            if hit is not None and hit[3] == STRONG:
-                found.append(hit)
+            capital, last = value[2], value[4]
+            if capital is not None:  # fast path: only the capital-letter rules apply
+                if (not capital or text[start].isupper()) and (last is None or text[end_index - 1 - last].isupper()):
+                    found.append((start, end_index - 1, value[1], value[1].strength))
                 continue
+            hit = self._latin_hit(text, start, end_index - 1, value[1], last)
             if hit is not None:
                 found.append(hit)
-            window_end = min(len(padded), start + self.latin_longest + 2)
-            for alt_end, alt in self.latin.iter(padded, start, window_end):
-                alt_start = alt_end - alt[0] + 1
-                if alt_start < end_index and (alt_start, alt_end) != (start, end_index):
-                    alt_hit = self._latin_hit(text, padded, alt_start, alt_end, alt)
-                    if alt_hit is not None:
-                        found.append(alt_hit)
 
-    def _latin_hit(self, text, padded, start, end_index, value):
-        if padded[end_index + 1] != " ":
-            return None  # "Abe" in "Abel"
-        length, patterns, capital, single, last_capital = value
-        end = start + length - 1
-        if last_capital is not None and not text[end - last_capital].isupper():
-            return None  # "Japan's foreign ministry" is a description, "Japan's Foreign Ministry" a name
-        if capital is not None:  # fast path: only the capital-letter rule applies
-            if capital and not text[start].isupper():
-                return None
-            return (start, end, patterns, STRONG if patterns[0].standalone or patterns[0].silent else WEAK)
+    def _latin_hit(self, text: str, start: int, end: int, patterns: PatternSet, last: int | None):
+        """The slow path: exact case, trailing punctuation (U.S.), context strings, mixed capitals."""
         kept = []
         for p in patterns:
             stop = end + len(p.tail) if p.tail and text.startswith(p.tail, end) else end
-            if _passes_latin(p, text, start, stop):
+            if _passes_latin(p, text, start, stop) and (last is None or text[end - last].isupper()):
                 kept.append((stop, p))
         if not kept:
             return None
         stop = max(k[0] for k in kept)
-        chosen = tuple(p for k, p in kept if k == stop)
-        return (start, stop, chosen, _strength(chosen))
+        chosen = PatternSet.of([p for k, p in kept if k == stop])
+        return (start, stop, chosen, chosen.strength)
 
     def _find_cjk(self, text: str, scanned: str, found: list) -> None:
         windows, done = [], 0
@@ -294,20 +309,20 @@ class TextMatcher:
                 if plain:
                     found.append((start, end, patterns, strength))
                     continue
-                kept = tuple(p for p in patterns if _passes_cjk(p, text, start, end))
+                kept = [p for p in patterns if _passes_cjk(p, text, start, end)]
                 if kept:
-                    found.append((start, end, kept, _strength(kept)))
+                    kept = patterns if len(kept) == len(patterns) else PatternSet.of(kept)
+                    found.append((start, end, kept, kept.strength))
 
-    def is_word(self, text: str, scanned: str, start: int, end: int, patterns) -> bool:
-        """Han/kana names must not cut a word of the text (see :mod:`glossary.boundaries`)."""
-        if patterns[0].latin:
+    def is_word(self, segments, text: str, start: int, end: int, patterns) -> bool:
+        """Han/kana names must not cut a word of the text (``segments``: see :mod:`glossary.boundaries`)."""
+        if patterns.latin:
             return True
         # A context string that follows the name (習 + 氏) is part of the word the name must fit.
-        end += max((len(c) for p in patterns for c in p.variant.context if text.startswith(c, end)), default=0)
-        place = all(p.place for p in patterns)
+        if patterns.contexts:
+            end += max((len(c) for c in patterns.contexts if text.startswith(c, end)), default=0)
         # A title is checked at its end only: it follows what it qualifies (亚洲大洋洲局|局长, 日本|首相).
-        title = all(p.silent for p in patterns)
-        return self.boundaries.is_word(text, scanned, start, end, place, check_start=not title)
+        return segments.is_word(start, end, patterns.place, check_start=not patterns.silent)
 
 
 def _pattern(entry: Entry, v: Variant, latin: bool) -> Pattern:
@@ -320,6 +335,11 @@ def _pattern(entry: Entry, v: Variant, latin: bool) -> Pattern:
     return Pattern(entry.id, v, latin, first.isupper(), v.case_sensitive, tail, standalone, silent,
                    "" if latin else _script(v.name), entry.type == "place",
                    tuple(entry.details.get("offices", ())))
+
+
+def _candidate_order(c) -> tuple[int, int, int]:
+    """Text order; at one start the longest first, and a name that stands alone before a short form."""
+    return (c[0], c[0] - c[1], c[3])
 
 
 def _last_capital(spelling: str, key: str) -> int | None:
@@ -344,10 +364,6 @@ def _scanned(entry: Entry, v: Variant) -> bool:
     return tagged or entry.details.get("subtype") == "title"
 
 
-def _strength(patterns: tuple[Pattern, ...]) -> int:
-    return STRONG if any(p.standalone or p.silent for p in patterns) else WEAK
-
-
 def _fast_path(patterns: tuple[Pattern, ...]) -> tuple[bool | None, str | int | None]:
     """What can be decided once per pattern set instead of once per hit.
 
@@ -357,7 +373,7 @@ def _fast_path(patterns: tuple[Pattern, ...]) -> tuple[bool | None, str | int | 
     """
     if not patterns[0].latin:
         plain = not any(p.variant.context or p.script for p in patterns)
-        return plain, _strength(patterns)
+        return plain, patterns.strength
     caps = {p.capitalised for p in patterns}
     slow = any(p.exact_case or p.tail or p.variant.context for p in patterns) or len(caps) != 1
     capital = None if slow else caps.pop()
@@ -425,8 +441,9 @@ class _Document:
     named: dict[str, list[int]]  # entry id -> start offsets of its standalone mentions
     full: dict[str, int]  # entry id -> start of its first mention by a name that is not a short form
     offices: list[tuple[int, int, tuple[str, ...]]]  # titles found: (start, end, offices)
-    side: str | None
+    side: str | None | bool  # False until asked for (it costs a pass over the text)
     date: str | None
+    names: dict  # canonical names already worked out (shared by the matcher's texts), by entry and form
 
 
 def normalize_text(
@@ -470,75 +487,93 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
     candidates = matcher.find(text, scanned)
     if not candidates:
         return []
-    doc = _Document(text, scanned, {}, {}, [], None, date)
+    resolved_names = matcher.canonical.setdefault((target, name_order, "resolved"), {})
+    doc = _Document(text, scanned, {}, {}, [], False, date, resolved_names)
     word_ok: dict[tuple[int, int], bool] = {}
+    segments = matcher.boundaries.segmenter(text, scanned)
 
     def is_word(c) -> bool:
         key = (c[0], c[1])
         if key not in word_ok:
-            word_ok[key] = matcher.is_word(text, scanned, c[0], c[1], c[2])
+            word_ok[key] = matcher.is_word(segments, text, c[0], c[1], c[2])
         return word_ok[key]
 
+    full_names = matcher.canonical.setdefault((target, name_order), {})
+    entries = glossary.entries
     # Pass 1: names that stand on their own, leftmost-longest, never overlapping. A name whose end is
-    # the start of a title is not one (中國國務院 in 中國國務院總理: the country, then a title).
-    titles = [(c[0], c[1]) for c in candidates if all(p.silent for p in c[2])]
-    chosen: list = []
+    # the start of a title is not one (中國國務院 in 中國國務院總理: the country, then a title). A name of
+    # exactly one entry becomes its mention right here (the common case, kept fast).
+    titles = [(c[0], c[1]) for c in candidates if c[2].silent and not c[2].latin]
+    chosen: list = []  # (start, end, patterns, mention or None)
     last_end = -1
+    weak = False
     for c in candidates:
-        if c[3] != STRONG or c[0] < last_end or not is_word(c):
+        start, end, patterns, strength = c
+        if strength != STRONG:
+            weak = True
             continue
-        if titles and not all(p.silent for p in c[2]) and _title_overlaps_end(titles, c[0], c[1]):
+        if start < last_end:
             continue
-        patterns = _surname_reading(glossary, text, c)
-        if not patterns:
+        if not patterns.latin:
+            if not is_word(c) or (titles and not patterns.silent and _title_overlaps_end(titles, start, end)):
+                continue
+        if patterns.any_place and text.startswith(HONORIFICS, end):
+            patterns = _surname_reading(patterns)
+            if not patterns:
+                continue
+        last_end = end
+        named = patterns.named
+        if named is not None:
+            if named in doc.named:
+                doc.named[named].append(start)
+            else:
+                doc.named[named] = [start]
+            if patterns.full and named not in doc.full:
+                doc.full[named] = start
+        elif patterns.silent:
+            doc.offices.append((start, end, patterns.offices))
+            chosen.append((start, end, patterns, None))
             continue
-        chosen.append((c[0], c[1], patterns, STRONG))
-        last_end = c[1]
-        ids = {p.entry_id for p in patterns if p.standalone and not p.silent}
-        if len(ids) == 1:
-            named = ids.pop()
-            doc.named.setdefault(named, []).append(c[0])
-            if any(p.variant.kind != "short" for p in patterns):
-                doc.full.setdefault(named, c[0])
-        offices = tuple(o for p in patterns if p.silent for o in p.offices)
-        if offices or any(p.silent and glossary.entries[p.entry_id].details.get("subtype") == "title"
-                          for p in patterns):
-            doc.offices.append((c[0], c[1], offices))
-    doc.side = _side(text)
+        single = patterns.direct
+        if single is None:
+            chosen.append((start, end, patterns, None))
+            continue
+        v = patterns[0].variant
+        surface = text[start:end]
+        key = (single, surface) if patterns.place else single  # a place: as printed, suffix or none
+        canonical = full_names.get(key)
+        if canonical is None:
+            canonical = full_names[key] = canonical_name(entries[single], target, name_order, matched=v,
+                                                         surface=surface)
+        chosen.append((start, end, patterns,
+                       Mention(start, end, surface, single, canonical, "direct", v.name, v.kind, v.origin)))
     # Pass 2: short forms in the gaps, where the text's evidence resolves them. A short form may also take
     # the place of names it wholly contains (日本大使館 after 在中国日本大使館: not 日本 + 大使館).
-    taken = sorted((s, e) for s, e, _, _ in chosen)
-    for c in candidates:
-        if c[3] != WEAK or not is_word(c):
-            continue
-        inside = _overlapping(taken, c[0], c[1])
-        if any(s < c[0] or e > c[1] or (s, e) == (c[0], c[1]) for s, e in inside):
-            continue
-        if _resolve(glossary, doc, c[0], c[1], c[2], target, name_order, probe=True) is None:
-            continue
-        if inside:
-            chosen = [x for x in chosen if (x[0], x[1]) not in inside]
-            taken = [t for t in taken if t not in inside]
-        bisect.insort(taken, (c[0], c[1]))
-        chosen.append(c)
-    chosen.sort(key=lambda c: c[0])
+    if weak:
+        taken = [(s, e) for s, e, _, _ in chosen]
+        for c in candidates:
+            if c[3] != WEAK or not (c[2].latin or is_word(c)):
+                continue
+            inside = _overlapping(taken, c[0], c[1])
+            if any(s < c[0] or e > c[1] or (s, e) == (c[0], c[1]) for s, e in inside):
+                continue
+            if _resolve(glossary, doc, c[0], c[1], c[2], target, name_order, probe=True) is None:
+                continue
+            if inside:
+                chosen = [x for x in chosen if (x[0], x[1]) not in inside]
+                taken = [t for t in taken if t not in inside]
+            bisect.insort(taken, (c[0], c[1]))
+            chosen.append((c[0], c[1], c[2], None))
+        chosen.sort(key=lambda c: c[0])
     out = []
-    full_names = matcher.canonical.setdefault((target, name_order), {})
-    for start, end, patterns, _ in chosen:
-        if all(p.silent for p in patterns):
-            continue
-        single = patterns[0].entry_id
-        if all(p.entry_id == single and p.standalone and p.variant.kind == "name" and not p.place for p in patterns):
-            # Fast path: a preferred name of exactly one entry.
-            canonical = full_names.get(single)
-            if canonical is None:
-                canonical = full_names[single] = canonical_name(glossary.entries[single], target, name_order)
-            v = patterns[0].variant
-            out.append(Mention(start, end, text[start:end], single, canonical, "direct", v.name, v.kind, v.origin))
-            continue
-        mention = _resolve(glossary, doc, start, end, [p for p in patterns if not p.silent], target, name_order)
-        if mention is not None:
-            out.append(mention)
+    for start, end, patterns, mention in chosen:
+        if mention is None:
+            if patterns.silent:
+                continue
+            mention = _resolve(glossary, doc, start, end, [p for p in patterns if not p.silent], target, name_order)
+            if mention is None:
+                continue
+        out.append(mention)
     return out
 
 
@@ -564,11 +599,10 @@ def _overlapping(taken: list[tuple[int, int]], start: int, end: int) -> list[tup
     return found
 
 
-def _surname_reading(glossary: Glossary, text: str, c) -> tuple[Pattern, ...]:
+def _surname_reading(patterns: PatternSet) -> PatternSet | None:
     """A place name right before an honorific is a person's surname (石川氏): drop the place reading."""
-    if not text.startswith(HONORIFICS, c[1]):
-        return c[2]
-    return tuple(p for p in c[2] if not p.place)
+    kept = [p for p in patterns if not p.place]
+    return PatternSet.of(kept) if kept else None
 
 
 def _side(text: str) -> str | None:
@@ -578,9 +612,9 @@ def _side(text: str) -> str | None:
     before a name says it (see :func:`_resolve`).
     """
     sample = text[:4000]
-    if any(is_kana(c) for c in sample):
+    if _KANA_RE.search(sample):
         return "JP"  # Japanese text: 松江 is Matsue
-    han = "".join(c for c in sample if is_han(c))
+    han = "".join(_HAN_RE.findall(sample))
     if han and convert_han(han, "s2t") != han and convert_han(han, "t2s") == han:
         return "CN"
     return None
@@ -630,9 +664,13 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
         return Mention(start, end, surface, None, None, "ambiguous", p.variant.name, p.variant.kind,
                        p.variant.origin, sorted(set(candidates)))
     entry = glossary.entries[chosen]
-    others = sorted(set(ids) - {chosen}) if resolution in ("default", "side") else []
+    others = sorted(set(ids) - {chosen}) if resolution in ("default", "side") else ()
     follow_up = p.variant.kind == "short" and doc.full.get(chosen, start) < start
-    canonical = canonical_name(entry, target, name_order, short=follow_up, matched=p.variant, surface=surface)
+    key = (chosen, follow_up, p.variant.kind, surface if entry.type == "place" else None)
+    canonical = doc.names.get(key)
+    if canonical is None:
+        canonical = doc.names[key] = canonical_name(entry, target, name_order, short=follow_up, matched=p.variant,
+                                                    surface=surface)
     return Mention(start, end, surface, entry.id, canonical, resolution, p.variant.name, p.variant.kind,
                    p.variant.origin, others)
 
@@ -681,6 +719,8 @@ def _held_at(role: dict, when: str | None) -> bool:
 
 def _by_side(doc: _Document, start: int, patterns, ids: list[str]) -> list[str]:
     """The candidates a side-marked variant gives to the text's side (外交部: CN in simplified text)."""
+    if doc.side is False:
+        doc.side = _side(doc.text)
     side = doc.side
     if start > 0 and doc.text[start - 1] == "我":  # "our": the outlet's own side
         near = doc.text[max(0, start - 20) : start + 20]
@@ -733,10 +773,11 @@ def _is_short_form(entry: Entry, matched: Variant, surface: str | None) -> bool:
     return entry.type == "place" and surface is not None and not _has_admin_suffix(surface)
 
 
+_ADMIN_ENDINGS = tuple({scan_form(s) for s in ADMIN_SUFFIXES}) + ADMIN_WORDS + (" to", " shi", " ken", " fu", " sheng")
+
+
 def _has_admin_suffix(surface: str) -> bool:
-    key = name_key(surface)
-    return key.endswith(tuple(scan_form(s) for s in ADMIN_SUFFIXES)) or key.endswith(ADMIN_WORDS) or \
-        key.endswith((" to", " shi", " ken", " fu", " sheng", " shi"))
+    return scan_form(surface).rstrip(" .").replace("-", " ").endswith(_ADMIN_ENDINGS)
 
 
 def _without_admin_suffix(name: str) -> str:
