@@ -233,13 +233,14 @@ class TextMatcher:
                     by_key.setdefault((False, key.replace(" ", "")), []).append(pattern)
         self.latin = ahocorasick.Automaton()
         self.cjk = ahocorasick.Automaton()
+        self.latin_longest = 0
         for (latin, key), found in by_key.items():
             patterns = PatternSet.of(dict.fromkeys(found))
             if latin:
                 caps = last_caps[key]
                 last = caps.pop() if len(caps) == 1 else None
-                # A space on both sides: the automaton reports whole words only.
-                self.latin.add_word(key + " ", (len(key) + 1, patterns, *_fast_path(patterns), last))
+                self.latin.add_word(key, (len(key), patterns, *_fast_path(patterns), last))
+                self.latin_longest = max(self.latin_longest, len(key))
             else:
                 self.cjk.add_word(key, (len(key), patterns, *_fast_path(patterns)))
         self.size = len(by_key)
@@ -258,31 +259,51 @@ class TextMatcher:
         if scanned is None:
             scanned = scan_form(text)
         found: list = []
+        in_order = True
         if len(self.latin) and (scanned.isascii() or _WORD_CHAR_RE.search(scanned)):
-            self._find_latin(text, scanned, found)
+            in_order = self._find_latin(text, scanned, found)
         if len(self.cjk) and _CJK_RE.search(scanned):
             self._find_cjk(text, scanned, found)
-        found.sort(key=_candidate_order)
+            in_order = False
+        if not in_order:
+            found.sort(key=_candidate_order)
         return found
 
-    def _find_latin(self, text: str, scanned: str, found: list) -> None:
-        """Every Latin candidate into ``found`` (in the order of their ends).
+    def _find_latin(self, text: str, scanned: str, found: list) -> bool:
+        """Latin candidates into ``found``; False when names found inside others broke the text order.
 
-        padded[i] is text[i - 1], and every key has a space on both sides, so the automaton itself only
-        reports whole words ("Abe" is never found in "Abel"); it reports every name, nested ones too
-        ("Kishida" inside "Fumio Kishida"), and the choice (two passes) picks among them.
+        Leftmost-longest in C (pyahocorasick ``iter_long``). padded[i] is text[i - 1]; a key starts with
+        the space before its first word, and the character after it must be a space too. When the
+        longest name at a place is rejected or needs evidence, the names that start inside it are looked
+        up too, so that none is hidden ("Shi Yinhong" in "Professor Shi Yinhong").
         """
         padded = " " + _word_form(scanned) + " "
-        for end_index, value in self.latin.iter(padded):
+        in_order = True
+        for end_index, value in self.latin.iter_long(padded):
             start = end_index - value[0] + 1
-            capital, last = value[2], value[4]
-            if capital is not None:  # fast path: only the capital-letter rules apply
-                if (not capital or text[start].isupper()) and (last is None or text[end_index - 1 - last].isupper()):
-                    found.append((start, end_index - 1, value[1], value[1].strength))
-                continue
-            hit = self._latin_hit(text, start, end_index - 1, value[1], last)
-            if hit is not None:
-                found.append(hit)
+            capital, last, patterns = value[2], value[4], value[1]
+            if padded[end_index + 1] == " ":
+                if capital is not None:  # fast path: only the capital-letter rules apply
+                    if (not capital or text[start].isupper()) and (last is None or text[end_index - last].isupper()):
+                        found.append((start, end_index, patterns, patterns.strength))
+                        if patterns.strength == STRONG:
+                            continue
+                else:
+                    hit = self._latin_hit(text, start, end_index, patterns, last)
+                    if hit is not None:
+                        found.append(hit)
+                        if hit[3] == STRONG:
+                            continue
+            if " " not in padded[start + 1 : end_index]:
+                continue  # one word: no other name can start inside it or end sooner
+            in_order = False
+            for alt_end, alt in self.latin.iter(padded, start, min(len(padded), start + self.latin_longest + 2)):
+                alt_start = alt_end - alt[0] + 1
+                if alt_start < end_index and (alt_start, alt_end) != (start, end_index) and padded[alt_end + 1] == " ":
+                    hit = self._latin_hit(text, alt_start, alt_end, alt[1], alt[4])
+                    if hit is not None:
+                        found.append(hit)
+        return in_order
 
     def _latin_hit(self, text: str, start: int, end: int, patterns: PatternSet, last: int | None):
         """The slow path: exact case, trailing punctuation (U.S.), context strings, mixed capitals."""
@@ -490,11 +511,14 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
     resolved_names = matcher.canonical.setdefault((target, name_order, "resolved"), {})
     doc = _Document(text, scanned, {}, {}, [], False, date, resolved_names)
     word_ok: dict[tuple[int, int], bool] = {}
-    segments = matcher.boundaries.segmenter(text, scanned)
+    segments = None
 
     def is_word(c) -> bool:
+        nonlocal segments
         key = (c[0], c[1])
         if key not in word_ok:
+            if segments is None:
+                segments = matcher.boundaries.segmenter(text, scanned)
             word_ok[key] = matcher.is_word(segments, text, c[0], c[1], c[2])
         return word_ok[key]
 
@@ -552,10 +576,15 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
     if weak:
         taken = [(s, e) for s, e, _, _ in chosen]
         for c in candidates:
-            if c[3] != WEAK or not (c[2].latin or is_word(c)):
+            if c[3] != WEAK:
+                continue
+            i = bisect.bisect_right(taken, (c[0], c[1]))
+            if i and taken[i - 1][1] >= c[1]:
+                continue  # inside a name already chosen ("Kishida" in "Fumio Kishida")
+            if not (c[2].latin or is_word(c)):
                 continue
             inside = _overlapping(taken, c[0], c[1])
-            if any(s < c[0] or e > c[1] or (s, e) == (c[0], c[1]) for s, e in inside):
+            if any(s < c[0] or e > c[1] for s, e in inside):
                 continue
             if _resolve(glossary, doc, c[0], c[1], c[2], target, name_order, probe=True) is None:
                 continue
