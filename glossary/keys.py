@@ -66,6 +66,13 @@ def _han_fold_table() -> dict[int, str]:
     for original, folded in zip(chars, t2s, strict=True):
         if len(folded) == 1 and folded != original:
             table[ord(original)] = folded
+    # Follow chains (a character whose form is itself folded further) so that folding twice changes nothing.
+    for code, folded in table.items():
+        seen = {code}
+        while ord(folded) in table and ord(folded) not in seen:
+            seen.add(ord(folded))
+            folded = table[ord(folded)]
+        table[code] = folded
     return table
 
 

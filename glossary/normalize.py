@@ -110,6 +110,8 @@ _CJK_RUN_RE = re.compile(f"[{_CJK_CLASS}]+(?:[^{_CJK_CLASS}]{{1,12}}[{_CJK_CLASS
 _RUN_BEFORE, _RUN_AFTER = 12, 6
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 _KANA_RE = re.compile("[\u3040-\u30ff]")
+_KATAKANA_RE = re.compile(r"[\u30a0-\u30ff\s・ー]+")
+_HIRAGANA_RE = re.compile(r"[\u3040-\u309f\s・ー]+")
 _HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 # The same map for ASCII text, as a byte table: bytes.translate is many times faster than a regex.
@@ -192,8 +194,10 @@ class PatternSet(tuple):
         ps.place = all(p.place for p in ps)
         ps.any_place = any(p.place for p in ps)
         first = ps[0]
+        # A standalone name of exactly one entry (not a short form, whose rewrite depends on the text):
+        # it becomes its mention at once, with a canonical name that depends only on the form matched.
         ps.direct = first.entry_id if all(
-            p.entry_id == first.entry_id and p.standalone and p.variant.kind == "name" and not p.silent
+            p.entry_id == first.entry_id and p.standalone and p.variant.kind != "short" and not p.silent
             for p in ps) else None
         ps.contexts = tuple({c for p in ps for c in p.variant.context})
         return ps
@@ -427,9 +431,8 @@ def _passes_latin(p: Pattern, text: str, start: int, end: int) -> bool:
 def _passes_cjk(p: Pattern, text: str, start: int, end: int) -> bool:
     if p.variant.context and not text.startswith(p.variant.context, end):
         return False
-    if p.script:
-        found = _script(text[start:end])
-        return found == p.script
+    if p.script:  # a name in one kana script is printed in that script
+        return (_KATAKANA_RE if p.script == "kata" else _HIRAGANA_RE).fullmatch(text, start, end) is not None
     return True
 
 
@@ -489,7 +492,7 @@ def normalize_text(
         raise ValueError(f"unknown name order {name_order!r}; use one of {', '.join(NAME_ORDERS)}")
     source = text
     positions = None
-    if _INVISIBLE_RE.search(text):
+    if not text.isascii() and _INVISIBLE_RE.search(text):
         positions = [i for i, c in enumerate(text) if c not in INVISIBLE]
         text = "".join(text[i] for i in positions)
     matcher = matcher_for(glossary)
@@ -564,7 +567,9 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
             continue
         v = patterns[0].variant
         surface = text[start:end]
-        key = (single, surface) if patterns.place else single  # a place: as printed, suffix or none
+        # The rewrite depends on the entry, the kind of form (an abbreviation stays one) and, for a place,
+        # on whether the text printed its administrative suffix.
+        key = (single, v.kind, surface) if patterns.place else (single, v.kind)
         canonical = full_names.get(key)
         if canonical is None:
             canonical = full_names[key] = canonical_name(entries[single], target, name_order, matched=v,
