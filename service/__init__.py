@@ -21,7 +21,9 @@ from werkzeug.exceptions import HTTPException
 
 from glossary import __version__, load_glossary
 from glossary.normalize import matcher_for
-from service.errors import PROBLEM_MIMETYPE, ProblemSchema, problem_response
+from service.deadline import start_deadline
+from service.errors import PROBLEM_MIMETYPE, ProblemSchema, problem_response, request_json_guard
+from service.wsgi import guard_body
 
 LIMITS = {
     # name: (default, what it bounds)
@@ -33,6 +35,8 @@ LIMITS = {
     "MAX_TEXT_CHARS": (1_000_000, "characters in one text"),
     "MAX_TOTAL_CHARS": (2_000_000, "characters in all texts of one request"),
     "MAX_ROMANIZE_CHARS": (10_000, "characters in one romanize text"),
+    "MAX_PROPERTY_VALUES": (20, "property values in one reconciliation query"),
+    "MAX_REQUEST_MS": (10_000, "milliseconds of work for one request before it stops with a 503"),
 }
 
 
@@ -102,6 +106,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["api"] = api
     app.register_error_handler(HTTPException, problem_response)
     _request_ids(app)
+    app.before_request(request_json_guard)  # after the request id: every blueprint's JSON, one guard
+    app.wsgi_app = guard_body(app.wsgi_app)
     return app
 
 
@@ -120,6 +126,7 @@ def _request_ids(app: Flask) -> None:
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
         g.started = time.perf_counter()
+        start_deadline()
 
     @app.after_request
     def finish(response):

@@ -12,11 +12,10 @@ from glossary import __version__
 from glossary.normalize import normalize_text
 from glossary.readings import readings
 from service import schemas as s
-from service.errors import request_json_guard
+from service.deadline import check_deadline
 from service.serialize import entry_dict, match_dict
 
 blp = Blueprint("v1", __name__, url_prefix="/v1", description="Glossary lookup, normalisation, romanisation")
-blp.before_request(request_json_guard)
 
 
 def glossary():
@@ -46,7 +45,11 @@ class Lookup(MethodView):
     @blp.response(200, s.LookupBatchResult)
     def post(self, body):
         """A batch of lookups: one result per query, in order."""
-        return {"results": [_lookup(q, body["variants"]) for q in body["queries"]]}
+        results = []
+        for q in body["queries"]:
+            check_deadline()
+            results.append(_lookup(q, body["variants"]))
+        return {"results": results}
 
 
 def _lookup(q: dict, variants: str) -> dict:
@@ -60,11 +63,11 @@ class Normalize(MethodView):
     @blp.response(200, s.NormalizeResponse)
     def post(self, body):
         """Find, resolve and rewrite every mention of a glossary entry in each text."""
-        results = [
-            normalize_text(glossary(), text, target=body["target"], mode=body["mode"],
-                           name_order=body["name_order"], utf16=body["offsets"] == "utf16").as_dict()
-            for text in body["texts"]
-        ]
+        results = []
+        for text in body["texts"]:
+            check_deadline()
+            results.append(normalize_text(glossary(), text, target=body["target"], mode=body["mode"],
+                                          name_order=body["name_order"], utf16=body["offsets"] == "utf16").as_dict())
         # The result dicts are built field for field to NormalizeResponse (tests check every answer
         # against openapi.yaml), so they are sent as they are: dumping a megabyte batch through
         # marshmallow would take twice as long as finding the mentions.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from glossary.model import ENTRY_TYPES
 from glossary.normalize import MODES, NAME_ORDERS, TARGETS
@@ -29,7 +29,9 @@ class Text(fields.String):
     """A string that is valid Unicode text (no NUL, no lone surrogates)."""
 
     def __init__(self, **kwargs):
-        super().__init__(validate=[clean_text, *kwargs.pop("validate", [])], **kwargs)
+        extra = kwargs.pop("validate", [])
+        extra = [extra] if callable(extra) else list(extra)
+        super().__init__(validate=[clean_text, *extra], **kwargs)
 
 
 def check_limit(name: str, actual: int, code: int = 413) -> None:
@@ -248,3 +250,153 @@ class Health(Schema):
     version = fields.String(required=True, metadata={"description": "service version"})
     by_type = fields.Dict(keys=fields.String(), values=fields.Integer())
     limits = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+# -- reconciliation (W3C 0.2 and the 1.0 draft's POST /match) ----------------------------------------
+# The protocol's JSON arrives in form parameters (0.2) or a body (draft); it is loaded through these
+# schemas like the v1 API's, so a wrong type anywhere is a 400 problem that names the field, never a 500.
+
+ID_CHARS = 200  # ids, property ids, type ids and batch keys: longer than any the glossary has
+
+
+class ProtocolSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # the protocol's optional members we do not use (lang, dir, settings, …)
+
+
+class PropertyValue(fields.Field):
+    """A property value: a string, number, boolean or ``{"id": …, "name": …}``, or a list of them.
+
+    Loaded as a list of strings, each at most MAX_QUERY_CHARS long, at most MAX_PROPERTY_VALUES of them.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = value if isinstance(value, list) else [value]
+        check_limit("MAX_PROPERTY_VALUES", len(items))
+        out = []
+        for item in items:
+            if isinstance(item, dict):
+                item = item.get("id") if item.get("id") is not None else item.get("name")
+                if not isinstance(item, str):
+                    raise ValidationError("an entity value needs a string 'id' (or 'name')")
+            if isinstance(item, bool):
+                item = "true" if item else "false"
+            elif isinstance(item, int | float):
+                item = str(int(item)) if isinstance(item, float) and item.is_integer() else str(item)
+            elif not isinstance(item, str):
+                raise ValidationError("a value is a string, number, boolean or {\"id\": …}, or a list of them")
+            clean_text(item)
+            check_limit("MAX_QUERY_CHARS", len(item))
+            out.append(item)
+        return out
+
+
+class TypeIds(fields.Field):
+    """One type id or a list of them; loaded as a list."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = value if isinstance(value, list) else [value]
+        if len(items) > len(ENTRY_TYPES) * 2 or not all(isinstance(t, str) and len(t) <= ID_CHARS for t in items):
+            raise ValidationError(f"a type id or a list of at most {len(ENTRY_TYPES) * 2} type ids")
+        for t in items:
+            clean_text(t)
+        return items
+
+
+def _limit_in_range(limit) -> None:
+    top = current_app.config["MAX_LIMIT"]
+    if not 1 <= limit <= top:
+        raise ValidationError(f"must be a number from 1 to {top}")
+
+
+class ReconProperty(ProtocolSchema):
+    pid = Text(required=True, validate=validate.Length(min=1, max=ID_CHARS))
+    v = PropertyValue(required=True)
+
+
+class ReconQuery(ProtocolSchema):
+    query = Text(required=True, validate=validate.Length(min=1))
+    type = TypeIds()
+    limit = fields.Float(load_default=5, validate=_limit_in_range)
+    properties = fields.List(fields.Nested(ReconProperty), load_default=list)
+    type_strict = fields.String(validate=validate.OneOf(("any", "should", "all")))
+
+    @validates_schema
+    def limits(self, data, **kwargs):
+        if "query" in data:
+            if not data["query"].strip():
+                raise ValidationError("must not be blank", "query")
+            check_limit("MAX_QUERY_CHARS", len(data["query"]))
+        values = sum(len(p["v"]) for p in data.get("properties", ()))
+        check_limit("MAX_PROPERTY_VALUES", values)
+
+
+class ReconBatch(Schema):
+    """``queries``: an object of named queries."""
+
+    def load(self, data, *args, **kwargs):
+        if not isinstance(data, dict):
+            raise ValidationError("must be a JSON object of named queries")
+        check_limit("MAX_BATCH_QUERIES", len(data))
+        errors, out = {}, {}
+        for key, query in data.items():
+            if len(key) > ID_CHARS or not key:
+                errors[key[:ID_CHARS]] = [f"a query key is 1 to {ID_CHARS} characters"]
+                continue
+            if not isinstance(query, dict):
+                errors[key] = ["a query is a JSON object"]
+                continue
+            try:
+                out[key] = ReconQuery().load(query)
+            except ValidationError as exc:
+                errors[key] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+        return out
+
+
+class ExtendProperty(ProtocolSchema):
+    id = Text(required=True, validate=validate.Length(min=1, max=ID_CHARS))
+    settings = fields.Dict()
+
+
+class ExtendQuery(ProtocolSchema):
+    ids = fields.List(Text(validate=validate.Length(min=1, max=ID_CHARS)), required=True)
+    properties = fields.List(fields.Nested(ExtendProperty), required=True, validate=validate.Length(max=50))
+
+    def load(self, data, *args, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("ids"), list):
+            check_limit("MAX_BATCH_QUERIES", len(data["ids"]))
+        return super().load(data, *args, **kwargs)
+
+
+class DraftCondition(ProtocolSchema):
+    matchType = fields.String(required=True, validate=validate.OneOf(("name", "id", "property")))
+    propertyId = Text(validate=validate.Length(min=1, max=ID_CHARS))
+    propertyValue = PropertyValue(required=True)
+    required = fields.Boolean()
+    matchQuantifier = fields.String(validate=validate.OneOf(("any", "all", "none")))
+    matchQualifier = Text(validate=validate.Length(max=ID_CHARS))
+
+
+class DraftQuery(ProtocolSchema):
+    type = Text(validate=validate.Length(min=1, max=ID_CHARS))
+    limit = fields.Float(load_default=5, validate=_limit_in_range)
+    conditions = fields.List(fields.Nested(DraftCondition), required=True, validate=validate.Length(min=1))
+
+    @validates_schema
+    def one_name(self, data, **kwargs):
+        conditions = data.get("conditions", ())
+        if not any(c["matchType"] == "name" for c in conditions):
+            raise ValidationError("needs a condition with matchType 'name'", "conditions")
+        values = sum(len(c["propertyValue"]) for c in conditions)
+        check_limit("MAX_PROPERTY_VALUES", values)
+
+
+class DraftBatch(ProtocolSchema):
+    queries = fields.List(fields.Nested(DraftQuery), required=True)
+
+    def load(self, data, *args, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("queries"), list):
+            check_limit("MAX_BATCH_QUERIES", len(data["queries"]))
+        return super().load(data, *args, **kwargs)

@@ -138,6 +138,12 @@ HOSTILE = [
     ("put-entries", "put", "/v1/entries", {"json": {}}, 405),
     ("romanize-unknown-lang", "post", "/v1/romanize", {"json": {"text": "x", "lang": "ko"}}, 422),
     ("romanize-too-long", "post", "/v1/romanize", {"json": {"text": "字" * 10_001}}, 413),
+    # #12 item 2: a lone surrogate as a key is echoed back by marshmallow's "unknown field" message
+    ("surrogate-key-normalize", "post", "/v1/normalize", {"data": '{"texts":["x"],"\\udc00":1}', "content_type": "application/json"}, 400),
+    ("surrogate-key-lookup", "post", "/v1/lookup", {"data": '{"queries":[{"q":"x","\\udc00":1}]}', "content_type": "application/json"}, 400),
+    ("surrogate-key-romanize", "post", "/v1/romanize", {"data": '{"text":"x","\\ud800\\udc00\\udc00":1}', "content_type": "application/json"}, 400),
+    ("json-33-levels", "post", "/v1/lookup", {"data": '{"queries":' + "[" * 33 + "]" * 33 + "}", "content_type": "application/json"}, 400),
+    ("many-unknown-fields", "post", "/v1/normalize", {"json": {"texts": ["x"], **{f"f{i}" * 50: 1 for i in range(5000)}}}, 422),
 ]
 
 
@@ -149,6 +155,7 @@ def test_hostile_input_gets_a_4xx_problem(client, name, method, path, kwargs, st
     assert response.mimetype == "application/problem+json"
     body = json.loads(response.get_data(as_text=True))
     assert PROBLEM_KEYS <= body.keys() and body["status"] == status and body["detail"]
+    assert len(response.get_data()) < 10_000  # echoed input is truncated
     if status in (413, 414) and "limit" in body:
         assert body["limit"]["actual"] > body["limit"]["max"]
     if path.startswith("/v1/") and method in ("get", "post") and status != 404:
