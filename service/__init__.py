@@ -35,6 +35,8 @@ LIMITS = {
     "MAX_TEXT_CHARS": (1_000_000, "characters in one text"),
     "MAX_TOTAL_CHARS": (2_000_000, "characters in all texts of one request"),
     "MAX_ROMANIZE_CHARS": (10_000, "characters in one romanize text"),
+    "MAX_MENTIONS": (100_000, "mentions in all texts of one POST /v1/normalize answer"),
+    "MAX_ANSWER_BYTES": (32 * 1024 * 1024, "bytes in one POST /v1/normalize answer"),
     "MAX_PROPERTY_VALUES": (20, "property values in one reconciliation query"),
     "MAX_REQUEST_MS": (10_000, "milliseconds of work for one request before it stops with a 503"),
 }

@@ -13,6 +13,7 @@ from glossary.normalize import normalize_text
 from glossary.readings import readings
 from service import schemas as s
 from service.deadline import check_deadline
+from service.schemas import check_limit
 from service.serialize import entry_dict, match_dict
 
 blp = Blueprint("v1", __name__, url_prefix="/v1", description="Glossary lookup, normalisation, romanisation")
@@ -63,16 +64,27 @@ class Normalize(MethodView):
     @blp.response(200, s.NormalizeResponse)
     def post(self, body):
         """Find, resolve and rewrite every mention of a glossary entry in each text."""
-        results = []
+        results, mentions = [], 0
         for text in body["texts"]:
             check_deadline()
-            results.append(normalize_text(glossary(), text, target=body["target"], mode=body["mode"],
-                                          name_order=body["name_order"], utf16=body["offsets"] == "utf16").as_dict())
+            result = normalize_text(glossary(), text, target=body["target"], mode=body["mode"],
+                                    name_order=body["name_order"], utf16=body["offsets"] == "utf16")
+            mentions += len(result.mentions)
+            # Counted before the answer is built: the mention dicts and their JSON are what cost memory.
+            check_limit("MAX_MENTIONS", mentions, hint="send fewer or shorter texts per request")
+            results.append(_without_nulls(result.as_dict()))
         # The result dicts are built field for field to NormalizeResponse (tests check every answer
         # against openapi.yaml), so they are sent as they are: dumping a megabyte batch through
         # marshmallow would take twice as long as finding the mentions.
-        return current_app.response_class(json.dumps({"results": results}, ensure_ascii=False),
-                                          mimetype="application/json")
+        answer = json.dumps({"results": results}, ensure_ascii=False).encode()
+        check_limit("MAX_ANSWER_BYTES", len(answer), hint="send fewer or shorter texts per request")
+        return current_app.response_class(answer, mimetype="application/json")
+
+
+def _without_nulls(result: dict) -> dict:
+    """Mentions leave out the fields that are null (UTF-16 offsets not asked for, no entry when ambiguous)."""
+    result["mentions"] = [{k: v for k, v in m.items() if v is not None} for m in result["mentions"]]
+    return result
 
 
 @blp.route("/entries")

@@ -32,10 +32,11 @@ class ProblemSchema(Schema):
 class LimitExceeded(HTTPException):
     """A documented, configurable limit was hit; the problem names it and its value."""
 
-    def __init__(self, name: str, maximum: int, actual: int, code: int = 413):
+    def __init__(self, name: str, maximum: int, actual: int, code: int = 413, hint: str = ""):
         self.code = code
         self.limit = {"name": name, "max": maximum, "actual": actual}
-        super().__init__(f"{name} is {actual}, over the limit of {maximum} (configure {name.upper()})")
+        hint = f"; {hint}" if hint else ""
+        super().__init__(f"{name} is {actual}, over the limit of {maximum}{hint} (configure GLOSSARY_{name})")
 
 
 class BadInput(HTTPException):

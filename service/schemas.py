@@ -34,10 +34,10 @@ class Text(fields.String):
         super().__init__(validate=[clean_text, *extra], **kwargs)
 
 
-def check_limit(name: str, actual: int, code: int = 413) -> None:
+def check_limit(name: str, actual: int, code: int = 413, hint: str = "") -> None:
     maximum = current_app.config[name]
     if actual > maximum:
-        raise LimitExceeded(name, maximum, actual, code)
+        raise LimitExceeded(name, maximum, actual, code, hint)
 
 
 # -- entries --------------------------------------------------------------------------------------
@@ -188,15 +188,15 @@ class MentionOut(Schema):
     start = fields.Integer(required=True, metadata={"description": "offset of the first code point"})
     end = fields.Integer(required=True, metadata={"description": "offset after the last (exclusive)"})
     surface = fields.String(required=True)
-    entry_id = fields.String(required=True, allow_none=True)
-    canonical = fields.String(required=True, allow_none=True)
+    entry_id = fields.String(metadata={"description": "absent when the mention is ambiguous"})
+    canonical = fields.String(metadata={"description": "absent when the mention is ambiguous"})
     resolution = fields.String(required=True, metadata={"description": "direct, context, default or ambiguous"})
     matched = fields.String(required=True)
     variant_kind = fields.String(required=True)
     variant_origin = fields.String(required=True)
     candidates = fields.List(fields.String(), required=True)
-    start_utf16 = fields.Integer(allow_none=True)
-    end_utf16 = fields.Integer(allow_none=True)
+    start_utf16 = fields.Integer(metadata={"description": "only with offsets=utf16"})
+    end_utf16 = fields.Integer(metadata={"description": "only with offsets=utf16"})
 
 
 class NormalizeResultOut(Schema):

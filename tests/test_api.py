@@ -186,3 +186,32 @@ def test_bad_seeds_stop_the_service_from_starting():
 
     with pytest.raises(SeedError):
         create_app({"GLOSSARY_SEEDS": str(FIXTURES / "bad")})
+
+
+def test_normalize_bounds_the_mentions_of_a_request():
+    """#12 item 7: 習氏 repeated made a 129 MB answer; the mentions per request are bounded, and the error says so."""
+    from service import create_app
+    from tests.conftest import FIXTURES
+
+    app = create_app({"GLOSSARY_SEEDS": str(FIXTURES / "mini.yaml"), "MAX_MENTIONS": 1000, "MAX_ANSWER_BYTES": 50_000})
+    client = app.test_client()
+    response = client.post("/v1/normalize", json={"texts": ["習近平氏。習氏" * 300, "習近平氏。習氏" * 300]})
+    assert response.status_code == 413 and response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["limit"] == {"name": "MAX_MENTIONS", "max": 1000, "actual": 1200}
+    assert "GLOSSARY_MAX_MENTIONS" in body["detail"] and "fewer or shorter texts" in body["detail"]
+    response = client.post("/v1/normalize", json={"texts": ["習近平氏。習氏" * 100] * 4})
+    assert response.status_code == 413 and response.get_json()["limit"]["name"] == "MAX_ANSWER_BYTES"
+    assert client.post("/v1/normalize", json={"texts": ["習近平氏。習氏" * 100]}).status_code == 200
+
+
+def test_mentions_leave_out_null_fields(client):
+    """#12 item 7: a 1 MB batch answered 6.6 MB, much of it nulls."""
+    body = client.post("/v1/normalize", json={"texts": ["Xi Jinping met Kitamura."]}).get_json()
+    mentions = body["results"][0]["mentions"]
+    assert mentions and all(None not in m.values() for m in mentions)
+    assert all("start_utf16" not in m for m in mentions)
+    ambiguous = [m for m in mentions if m["resolution"] == "ambiguous"]
+    assert ambiguous and "entry_id" not in ambiguous[0] and len(ambiguous[0]["candidates"]) == 2
+    utf16 = client.post("/v1/normalize", json={"texts": ["🇯🇵 Xi"], "offsets": "utf16"}).get_json()
+    assert utf16["results"][0]["mentions"][0]["start_utf16"] == 5
