@@ -61,7 +61,8 @@ class DeadlineExceeded(HTTPException):
     code = 503
 
 
-_SLUGS = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 413: "limit-exceeded",
+_SLUGS = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 408: "request-timeout",
+          413: "limit-exceeded",
           414: "limit-exceeded", 415: "unsupported-media-type", 422: "validation-error",
           500: "internal-error", 503: "deadline-exceeded"}
 
@@ -86,6 +87,11 @@ def problem_response(error: HTTPException):
         body["detail"] = "The request is not valid: " + _summary(body["errors"])
     if isinstance(error, LimitExceeded):
         body["limit"] = error.limit
+    elif status == 413:  # werkzeug's own 413: the body is over MAX_CONTENT_LENGTH
+        maximum = current_app.config["MAX_BODY_BYTES"]
+        body["limit"] = {"name": "MAX_BODY_BYTES", "max": maximum, "actual": request.content_length or maximum + 1}
+        body["detail"] = (f"the request body is over the limit of {maximum} bytes "
+                          "(configure GLOSSARY_MAX_BODY_BYTES)")
     headers = dict(data.get("headers") or {})
     if getattr(error, "close_connection", False):
         headers["Connection"] = "close"  # the rest of a malformed body cannot be read past

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestTimeout
 
 
 class MalformedBody(BadRequest):
+    close_connection = True
+
+
+class BodyTimeout(RequestTimeout):
     close_connection = True
 
 
@@ -23,6 +27,8 @@ class _GuardedInput:
     def _guard(self, method, *args):
         try:
             return method(*args)
+        except TimeoutError:  # the worker's read timeout: the client stopped sending its body
+            raise BodyTimeout("the client stopped sending the request body") from None
         except (OSError, MalformedBody):
             raise
         except Exception as exc:  # gunicorn.http.errors.ParseException and kin: the client's fault

@@ -106,3 +106,137 @@ def test_bad_chunk_size_is_a_400_problem(server):
     good = (b"POST /v1/normalize HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n"
             b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n")
     assert split(server.raw(good))[0] == 200
+
+
+def _health_seconds(server) -> float:
+    started = time.monotonic()
+    with urllib.request.urlopen(server.base + "/v1/health", timeout=5) as response:
+        assert response.status == 200
+    return time.monotonic() - started
+
+
+def test_stalled_clients_do_not_starve_the_service(server):
+    """#12 item 10: 50 connections that send half a header, or a trickle of a body, and wait."""
+    stalled = []
+    try:
+        for n in range(50):
+            s = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+            if n % 2:
+                s.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Half: ")
+            else:
+                s.sendall(b"POST /v1/normalize HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                          b"Content-Length: 100000\r\n\r\n{\"texts\": [\"")
+            stalled.append(s)
+        time.sleep(0.3)
+        for _ in range(10):
+            assert _health_seconds(server) < 1
+            time.sleep(0.1)
+    finally:
+        for s in stalled:
+            s.close()
+
+
+def test_stalled_clients_are_dropped(tmp_path):
+    """A half-sent head is dropped after `keepalive` seconds, a stalled body after the read timeout."""
+    srv = Server(tmp_path, workers=1, READ_TIMEOUT="2", KEEPALIVE="2")
+    try:
+        head = socket.create_connection(("127.0.0.1", srv.port), timeout=15)
+        head.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")
+        body = socket.create_connection(("127.0.0.1", srv.port), timeout=15)
+        body.sendall(b"POST /v1/normalize HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 100\r\n\r\n{")
+        started = time.monotonic()
+        assert head.recv(100) == b""  # closed by the server
+        assert time.monotonic() - started < 4
+        status, headers, _ = split(_read_response(body))
+        assert status == 408 and headers["content-type"] == "application/problem+json"
+        assert time.monotonic() - started < 5
+    finally:
+        srv.stop()
+
+
+def test_request_line_is_limited_and_logged_short(server):
+    """#12 item 8: a 20 MB request line was parsed for 50 s and logged whole."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        try:
+            s.sendall(b"GET /v1/lookup?q=" + b"a" * 1_000_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        status, headers, body = split(_read_response(s))
+    assert time.monotonic() - started < 2
+    assert status == 414 and headers["content-type"] == "application/problem+json"
+    problem = json.loads(body)
+    assert problem["status"] == 414 and problem["limit"]["name"] == "limit_request_line"
+    # a long request line that is allowed is logged cut
+    status, _, _ = split(server.raw(b"GET /v1/health?pad=" + b"p" * 7000 + b" HTTP/1.1\r\nHost: x\r\n"
+                                    b"Connection: close\r\nX-Request-ID: long-line\r\n\r\n"))
+    assert status == 200
+    time.sleep(0.5)
+    line = next(row for row in server.output().splitlines() if "rid=long-line" in row)
+    assert len(line) < 500
+
+
+@pytest.mark.parametrize("request_bytes, status", [
+    (b"GET /v1/health HTTP/1.1\r\nHost: x\r\n" + b"X-Big: " + b"b" * 9000 + b"\r\n\r\n", 431),
+    (b"GET /v1/health HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(150)) + b"\r\n", 431),
+    (b"G\x01T / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    (b"GET /v1/health HTTP/9.9\r\nHost: x\r\n\r\n", 400),
+], ids=["header-too-long", "too-many-headers", "bad-method", "bad-version"])
+def test_server_errors_are_problems_too(server, request_bytes, status):
+    """#12 item 13: errors raised by gunicorn itself come in the API's one error shape."""
+    got, headers, body = split(server.raw(request_bytes))
+    assert got == status and headers["content-type"] == "application/problem+json", body
+    assert headers["x-content-type-options"] == "nosniff"
+    assert json.loads(body)["status"] == status
+
+
+def test_oversized_body_names_the_limit(server):
+    """#12 item 13: a 413 for an oversized body names the limit, like the others."""
+    status, headers, body = split(server.raw(b"POST /v1/normalize HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                                             b"\r\nContent-Length: 8388609\r\n\r\n{\"texts\": [\"x"))
+    assert status == 413 and headers["content-type"] == "application/problem+json"
+    problem = json.loads(body)
+    assert problem["limit"] == {"name": "MAX_BODY_BYTES", "max": 8388608, "actual": 8388609}
+    assert "GLOSSARY_MAX_BODY_BYTES" in problem["detail"]
+
+
+def test_sigterm_finishes_requests_in_flight(tmp_path):
+    """#12 item 11: SIGTERM under load lets the requests in flight finish (graceful_timeout).
+
+    Eight requests are sent whole before the signal; the one worker is busy with the first, so most
+    still wait in the listen queue when SIGTERM arrives: every one of them gets its answer.
+    """
+    srv = Server(tmp_path, workers=1)
+    text = "Xi Jinping met Fumio Kishida in Beijing. " * 500
+    payload = json.dumps({"texts": [text] * 10}).encode()
+    request = (b"POST /v1/normalize HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n"
+               b"Content-Length: %d\r\n\r\n" % len(payload)) + payload
+    clients = []
+    try:
+        for _ in range(8):
+            s = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
+            s.sendall(request)
+            clients.append(s)
+        srv.proc.send_signal(signal.SIGTERM)
+        statuses = [split(_read_response(s))[0] for s in clients]
+    finally:
+        for s in clients:
+            s.close()
+        code = srv.stop()
+    assert statuses == [200] * 8
+    assert code == 0
+
+
+def test_no_shared_control_socket(tmp_path):
+    """#12 item 22: gunicorn's control socket (~/.gunicorn/gunicorn.ctl) was shared by every instance."""
+    home = tmp_path / "home"
+    home.mkdir()
+    first = Server(tmp_path, workers=1, HOME=str(home))
+    second = Server(tmp_path, workers=1, HOME=str(home))
+    try:
+        assert not list(home.rglob("*.ctl"))
+        assert _health_seconds(first) < 2 and _health_seconds(second) < 2
+    finally:
+        assert first.stop() == 0 and second.stop() == 0
+    assert not list(home.rglob("*.ctl"))
