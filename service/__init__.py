@@ -10,6 +10,7 @@ from __future__ import annotations
 import http
 import logging
 import os
+import re
 import time
 import uuid
 
@@ -72,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         GLOSSARY_SEEDS=None,
+        PUBLIC_URL="http://127.0.0.1:8000",
         LIMIT_NAMES=tuple(LIMITS),
         **{name: default for name, (default, _) in LIMITS.items()},
     )
@@ -80,6 +82,8 @@ def create_app(config: dict | None = None) -> Flask:
             app.config[name] = int(os.environ[f"GLOSSARY_{name}"])
     if "GLOSSARY_SEEDS" in os.environ:
         app.config["GLOSSARY_SEEDS"] = os.environ["GLOSSARY_SEEDS"]
+    if "GLOSSARY_PUBLIC_URL" in os.environ:  # where clients reach the service (reconciliation manifest)
+        app.config["PUBLIC_URL"] = os.environ["GLOSSARY_PUBLIC_URL"]
     app.config.update(config or {})
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.json.ensure_ascii = False
@@ -120,13 +124,19 @@ _DESCRIPTION = (
 )
 
 
+# A caller's request id is kept when it is a plain token (it is logged and echoed in headers).
+_REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._:+=-]{1,64}")
+# HTML pages (/docs, the reconciliation preview) have inline styles and nothing else.
+HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+
 def _request_ids(app: Flask) -> None:
     """Give every request an id (or keep the caller's X-Request-ID) and echo it back."""
 
     @app.before_request
     def start():
         incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
+        g.request_id = incoming if _REQUEST_ID_RE.fullmatch(incoming) else uuid.uuid4().hex
         g.started = time.perf_counter()
         start_deadline()
 
@@ -135,6 +145,9 @@ def _request_ids(app: Flask) -> None:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         elapsed = time.perf_counter() - g.get("started", time.perf_counter())
         response.headers["Server-Timing"] = f"app;dur={elapsed * 1000:.1f}"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if response.mimetype == "text/html":
+            response.headers["Content-Security-Policy"] = HTML_CSP
         return response
 
 

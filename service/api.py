@@ -13,6 +13,7 @@ from glossary.normalize import normalize_text
 from glossary.readings import readings
 from service import schemas as s
 from service.deadline import check_deadline
+from service.errors import truncate
 from service.schemas import check_limit
 from service.serialize import entry_dict, match_dict
 
@@ -108,7 +109,7 @@ class EntryView(MethodView):
         """One entry with its names and variants (derived variants marked)."""
         entry = glossary().get(entry_id)
         if entry is None:
-            abort(404, message=f"no entry with id {entry_id!r}")
+            abort(404, message=f"no entry with id {truncate(entry_id)!r}")
         return entry_dict(glossary(), entry, args["variants"])
 
 

@@ -52,7 +52,7 @@ _PAGE = """<!doctype html>
 {% for name, schema in spec.components.schemas.items() %}
 <h3 id="{{ name }}">{{ name }}</h3><table>
 {% for f, p in (schema.properties or {}).items() %}<tr><td><code>{{ f }}</code></td>
-<td>{{ p.type or (p['$ref']|replace('#/components/schemas/','')) }}{% if p.items %} of {{ p['items'].type or (p['items']['$ref']|replace('#/components/schemas/','')) }}{% endif %}</td>
+<td>{{ p.type or (p['$ref']|replace('#/components/schemas/','')) }}{% if 'items' in p %} of {{ p['items'].type or (p['items']['$ref']|replace('#/components/schemas/','')) }}{% endif %}</td>
 <td>{{ 'required' if f in (schema.required or []) else '' }}</td><td>{{ p.description or '' }}</td></tr>{% endfor %}
 </table>{% endfor %}
 </body></html>"""

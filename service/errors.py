@@ -75,7 +75,7 @@ def problem_response(error: HTTPException):
         "title": error.name,
         "status": status,
         "detail": error.description or error.name,
-        "instance": request.path,
+        "instance": truncate(request.path, 200),
         "request_id": g.get("request_id", ""),
     }
     data = getattr(error, "data", None) or {}

@@ -17,7 +17,7 @@ from glossary import __version__
 from glossary import reconcile as core
 from service import schemas as s
 from service.deadline import check_deadline
-from service.errors import BadInput, InvalidRequest, parse_json
+from service.errors import BadInput, InvalidRequest, parse_json, truncate
 from service.schemas import check_limit, clean_text
 
 bp = Blueprint("reconcile", __name__, url_prefix="/v1/reconcile")
@@ -63,12 +63,18 @@ def _reply(payload) -> Response:
     if callback is not None:
         if not _CALLBACK_RE.match(callback):
             raise BadInput("callback must be a JavaScript identifier")
-        return Response(f"{callback}({body});", mimetype="application/javascript")
+        # /**/ keeps the answer from being read as anything but a call (the Rosetta Flash defence).
+        return Response(f"/**/{callback}({body});", mimetype="application/javascript")
     return Response(body, mimetype="application/json")
 
 
+def public_url() -> str:
+    """Where clients reach the service: configured (GLOSSARY_PUBLIC_URL), never taken from the Host header."""
+    return current_app.config["PUBLIC_URL"].rstrip("/")
+
+
 def manifest() -> dict:
-    base = request.host_url.rstrip("/")
+    base = public_url()
     return {
         "versions": ["0.2"],
         "name": "Japan–China glossary",
@@ -168,7 +174,7 @@ def propose_properties():
 def preview():
     entry = glossary().get(_param("id") or "")
     if entry is None:
-        raise NotFound(f"no entry with id {_param('id')!r}")
+        raise NotFound(f"no entry with id {truncate(_param('id') or '')!r}")
     return render_template_string(_PREVIEW, e=entry)
 
 
@@ -187,7 +193,7 @@ draft = Blueprint("reconcile_draft", __name__, url_prefix="/v1/reconcile/draft")
 
 @draft.get("")
 def draft_manifest():
-    base = request.host_url.rstrip("/")
+    base = public_url()
     return _reply({"versions": ["1.0-draft"], "name": "Japan–China glossary",
                    "view": {"url": base + "/v1/entries/{{id}}"},
                    "defaultTypes": [{"id": t, "name": n} for t, n in core.TYPE_NAMES.items()]})

@@ -87,6 +87,30 @@ def test_request_id_is_echoed(client):
     assert response.headers["X-Request-ID"] == "abc-123"
 
 
+@pytest.mark.parametrize("given", ["a b", "x" * 65, "a\tb", "ü"])
+def test_request_ids_admit_no_spaces(client, given):
+    """#12 item 15: a caller's request id is logged and echoed: only a plain token is kept."""
+    response = client.get("/v1/health", headers={"X-Request-ID": given})
+    assert response.headers["X-Request-ID"] != given and len(response.headers["X-Request-ID"]) == 32
+
+
+@pytest.mark.parametrize("path", ["/v1/health", "/v1/lookup?q=Xi", "/v1/nope", "/openapi.json", "/docs"])
+def test_nosniff_everywhere(client, path):
+    assert client.get(path).headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_error_bodies_truncate_echoed_input(client):
+    response = client.get("/v1/entries/" + "x" * 5000)
+    assert response.status_code == 404 and len(response.get_data()) < 1000
+
+
+def test_docs_label_plain_fields_plainly(client):
+    """#12 item 17: a Jinja `p.items` test (the dict method) labelled every field "string of"."""
+    page = client.get("/docs").get_data(as_text=True)
+    assert "string of" not in page and "integer of" not in page
+    assert "array of string" in page and "array of MatchOut" in page
+
+
 def test_docs_page_is_offline(client):
     page = client.get("/docs").get_data(as_text=True)
     assert "/v1/lookup" in page and "<script" not in page and "http://" not in page.replace("http://json", "")

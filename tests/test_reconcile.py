@@ -44,8 +44,9 @@ def rc():
 def _jsonp(response, callback="cb"):
     text = response.get_data(as_text=True)
     assert response.mimetype == "application/javascript"
-    assert text.startswith(callback + "(") and text.endswith(");")
-    return json.loads(text[len(callback) + 1 : -2])
+    assert text.startswith("/**/" + callback + "(") and text.endswith(");")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    return json.loads(text[len(callback) + 5 : -2])
 
 
 QUERIES = {"q0": {"query": "Kishida Fumio"}, "q1": {"query": "岸田文雄", "type": "person"},
@@ -159,7 +160,7 @@ def test_preview_and_view(rc):
     assert "習近平" in page and "习近平" in page and "Xí Jìnpíng" in page and "<script" not in page
     assert rc.get("/v1/reconcile/preview?id=nope").status_code == 404
     view = rc.get("/v1/reconcile").get_json()["view"]["url"].replace("{{id}}", "xi-jinping")
-    assert rc.get(view.replace("http://localhost", "")).get_json()["id"] == "xi-jinping"
+    assert rc.get(view.replace("http://127.0.0.1:8000", "")).get_json()["id"] == "xi-jinping"
 
 
 def test_cors_everywhere_including_preflight(rc):
@@ -312,3 +313,23 @@ def test_a_slow_batch_stops_at_its_deadline():
     assert response.status_code == 503
     response = client.post("/v1/normalize", json={"texts": ["Xi Jinping met Fumio Kishida. " * 300] * 100})
     assert response.status_code == 503
+
+
+def test_manifest_urls_come_from_configuration_not_the_host_header():
+    """#12 item 15: a forged Host header must not change the URLs OpenRefine is told to call."""
+    from service import create_app
+    from tests.conftest import FIXTURES
+
+    app = create_app({"GLOSSARY_SEEDS": str(FIXTURES / "mini.yaml"), "PUBLIC_URL": "https://glossary.example.org/"})
+    client = app.test_client()
+    for path in ("/v1/reconcile", "/v1/reconcile/draft"):
+        body = client.get(path, headers={"Host": "evil.example"}).get_data(as_text=True)
+        assert "evil.example" not in body and "https://glossary.example.org/v1/entries/{{id}}" in body
+
+
+def test_html_pages_have_a_content_security_policy(rc):
+    for path in ("/v1/reconcile/preview?id=xi-jinping", "/docs"):
+        response = rc.get(path)
+        assert response.mimetype == "text/html"
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
