@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint check report glossary-report bench openapi clean install
+.PHONY: run test fuzz lint check report glossary-report bench openapi clean install
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "need Python 3.11 (set PYTHON=...)"; exit 1; }
@@ -25,6 +25,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# schemathesis for a long run (make test runs 25 cases per operation).
+fuzz: $(STAMP)
+	SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-2000} $(BIN)/python -m pytest -q tests/test_schemathesis.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check glossary service tests bench

@@ -24,23 +24,8 @@ from glossary import __version__, load_glossary
 from glossary.normalize import matcher_for
 from service.deadline import start_deadline
 from service.errors import PROBLEM_MIMETYPE, ProblemSchema, problem_response, request_json_guard
+from service.limits import LIMITS
 from service.wsgi import guard_body
-
-LIMITS = {
-    # name: (default, what it bounds)
-    "MAX_BODY_BYTES": (8 * 1024 * 1024, "bytes in a request body"),
-    "MAX_BATCH_QUERIES": (1000, "queries in one POST /v1/lookup"),
-    "MAX_QUERY_CHARS": (500, "characters in one lookup query"),
-    "MAX_LIMIT": (50, "matches asked for per query"),
-    "MAX_TEXTS": (1000, "texts in one POST /v1/normalize"),
-    "MAX_TEXT_CHARS": (1_000_000, "characters in one text"),
-    "MAX_TOTAL_CHARS": (2_000_000, "characters in all texts of one request"),
-    "MAX_ROMANIZE_CHARS": (10_000, "characters in one romanize text"),
-    "MAX_MENTIONS": (100_000, "mentions in all texts of one POST /v1/normalize answer"),
-    "MAX_ANSWER_BYTES": (32 * 1024 * 1024, "bytes in one POST /v1/normalize answer"),
-    "MAX_PROPERTY_VALUES": (20, "property values in one reconciliation query"),
-    "MAX_REQUEST_MS": (10_000, "milliseconds of work for one request before it stops with a 503"),
-}
 
 
 class ProblemApi(Api):
@@ -97,7 +82,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.logger.info("glossary %s: %d entries, %d variants, ready in %.2fs", glossary.version,
                     len(glossary.entries), len(glossary.variants), time.perf_counter() - started)
 
-    api = ProblemApi(app, spec_kwargs={"info": {"description": _DESCRIPTION}})
+    from service.reconcile_doc import ErrorResponsesPlugin
+    from service.reconcile_doc import document as document_reconciliation
+
+    api = ProblemApi(app, spec_kwargs={"info": {"description": _DESCRIPTION},
+                                       "extra_plugins": [ErrorResponsesPlugin()]})
     from service.api import blp
     from service.docs import docs
     from service.reconcile import bp as reconcile_bp
@@ -107,6 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(docs)
     app.register_blueprint(reconcile_bp)
     app.register_blueprint(reconcile_draft)
+    document_reconciliation(api.spec, app)
     # CORS on every route, preflight included: OpenRefine and browser tools call from other origins.
     CORS(app, expose_headers=["X-Request-ID"], max_age=86400)
     app.extensions["api"] = api

@@ -43,9 +43,9 @@ _PAGE = """<!doctype html>
  <p>{{ op.summary or '' }} {{ op.description or '' }}</p>
  {% if op.parameters %}<table><tr><th>parameter</th><th>in</th><th>type</th><th>required</th></tr>
  {% for p in op.parameters %}<tr><td><code>{{ p.name }}</code></td><td>{{ p['in'] }}</td>
- <td>{{ p.schema.type if p.schema else '' }}{% if p.schema and p.schema.enum %}: {{ p.schema.enum|join(', ') }}{% endif %}</td>
+ <td>{{ p.schema.type if p.schema else 'JSON' }}{% if p.schema and p.schema.enum %}: {{ p.schema.enum|join(', ') }}{% endif %}</td>
  <td>{{ 'yes' if p.required else '' }}</td></tr>{% endfor %}</table>{% endif %}
- {% if op.requestBody %}<p>Body: <code>{{ op.requestBody.content['application/json'].schema['$ref']|replace('#/components/schemas/','') }}</code></p>{% endif %}
+ {% if op.requestBody %}<p>Body: {% for ctype, media in op.requestBody.content.items() %}<code>{{ ctype }}</code> {% if '$ref' in media.schema %}<code>{{ media.schema['$ref']|replace('#/components/schemas/','') }}</code>{% endif %}{% endfor %}</p>{% endif %}
  <p>Responses: {% for code, r in op.responses.items() %}<code>{{ code }}</code> {{ r.description }}{% if not loop.last %} · {% endif %}{% endfor %}</p>
 </div>{% endfor %}{% endfor %}
 <h2>Schemas</h2>

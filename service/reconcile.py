@@ -30,8 +30,10 @@ def glossary():
     return current_app.extensions["glossary"]
 
 
-def _param(name: str) -> str | None:
+def _param(name: str, max_chars: int | None = None) -> str | None:
     value = request.values.get(name)
+    if value is not None and max_chars is not None and len(value) > max_chars:
+        raise BadInput(f"parameter {name!r} is {len(value)} characters, over the limit of {max_chars}")
     if value is not None:
         try:
             clean_text(value)
@@ -132,6 +134,15 @@ def _candidate_v02(c: core.Candidate) -> dict:
 # -- suggest, preview, propose ---------------------------------------------------------------------------
 
 
+TYPE_CHARS = 200  # a type id, or a comma-separated list of them
+
+
+def _prefix() -> str:
+    prefix = _param("prefix") or ""
+    check_limit("MAX_QUERY_CHARS", len(prefix))
+    return prefix
+
+
 def _limit_param(default: int = 10) -> int:
     raw = _param("limit")
     try:
@@ -145,9 +156,8 @@ def _limit_param(default: int = 10) -> int:
 
 @bp.get("/suggest/entity")
 def suggest_entity():
-    prefix = _param("prefix") or ""
-    check_limit("MAX_QUERY_CHARS", len(prefix))
-    types = [t for t in (_param("type") or "").split(",") if t] or None
+    prefix = _prefix()
+    types = [t for t in (_param("type", TYPE_CHARS) or "").split(",") if t] or None
     entries = core.suggest_entities(glossary(), prefix, types, _limit_param())
     return _reply({"result": [{"id": e.id, "name": e.label, "description": e.description,
                                "notable": _type_list(e)} for e in entries]})
@@ -155,24 +165,24 @@ def suggest_entity():
 
 @bp.get("/suggest/type")
 def suggest_type():
-    return _reply({"result": core.suggest_types(_param("prefix") or "")})
+    return _reply({"result": core.suggest_types(_prefix())})
 
 
 @bp.get("/suggest/property")
 def suggest_property():
-    return _reply({"result": core.suggest_properties(_param("prefix") or "")})
+    return _reply({"result": core.suggest_properties(_prefix())})
 
 
 @bp.get("/extend/propose")
 def propose_properties():
-    type_ = _param("type") or ""
+    type_ = _param("type", TYPE_CHARS) or ""
     props = [{"id": k, "name": v[0]} for k, v in core.EXTEND_PROPERTIES.items()]
     return _reply({"type": type_, "properties": props[: _limit_param(len(props))]})
 
 
 @bp.get("/preview")
 def preview():
-    entry = glossary().get(_param("id") or "")
+    entry = glossary().get(_param("id", s.ID_CHARS) or "")
     if entry is None:
         raise NotFound(f"no entry with id {truncate(_param('id') or '')!r}")
     return render_template_string(_PREVIEW, e=entry)
@@ -205,7 +215,10 @@ def draft_match():
     results = []
     for q in body["queries"]:
         check_deadline()
-        names = [v for c in q["conditions"] if c["matchType"] == "name" for v in c["propertyValue"]]
+        names = [v for c in q["conditions"] if c["matchType"] == "name" for v in c["propertyValue"] if v.strip()]
+        if not names:  # candidates are found by name; a query with no name condition has none
+            results.append({"candidates": []})
+            continue
         props = [{"pid": c.get("propertyId", ""), "v": c["propertyValue"]} for c in q["conditions"]
                  if c["matchType"] == "property"]
         types = [q["type"]] if q.get("type") else None

@@ -10,6 +10,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from glossary.model import ENTRY_TYPES
 from glossary.normalize import MODES, NAME_ORDERS, TARGETS
 from service.errors import LimitExceeded
+from service.limits import default
 
 VARIANT_CHOICES = ("all", "curated", "none")
 
@@ -25,13 +26,23 @@ def clean_text(value: str) -> None:
         raise ValidationError("lone surrogate code points are not valid Unicode text")
 
 
-class Text(fields.String):
-    """A string that is valid Unicode text (no NUL, no lone surrogates)."""
+NO_NUL = "^[^\\x00]*$"  # openapi.yaml's way of saying "no NUL" (lone surrogates cannot be sent in JSON or a URL)
 
-    def __init__(self, **kwargs):
+
+class Text(fields.String):
+    """A string that is valid Unicode text (no NUL, no lone surrogates).
+
+    ``max_length`` documents the limit in openapi.yaml (a default of :mod:`service.limits`); the views
+    enforce the configured value with a 413/414 that names it.
+    """
+
+    def __init__(self, max_length: int | None = None, **kwargs):
         extra = kwargs.pop("validate", [])
         extra = [extra] if callable(extra) else list(extra)
-        super().__init__(validate=[clean_text, *extra], **kwargs)
+        metadata = {"pattern": NO_NUL, **kwargs.pop("metadata", {})}
+        if max_length is not None:
+            metadata["maxLength"] = max_length
+        super().__init__(validate=[clean_text, *extra], metadata=metadata, **kwargs)
 
 
 def check_limit(name: str, actual: int, code: int = 413, hint: str = "") -> None:
@@ -115,10 +126,12 @@ class EntriesPage(Schema):
 
 
 class LookupFields(Schema):
-    q = Text(required=True, validate=[validate.Length(min=1)], metadata={"description": "the name to look up"})
+    q = Text(required=True, validate=[validate.Length(min=1)], max_length=default("MAX_QUERY_CHARS"),
+             metadata={"description": "the name to look up (at most MAX_QUERY_CHARS characters)"})
     type = fields.String(validate=validate.OneOf(ENTRY_TYPES))
     limit = fields.Integer(load_default=5, validate=validate.Range(min=1),
-                           metadata={"description": "at most this many matches (max MAX_LIMIT)"})
+                           metadata={"description": "at most this many matches (max MAX_LIMIT)",
+                                     "maximum": default("MAX_LIMIT")})
 
     @validates_schema
     def limits(self, data, **kwargs):
@@ -136,7 +149,8 @@ class LookupArgs(LookupFields):
 
 
 class LookupBatch(Schema):
-    queries = fields.List(fields.Nested(LookupFields), required=True)
+    queries = fields.List(fields.Nested(LookupFields), required=True,
+                          metadata={"maxItems": default("MAX_BATCH_QUERIES")})
     variants = fields.String(load_default="all", validate=validate.OneOf(VARIANT_CHOICES))
 
     def load(self, data, *args, **kwargs):  # check the batch size before validating each item
@@ -166,7 +180,9 @@ class LookupBatchResult(Schema):
 
 
 class NormalizeRequest(Schema):
-    texts = fields.List(Text(), required=True, validate=validate.Length(min=1))
+    texts = fields.List(Text(max_length=default("MAX_TEXT_CHARS")), required=True, validate=validate.Length(min=1),
+                        metadata={"maxItems": default("MAX_TEXTS"),
+                                  "description": "at most MAX_TEXTS texts, MAX_TOTAL_CHARS characters in all"})
     target = fields.String(load_default="en", validate=validate.OneOf(TARGETS))
     mode = fields.String(load_default="rewrite", validate=validate.OneOf(MODES),
                          metadata={"description": "rewrite, annotate, or mentions (text unchanged)"})
@@ -212,7 +228,7 @@ class NormalizeResponse(Schema):
 
 
 class RomanizeRequest(Schema):
-    text = Text(required=True, validate=[validate.Length(min=1)])
+    text = Text(required=True, validate=[validate.Length(min=1)], max_length=default("MAX_ROMANIZE_CHARS"))
     lang = fields.String(load_default="auto", validate=validate.OneOf(("auto", "zh", "ja")))
 
     @validates_schema
@@ -267,7 +283,8 @@ class ProtocolSchema(Schema):
 class PropertyValue(fields.Field):
     """A property value: a string, number, boolean or ``{"id": …, "name": …}``, or a list of them.
 
-    Loaded as a list of strings, each at most MAX_QUERY_CHARS long, at most MAX_PROPERTY_VALUES of them.
+    Loaded as a list of strings, each at most MAX_QUERY_CHARS long, at most MAX_PROPERTY_VALUES of them
+    (and at most MAX_PROPERTY_VALUES properties or conditions per query).
     """
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -276,9 +293,10 @@ class PropertyValue(fields.Field):
         out = []
         for item in items:
             if isinstance(item, dict):
-                item = item.get("id") if item.get("id") is not None else item.get("name")
-                if not isinstance(item, str):
-                    raise ValidationError("an entity value needs a string 'id' (or 'name')")
+                name = item.get("name", "")
+                if not isinstance(item.get("id"), str) or not isinstance(name, str):
+                    raise ValidationError("an entity value needs a string 'id' (and 'name', if any, a string)")
+                item = item["id"] or name or ""
             if isinstance(item, bool):
                 item = "true" if item else "false"
             elif isinstance(item, int | float):
@@ -315,7 +333,7 @@ class ReconProperty(ProtocolSchema):
 
 
 class ReconQuery(ProtocolSchema):
-    query = Text(required=True, validate=validate.Length(min=1))
+    query = Text(required=True, validate=validate.Length(min=1), max_length=default("MAX_QUERY_CHARS"))
     type = TypeIds()
     limit = fields.Float(load_default=5, validate=_limit_in_range)
     properties = fields.List(fields.Nested(ReconProperty), load_default=list)
@@ -324,11 +342,8 @@ class ReconQuery(ProtocolSchema):
     @validates_schema
     def limits(self, data, **kwargs):
         if "query" in data:
-            if not data["query"].strip():
-                raise ValidationError("must not be blank", "query")
             check_limit("MAX_QUERY_CHARS", len(data["query"]))
-        values = sum(len(p["v"]) for p in data.get("properties", ()))
-        check_limit("MAX_PROPERTY_VALUES", values)
+        check_limit("MAX_PROPERTY_VALUES", len(data.get("properties", ())))
 
 
 class ReconBatch(Schema):
@@ -340,8 +355,8 @@ class ReconBatch(Schema):
         check_limit("MAX_BATCH_QUERIES", len(data))
         errors, out = {}, {}
         for key, query in data.items():
-            if len(key) > ID_CHARS or not key:
-                errors[key[:ID_CHARS]] = [f"a query key is 1 to {ID_CHARS} characters"]
+            if len(key) > ID_CHARS:
+                errors[key[:ID_CHARS]] = [f"a query key is at most {ID_CHARS} characters"]
                 continue
             if not isinstance(query, dict):
                 errors[key] = ["a query is a JSON object"]
@@ -370,11 +385,20 @@ class ExtendQuery(ProtocolSchema):
         return super().load(data, *args, **kwargs)
 
 
+class StrictBoolean(fields.Boolean):
+    """true or false, not 0, 1 or "yes" (the protocol's JSON Schema says boolean)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Not a valid boolean.")
+        return value
+
+
 class DraftCondition(ProtocolSchema):
     matchType = fields.String(required=True, validate=validate.OneOf(("name", "id", "property")))
     propertyId = Text(validate=validate.Length(min=1, max=ID_CHARS))
     propertyValue = PropertyValue(required=True)
-    required = fields.Boolean()
+    required = StrictBoolean()
     matchQuantifier = fields.String(validate=validate.OneOf(("any", "all", "none")))
     matchQualifier = Text(validate=validate.Length(max=ID_CHARS))
 
@@ -385,12 +409,8 @@ class DraftQuery(ProtocolSchema):
     conditions = fields.List(fields.Nested(DraftCondition), required=True, validate=validate.Length(min=1))
 
     @validates_schema
-    def one_name(self, data, **kwargs):
-        conditions = data.get("conditions", ())
-        if not any(c["matchType"] == "name" for c in conditions):
-            raise ValidationError("needs a condition with matchType 'name'", "conditions")
-        values = sum(len(c["propertyValue"]) for c in conditions)
-        check_limit("MAX_PROPERTY_VALUES", values)
+    def limits(self, data, **kwargs):
+        check_limit("MAX_PROPERTY_VALUES", len(data.get("conditions", ())))
 
 
 class DraftBatch(ProtocolSchema):

@@ -254,8 +254,6 @@ HOSTILE = [
      {"json": {"queries": [{"conditions": [{"matchType": "name", "propertyValue": "Abe"},
                                           {"matchType": "property", "propertyId": ["x"], "propertyValue": "JP"}]}]}}, 400),
     ("draft-conditions-not-list", "post", "/v1/reconcile/draft/match", {"json": {"queries": [{"conditions": 5}]}}, 400),
-    ("draft-no-name", "post", "/v1/reconcile/draft/match",
-     {"json": {"queries": [{"conditions": [{"matchType": "property", "propertyId": "born", "propertyValue": 1954}]}]}}, 400),
     ("draft-value-object", "post", "/v1/reconcile/draft/match",
      {"json": {"queries": [{"conditions": [{"matchType": "name", "propertyValue": {"name": 5}}]}]}}, 400),
     # item 5: every string has a limit, property values included
@@ -263,6 +261,9 @@ HOSTILE = [
      {"data": {"queries": json.dumps({"q": {"query": "Kishida", "properties": [{"pid": "role", "v": "o" + "h" * 150_000}]}})}}, 413),
     ("too-many-property-values", "post", "/v1/reconcile",
      {"data": {"queries": json.dumps({"q": {"query": "Kishida", "properties": [{"pid": "role", "v": ["x"] * 21}]}})}}, 413),
+    ("too-many-properties", "post", "/v1/reconcile",
+     {"data": {"queries": json.dumps({"q": {"query": "Kishida", "properties": [{"pid": "role", "v": "x"}] * 21}})}}, 413),
+    ("suggest-type-too-long", "get", "/v1/reconcile/suggest/entity", {"query_string": {"prefix": "x", "type": "t" * 201}}, 400),
     ("pid-too-long", "get", "/v1/reconcile", {"query_string": {"queries": json.dumps({"q": {"query": "x", "properties": [{"pid": "p" * 201, "v": "a"}]}})}}, 400),
     ("batch-key-too-long", "get", "/v1/reconcile", {"query_string": {"queries": json.dumps({"k" * 201: {"query": "x"}})}}, 400),
     ("extend-id-too-long", "get", "/v1/reconcile", {"query_string": {"extend": json.dumps({"ids": ["i" * 201], "properties": []})}}, 400),
@@ -280,6 +281,11 @@ def test_hostile_reconciliation_gets_a_4xx_problem(rc, name, method, path, kwarg
     body = response.get_json()
     assert body["status"] == status and body["detail"]
     assert len(response.get_data()) < 5000  # echoed input is truncated
+
+
+def test_draft_query_without_a_name_has_no_candidates(rc):
+    query = {"queries": [{"conditions": [{"matchType": "property", "propertyId": "born", "propertyValue": 1954}]}]}
+    assert rc.post("/v1/reconcile/draft/match", json=query).get_json() == {"results": [{"candidates": []}]}
 
 
 def test_malformed_property_names_the_field(rc):
