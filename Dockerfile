@@ -27,4 +27,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('PORT', '8000') + '/v1/health', timeout=2)"]
 # The same entry point as `make run`.
-CMD ["gunicorn", "--config", "service/gunicorn_conf.py", "service:create_app()"]
+CMD ["gunicorn", "--config", "service/gunicorn_conf.py", "service:serve()"]

@@ -33,7 +33,7 @@ install: $(STAMP)
 
 # The same command as the Dockerfile's CMD (tests/test_packaging.py checks that they agree).
 run: $(STAMP)
-	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/gunicorn --config service/gunicorn_conf.py 'service:create_app()'
+	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/gunicorn --config service/gunicorn_conf.py 'service:serve()'
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -11,6 +11,7 @@ import http
 import logging
 import os
 import re
+import sys
 import time
 import uuid
 
@@ -20,11 +21,12 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
-from glossary import __version__, load_glossary
+from glossary import SeedError, __version__, load_glossary
 from glossary.normalize import matcher_for
 from service.deadline import start_deadline
 from service.errors import PROBLEM_MIMETYPE, ProblemSchema, problem_response, request_json_guard
-from service.limits import LIMITS
+from service.limits import LIMITS, ConfigError
+from service.limits import from_environ as limits_from_environ
 from service.wsgi import guard_body
 
 
@@ -62,9 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
         LIMIT_NAMES=tuple(LIMITS),
         **{name: default for name, (default, _) in LIMITS.items()},
     )
-    for name in LIMITS:
-        if f"GLOSSARY_{name}" in os.environ:
-            app.config[name] = int(os.environ[f"GLOSSARY_{name}"])
+    app.config.update(limits_from_environ(os.environ))
     if "GLOSSARY_SEEDS" in os.environ:
         app.config["GLOSSARY_SEEDS"] = os.environ["GLOSSARY_SEEDS"]
     if "GLOSSARY_PUBLIC_URL" in os.environ:  # where clients reach the service (reconciliation manifest)
@@ -105,6 +105,17 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(request_json_guard)  # after the request id: every blueprint's JSON, one guard
     app.wsgi_app = guard_body(app.wsgi_app)
     return app
+
+
+def serve() -> Flask:
+    """gunicorn's entry point (`make run`, the image): a bad setting or seed file stops the start with its one
+    clear message (and exit status 3), not at the end of a gunicorn traceback."""
+    try:
+        return create_app()
+    except (ConfigError, SeedError) as exc:
+        sys.stderr.write(f"glossary service cannot start: {exc}\n")
+        sys.stderr.flush()
+        raise SystemExit(3) from None
 
 
 _DESCRIPTION = (

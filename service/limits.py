@@ -24,3 +24,24 @@ LIMITS = {
 
 def default(name: str) -> int:
     return LIMITS[name][0]
+
+
+class ConfigError(ValueError):
+    """A setting in the environment is not usable; the message names the variable and what it takes."""
+
+
+def from_environ(environ) -> dict[str, int]:
+    """The GLOSSARY_<LIMIT> variables that are set, each checked to be a positive whole number."""
+    out = {}
+    for name, (_, what) in LIMITS.items():
+        raw = environ.get(f"GLOSSARY_{name}")
+        if raw is None:
+            continue
+        try:
+            value = int(raw.replace("_", ""))
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise ConfigError(f"GLOSSARY_{name} must be a positive whole number ({what}), got {raw!r}")
+        out[name] = value
+    return out

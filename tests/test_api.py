@@ -239,3 +239,19 @@ def test_mentions_leave_out_null_fields(client):
     assert ambiguous and "entry_id" not in ambiguous[0] and len(ambiguous[0]["candidates"]) == 2
     utf16 = client.post("/v1/normalize", json={"texts": ["🇯🇵 Xi"], "offsets": "utf16"}).get_json()
     assert utf16["results"][0]["mentions"][0]["start_utf16"] == 5
+
+
+def test_limit_errors_name_the_environment_variable(client):
+    """#12 item 19: errors named MAX_QUERY_CHARS; the variable to set is GLOSSARY_MAX_QUERY_CHARS."""
+    body = client.get("/v1/lookup", query_string={"q": "x" * 501}).get_json()
+    assert "GLOSSARY_MAX_QUERY_CHARS" in body["detail"]
+
+
+def test_a_setting_that_is_not_a_number_is_named(monkeypatch):
+    from service import create_app
+    from service.limits import ConfigError
+    from tests.conftest import FIXTURES
+
+    monkeypatch.setenv("GLOSSARY_MAX_LIMIT", "fifty")
+    with pytest.raises(ConfigError, match="GLOSSARY_MAX_LIMIT must be a positive whole number .*'fifty'"):
+        create_app({"GLOSSARY_SEEDS": str(FIXTURES / "mini.yaml")})

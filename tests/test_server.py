@@ -240,3 +240,18 @@ def test_no_shared_control_socket(tmp_path):
     finally:
         assert first.stop() == 0 and second.stop() == 0
     assert not list(home.rglob("*.ctl"))
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"GLOSSARY_MAX_LIMIT": "fifty"}, "GLOSSARY_MAX_LIMIT must be a positive whole number"),
+    ({"GLOSSARY_SEEDS": "/no/such/seeds"}, "/no/such/seeds: no such seed directory or file"),
+])
+def test_a_bad_start_says_one_clear_thing(env, message):
+    """#12 item 19: a bad setting or seed error was buried at the end of a 40-line gunicorn traceback."""
+    cmd = _make_run_command()
+    cmd[0] = str(Path(sys.executable).parent / cmd[0])
+    run_env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(_free_port()), "GLOSSARY_SEEDS": str(MINI), **env}
+    result = subprocess.run(cmd, cwd=ROOT, env=run_env, capture_output=True, text=True, timeout=60)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and message in output
+    assert "Traceback" not in output and len(output.splitlines()) < 10, output
