@@ -101,13 +101,15 @@ class Entries(MethodView):
                 "page": page, "per_page": per_page}
 
 
-@blp.route("/entries/<string:entry_id>")
+@blp.route("/entries/<string:entry_id>", parameters=[
+    {"in": "path", "name": "entry_id", "required": True, "description": "an entry id, such as xi-jinping",
+     "schema": {"type": "string", "minLength": 1, "maxLength": s.ID_CHARS, "pattern": s.NO_NUL}}])
 class EntryView(MethodView):
     @blp.arguments(s.EntryArgs, location="query")
     @blp.response(200, s.EntryOut)
     def get(self, args, entry_id):
         """One entry with its names and variants (derived variants marked)."""
-        entry = glossary().get(entry_id)
+        entry = glossary().get(entry_id) if len(entry_id) <= s.ID_CHARS else None
         if entry is None:
             abort(404, message=f"no entry with id {truncate(entry_id)!r}")
         return entry_dict(glossary(), entry, args["variants"])
