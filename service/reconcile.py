@@ -102,6 +102,8 @@ def manifest() -> dict:
 @bp.route("", methods=["GET", "POST"])
 def endpoint():
     """The reconciliation endpoint: manifest, query batch (``queries``) or data extension (``extend``)."""
+    # Both parameters are checked when both are sent (queries are answered): nothing sent goes unchecked.
+    extend = _load(s.ExtendQuery(), _json_param("extend"), "extend") if _param("extend") is not None else None
     if _param("queries") is not None:
         batch = _load(s.ReconBatch(), _json_param("queries"), "queries")
         out = {}
@@ -109,9 +111,8 @@ def endpoint():
             check_deadline()
             out[key] = {"result": [_candidate_v02(c) for c in _run(q)]}
         return _reply(out)
-    if _param("extend") is not None:
-        query = _load(s.ExtendQuery(), _json_param("extend"), "extend")
-        return _reply(core.extend(glossary(), query["ids"], [p["id"] for p in query["properties"]]))
+    if extend is not None:
+        return _reply(core.extend(glossary(), extend["ids"], [p["id"] for p in extend["properties"]]))
     return _reply(manifest())
 
 

@@ -339,3 +339,9 @@ def test_html_pages_have_a_content_security_policy(rc):
         assert response.mimetype == "text/html"
         assert "default-src 'none'" in response.headers["Content-Security-Policy"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_bad_extend_beside_queries_is_not_ignored(rc):
+    """schemathesis: extend was not checked when queries came with it."""
+    response = rc.get("/v1/reconcile", query_string={"queries": "{}", "extend": '{"ids": [""], "properties": []}'})
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
