@@ -6,25 +6,41 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint check report glossary-report bench openapi clean install
+.PHONY: run test fuzz lock lint check report glossary-report bench openapi clean install
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "need Python 3.11 (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# Dependencies come from the lock file, every version pinned with its hashes (make lock to update it);
+# the project itself is installed on top, without dependencies.
+$(STAMP): pyproject.toml requirements-dev.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Regenerate the lock files from pyproject.toml (requirements.lock: the service, for the Docker image;
+# requirements-dev.lock: the service and its tests, for make and CI).
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
+		-o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
+		--extra test -o requirements-dev.lock pyproject.toml
 
 install: $(STAMP)
 
 # The same command as the Dockerfile's CMD (tests/test_packaging.py checks that they agree).
 run: $(STAMP)
-	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/gunicorn --config service/gunicorn_conf.py 'service:create_app()'
+	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/gunicorn --config service/gunicorn_conf.py 'service:serve()'
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# schemathesis for a long run (make test runs 25 cases per operation).
+fuzz: $(STAMP)
+	SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-2000} $(BIN)/python -m pytest -q tests/test_schemathesis.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check glossary service tests bench

@@ -158,7 +158,7 @@ def bench_http(corpus: str, repeat: int) -> dict:
     port = _free_port()
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"}
     proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--config", "service/gunicorn_conf.py",
-                             "service:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                             "service:serve()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

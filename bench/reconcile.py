@@ -134,7 +134,7 @@ def bench_reconcile(glossary: Glossary) -> list[str]:
     port = _free_port()
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"}
     ours = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--config", "service/gunicorn_conf.py",
-                             "service:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                             "service:serve()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
         _wait(f"http://127.0.0.1:{port}/v1/health", ours)

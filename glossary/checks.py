@@ -17,7 +17,7 @@ from glossary.keys import compact_key, fold_kana, is_han, name_key
 from glossary.model import Entry
 from glossary.romanize.chinese import guess_syllables, parse_pinyin
 from glossary.romanize.japanese import kana_to_hepburn
-from glossary.seeds import Problem
+from glossary.seeds import Problem, reference_problems
 
 
 def run_checks(glossary: Glossary, dictionaries: bool = False) -> list[Problem]:
@@ -99,20 +99,8 @@ def _joined_key(romaji: str) -> str:
     return name_key(compact_key(romaji))
 
 
-def check_references(entries: Iterable[Entry]) -> list[Problem]:
-    """see_also and ambiguous_with must name entries that exist."""
-    entries = list(entries)
-    ids = {e.id for e in entries}
-    out = []
-    for e in entries:
-        for ref in e.details.get("see_also", ()):
-            if ref not in ids:
-                out.append(_p(e, "see_also", f"unknown entry id {ref!r}"))
-        for v in e.variants:
-            for ref in v.ambiguous_with:
-                if ref not in ids:
-                    out.append(_p(e, "variants", f"{v.name!r}: ambiguous_with names unknown id {ref!r}"))
-    return out
+# The loader runs it too: a glossary with a dangling reference is never served.
+check_references = reference_problems
 
 
 def check_shared_variants(glossary: Glossary) -> list[Problem]:

@@ -14,48 +14,85 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 from glossary import checks, load_glossary
-from glossary.romanize import romanize
+from glossary.cache import cached_glossary
+from glossary.model import ENTRY_TYPES
+from glossary.normalize import MODES, NAME_ORDERS, TARGETS
+from glossary.readings import readings
 from glossary.seeds import DEFAULT_SEEDS, SeedError
+
+MAX_LIMIT = 50
+
+
+def _limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_LIMIT}, got {value}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    seeds = argparse.ArgumentParser(add_help=False)  # --seeds before or after the subcommand
+    seeds.add_argument("--seeds", default=argparse.SUPPRESS, metavar="PATH",
+                       help="seed directory or file (default: seeds/)")
+    seeds.add_argument("--no-cache", action="store_true", default=argparse.SUPPRESS,
+                       help="load and index the seeds afresh, not from the cache (~/.cache/jcglossary)")
+    parser = argparse.ArgumentParser(prog="glossary", description=__doc__.split("\n")[0], parents=[seeds])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", help="what to do")
+
+    p = sub.add_parser("lookup", help="ranked matches for a name", parents=[seeds])
+    p.add_argument("query", help="the name to look up, in any script or spelling")
+    p.add_argument("--type", choices=ENTRY_TYPES, help="only entries of this type")
+    p.add_argument("--limit", type=_limit, default=5, help=f"at most this many matches (1 to {MAX_LIMIT}; default 5)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = sub.add_parser("romanize", help="romanise Chinese or Japanese text (a glossary name gets its curated reading)",
+                       parents=[seeds])
+    p.add_argument("text", help="the text to romanise")
+    p.add_argument("--lang", default="auto", choices=["auto", "zh", "ja"],
+                   help="the language of the text (default: auto, from its script)")
+
+    p = sub.add_parser("variants", help="every variant of an entry, curated and derived", parents=[seeds])
+    p.add_argument("id", help="an entry id, such as xi-jinping")
+
+    p = sub.add_parser("normalize", help="find and rewrite mentions in text files or stdin", parents=[seeds])
+    p.add_argument("files", nargs="*", help="UTF-8 text files (default: stdin)")
+    p.add_argument("--target", default="en", choices=list(TARGETS), help="the language to rewrite names in")
+    p.add_argument("--mode", default="rewrite", choices=list(MODES),
+                   help="rewrite names, annotate them, or list the mentions as JSON")
+    p.add_argument("--name-order", default="given-family", choices=list(NAME_ORDERS),
+                   help="English order of Japanese and Korean names")
+
+    p = sub.add_parser("check", help="validate the seed data; exit 1 on any problem", parents=[seeds])
+    p.add_argument("path", nargs="?", help="seed directory or file (default: --seeds)")
+    p.add_argument("--dictionaries", action="store_true",
+                   help="also check readings against JMnedict and KANJIDIC (jamdict-data)")
+    p = sub.add_parser("report", help="counts per type and language, missing fields", parents=[seeds])
+    p.add_argument("path", nargs="?", help="seed directory or file (default: --seeds)")
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="glossary", description=__doc__.split("\n")[0])
-    parser.add_argument("--seeds", default=str(DEFAULT_SEEDS), help="seed directory or file (default: seeds/)")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("lookup", help="ranked matches for a name")
-    p.add_argument("query")
-    p.add_argument("--type")
-    p.add_argument("--limit", type=int, default=5)
-    p.add_argument("--json", action="store_true")
-
-    p = sub.add_parser("romanize", help="romanise Chinese or Japanese text")
-    p.add_argument("text")
-    p.add_argument("--lang", default="auto", choices=["auto", "zh", "ja"])
-
-    p = sub.add_parser("variants", help="every variant of an entry, curated and derived")
-    p.add_argument("id")
-
-    p = sub.add_parser("normalize", help="find and rewrite mentions in text files or stdin")
-    p.add_argument("files", nargs="*")
-    p.add_argument("--target", default="en", choices=["en", "zh-Hans", "zh-Hant", "ja"])
-    p.add_argument("--mode", default="rewrite", choices=["rewrite", "annotate", "mentions"])
-    p.add_argument("--name-order", default="given-family", choices=["given-family", "family-given"])
-
-    p = sub.add_parser("check", help="validate the seed data; exit 1 on any problem")
-    p.add_argument("path", nargs="?")
-    p.add_argument("--dictionaries", action="store_true",
-                   help="also check readings against JMnedict and KANJIDIC (jamdict-data)")
-    p = sub.add_parser("report", help="counts per type and language, missing fields")
-    p.add_argument("path", nargs="?")
-
-    args = parser.parse_args(argv)
-    seeds = getattr(args, "path", None) or args.seeds
+    args = _parser().parse_args(argv)
+    seeds = getattr(args, "path", None) or getattr(args, "seeds", None) or str(DEFAULT_SEEDS)
+    texts = None
+    if args.command == "normalize" and args.files:
+        try:
+            texts = [Path(f).read_text(encoding="utf-8") for f in args.files]
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"glossary normalize: cannot read {getattr(exc, 'filename', None) or 'a file'}: "
+                  f"{exc.strerror if isinstance(exc, OSError) else exc}", file=sys.stderr)
+            return 2
     started = time.perf_counter()
     try:
-        g = load_glossary(seeds)
+        # `check` validates the files every time; the other commands may use the cached index.
+        use_cache = args.command not in ("check",) and not getattr(args, "no_cache", False)
+        g = cached_glossary(seeds) if use_cache else load_glossary(seeds)
     except SeedError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -72,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{m.score:.2f}  {m.entry.id:32} {m.entry.label}  <- {m.matched!r} [{m.method}]{flag}")
         return 0 if matches else 2
     if args.command == "romanize":
-        print(json.dumps(romanize(args.text, args.lang), ensure_ascii=False, indent=2))
+        print(json.dumps(readings(g, args.text, args.lang), ensure_ascii=False, indent=2))
         return 0
     if args.command == "variants":
         if args.id not in g.entries:
@@ -85,8 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "normalize":
         from glossary.normalize import normalize_text
 
-        texts = [open(f, encoding="utf-8").read() for f in args.files] if args.files else [sys.stdin.read()]
-        for text in texts:
+        for text in texts or [sys.stdin.read()]:
             result = normalize_text(g, text, target=args.target, mode=args.mode, name_order=args.name_order)
             if args.mode == "mentions":
                 print(json.dumps(result.as_dict()["mentions"], ensure_ascii=False, indent=2))

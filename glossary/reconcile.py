@@ -60,8 +60,8 @@ def reconcile(glossary: Glossary, query: str, types: list[str] | None = None, li
     matches: list[Match] = glossary.lookup(query, limit=max(limit, 10) * (2 if wanted else 1))
     if wanted:
         matches = [m for m in matches if m.entry.type in wanted]
-    candidates = [Candidate(m.entry, round(m.score * 100, 2), m.matched, _features(glossary, m, properties))
-                  for m in matches]
+    checks = _prepare(glossary, properties)
+    candidates = [Candidate(m.entry, round(m.score * 100, 2), m.matched, _features(checks, m)) for m in matches]
     # Stable sort: equal scores keep lookup's order unless properties tell them apart.
     candidates.sort(key=lambda c: (-c.score, -sum(c.features.values())))
     candidates = candidates[:limit]
@@ -78,38 +78,61 @@ def _certain(candidates: list[Candidate]) -> bool:
     return not rivals or all(sum(c.features.values()) < sum(top.features.values()) for c in rivals)
 
 
-def _features(glossary: Glossary, m: Match, properties) -> dict[str, bool]:
-    out = {}
+def _features(checks, m: Match) -> dict[str, bool]:
+    return {pid: check(m) for pid, check in checks}
+
+
+def _prepare(glossary: Glossary, properties) -> list[tuple[str, object]]:
+    """One check per property value, its work (lookups, name keys) done once per query, not per candidate.
+
+    A request's cost is then (queries x values) lookups at most, however many candidates each query has.
+    When one property id comes with several values, the last one decides (as in a dict).
+    """
+    checks = {}
     for pid, value in properties:
         if pid in QUERY_PROPERTIES:
-            out[pid] = _property_matches(glossary, m, pid, value)
-    return out
+            checks[pid] = _property_check(glossary, pid, value)
+    return list(checks.items())
 
 
-def _property_matches(glossary: Glossary, m: Match, pid: str, value) -> bool:
-    e = m.entry
+def _never(m: Match) -> bool:
+    return False
+
+
+def _property_check(glossary: Glossary, pid: str, value):
     text = str(value.get("id") or value.get("name") if isinstance(value, dict) else value).strip()
     if not text:
-        return False
+        return _never
     if pid == "country":
-        codes = set(e.details.get("country") or [])
-        if text.upper() in codes:
-            return True
-        # A country name: what glossary country entry does it name, and what is its code?
-        for found in glossary.lookup(text, type="place", limit=3):
-            place = found.entry.details
-            if place.get("subtype") == "country" and set(place.get("country") or []) & codes:
-                return True
-        return False
+        named = _country_codes(glossary, text)
+        return lambda m: bool(named & set(m.entry.details.get("country") or []))
     if pid == "role":
         words = name_key(text).split()
-        haystack = name_key(" ".join([e.description, *(r.get("role", "") for r in e.details.get("roles", ()))]))
-        return bool(words) and all(w in haystack for w in words)
+        if not words:
+            return _never
+        return lambda m: all(w in _role_haystack(glossary, m.entry.id) for w in words)
     if pid in ("born", "date"):
-        return str(e.details.get(pid, ""))[:4] == text[:4]
+        return lambda m: str(m.entry.details.get(pid, ""))[:4] == text[:4]
     if pid == "lang":
-        return any(v.lang == text and v.name == m.matched for v in glossary.variants_of(e.id))
-    return False
+        return lambda m: any(v.lang == text and v.name == m.matched for v in glossary.variants_of(m.entry.id))
+    return _never
+
+
+@lru_cache(maxsize=1024)
+def _country_codes(glossary: Glossary, text: str) -> frozenset[str]:
+    """The codes a country value names: itself as a code, and the codes of the glossary countries it names."""
+    codes = {text.upper()}
+    for found in glossary.lookup(text, type="place", limit=3):
+        place = found.entry.details
+        if place.get("subtype") == "country":
+            codes.update(place.get("country") or [])
+    return frozenset(codes)
+
+
+@lru_cache(maxsize=8192)
+def _role_haystack(glossary: Glossary, entry_id: str) -> str:
+    e = glossary.entries[entry_id]
+    return name_key(" ".join([e.description, *(r.get("role", "") for r in e.details.get("roles", ()))]))
 
 
 # -- suggest ------------------------------------------------------------------------------------------

@@ -62,9 +62,11 @@ def seed_files(path: Path | str = DEFAULT_SEEDS) -> list[Path]:
 
 def load_seeds(path: Path | str = DEFAULT_SEEDS) -> SeedSet:
     """Load and validate every ``*.yaml`` in ``path`` (or one file). Raises :class:`SeedError`."""
+    if not Path(path).exists():
+        raise SeedError([Problem(str(path), None, None, "no such seed directory or file")])
     files = seed_files(path)
     if not files:
-        raise SeedError([Problem(str(path), None, None, "no *.yaml seed files found")])
+        raise SeedError([Problem(str(path), None, None, "no *.yaml seed files in this directory")])
     digest = hashlib.sha256()
     entries: list[Entry] = []
     problems: list[Problem] = []
@@ -75,6 +77,8 @@ def load_seeds(path: Path | str = DEFAULT_SEEDS) -> SeedSet:
         entries.extend(found)
         problems.extend(errs)
     problems.extend(duplicate_ids(entries))
+    if not problems:
+        problems.extend(reference_problems(entries))
     if problems:
         raise SeedError(problems)
     return SeedSet(tuple(entries), tuple(f.name for f in files), digest.hexdigest()[:12])
@@ -119,6 +123,23 @@ def duplicate_ids(entries: Iterable[Entry]) -> list[Problem]:
         else:
             seen[e.id] = e.source or "?"
     return problems
+
+
+def reference_problems(entries: Iterable[Entry]) -> list[Problem]:
+    """see_also and ambiguous_with must name entries that exist (the loader and `check` both run it)."""
+    entries = list(entries)
+    ids = {e.id for e in entries}
+    out = []
+    for e in entries:
+        for ref in e.details.get("see_also", ()):
+            if ref not in ids:
+                out.append(Problem(e.source or "?", e.id, "see_also", f"unknown entry id {ref!r}"))
+        for v in e.variants:
+            for ref in v.ambiguous_with:
+                if ref not in ids:
+                    out.append(Problem(e.source or "?", e.id, "variants",
+                                       f"{v.name!r}: ambiguous_with names unknown id {ref!r}"))
+    return out
 
 
 def _flatten(messages, prefix: str = "") -> Iterable[tuple[str, str]]:

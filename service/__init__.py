@@ -10,6 +10,8 @@ from __future__ import annotations
 import http
 import logging
 import os
+import re
+import sys
 import time
 import uuid
 
@@ -19,21 +21,13 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
-from glossary import __version__, load_glossary
+from glossary import SeedError, __version__, load_glossary
 from glossary.normalize import matcher_for
-from service.errors import PROBLEM_MIMETYPE, ProblemSchema, problem_response
-
-LIMITS = {
-    # name: (default, what it bounds)
-    "MAX_BODY_BYTES": (8 * 1024 * 1024, "bytes in a request body"),
-    "MAX_BATCH_QUERIES": (1000, "queries in one POST /v1/lookup"),
-    "MAX_QUERY_CHARS": (500, "characters in one lookup query"),
-    "MAX_LIMIT": (50, "matches asked for per query"),
-    "MAX_TEXTS": (1000, "texts in one POST /v1/normalize"),
-    "MAX_TEXT_CHARS": (1_000_000, "characters in one text"),
-    "MAX_TOTAL_CHARS": (2_000_000, "characters in all texts of one request"),
-    "MAX_ROMANIZE_CHARS": (10_000, "characters in one romanize text"),
-}
+from service.deadline import start_deadline
+from service.errors import PROBLEM_MIMETYPE, ProblemSchema, problem_response, request_json_guard
+from service.limits import LIMITS, ConfigError
+from service.limits import from_environ as limits_from_environ
+from service.wsgi import guard_body
 
 
 class ProblemApi(Api):
@@ -66,14 +60,15 @@ def create_app(config: dict | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         GLOSSARY_SEEDS=None,
+        PUBLIC_URL="http://127.0.0.1:8000",
         LIMIT_NAMES=tuple(LIMITS),
         **{name: default for name, (default, _) in LIMITS.items()},
     )
-    for name in LIMITS:
-        if f"GLOSSARY_{name}" in os.environ:
-            app.config[name] = int(os.environ[f"GLOSSARY_{name}"])
+    app.config.update(limits_from_environ(os.environ))
     if "GLOSSARY_SEEDS" in os.environ:
         app.config["GLOSSARY_SEEDS"] = os.environ["GLOSSARY_SEEDS"]
+    if "GLOSSARY_PUBLIC_URL" in os.environ:  # where clients reach the service (reconciliation manifest)
+        app.config["PUBLIC_URL"] = os.environ["GLOSSARY_PUBLIC_URL"]
     app.config.update(config or {})
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.json.ensure_ascii = False
@@ -87,7 +82,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.logger.info("glossary %s: %d entries, %d variants, ready in %.2fs", glossary.version,
                     len(glossary.entries), len(glossary.variants), time.perf_counter() - started)
 
-    api = ProblemApi(app, spec_kwargs={"info": {"description": _DESCRIPTION}})
+    from service.reconcile_doc import ErrorResponsesPlugin
+    from service.reconcile_doc import document as document_reconciliation
+
+    api = ProblemApi(app, spec_kwargs={"info": {"description": _DESCRIPTION},
+                                       "extra_plugins": [ErrorResponsesPlugin()]})
     from service.api import blp
     from service.docs import docs
     from service.reconcile import bp as reconcile_bp
@@ -97,12 +96,26 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(docs)
     app.register_blueprint(reconcile_bp)
     app.register_blueprint(reconcile_draft)
+    document_reconciliation(api.spec, app)
     # CORS on every route, preflight included: OpenRefine and browser tools call from other origins.
     CORS(app, expose_headers=["X-Request-ID"], max_age=86400)
     app.extensions["api"] = api
     app.register_error_handler(HTTPException, problem_response)
     _request_ids(app)
+    app.before_request(request_json_guard)  # after the request id: every blueprint's JSON, one guard
+    app.wsgi_app = guard_body(app.wsgi_app)
     return app
+
+
+def serve() -> Flask:
+    """gunicorn's entry point (`make run`, the image): a bad setting or seed file stops the start with its one
+    clear message (and exit status 3), not at the end of a gunicorn traceback."""
+    try:
+        return create_app()
+    except (ConfigError, SeedError) as exc:
+        sys.stderr.write(f"glossary service cannot start: {exc}\n")
+        sys.stderr.flush()
+        raise SystemExit(3) from None
 
 
 _DESCRIPTION = (
@@ -112,20 +125,30 @@ _DESCRIPTION = (
 )
 
 
+# A caller's request id is kept when it is a plain token (it is logged and echoed in headers).
+_REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._:+=-]{1,64}")
+# HTML pages (/docs, the reconciliation preview) have inline styles and nothing else.
+HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+
 def _request_ids(app: Flask) -> None:
     """Give every request an id (or keep the caller's X-Request-ID) and echo it back."""
 
     @app.before_request
     def start():
         incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
+        g.request_id = incoming if _REQUEST_ID_RE.fullmatch(incoming) else uuid.uuid4().hex
         g.started = time.perf_counter()
+        start_deadline()
 
     @app.after_request
     def finish(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
         elapsed = time.perf_counter() - g.get("started", time.perf_counter())
         response.headers["Server-Timing"] = f"app;dur={elapsed * 1000:.1f}"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if response.mimetype == "text/html":
+            response.headers["Content-Security-Policy"] = HTML_CSP
         return response
 
 

@@ -12,11 +12,12 @@ from glossary import __version__
 from glossary.normalize import normalize_text
 from glossary.readings import readings
 from service import schemas as s
-from service.errors import request_json_guard
+from service.deadline import check_deadline
+from service.errors import truncate
+from service.schemas import check_limit
 from service.serialize import entry_dict, match_dict
 
 blp = Blueprint("v1", __name__, url_prefix="/v1", description="Glossary lookup, normalisation, romanisation")
-blp.before_request(request_json_guard)
 
 
 def glossary():
@@ -46,7 +47,11 @@ class Lookup(MethodView):
     @blp.response(200, s.LookupBatchResult)
     def post(self, body):
         """A batch of lookups: one result per query, in order."""
-        return {"results": [_lookup(q, body["variants"]) for q in body["queries"]]}
+        results = []
+        for q in body["queries"]:
+            check_deadline()
+            results.append(_lookup(q, body["variants"]))
+        return {"results": results}
 
 
 def _lookup(q: dict, variants: str) -> dict:
@@ -60,16 +65,27 @@ class Normalize(MethodView):
     @blp.response(200, s.NormalizeResponse)
     def post(self, body):
         """Find, resolve and rewrite every mention of a glossary entry in each text."""
-        results = [
-            normalize_text(glossary(), text, target=body["target"], mode=body["mode"],
-                           name_order=body["name_order"], utf16=body["offsets"] == "utf16").as_dict()
-            for text in body["texts"]
-        ]
+        results, mentions = [], 0
+        for text in body["texts"]:
+            check_deadline()
+            result = normalize_text(glossary(), text, target=body["target"], mode=body["mode"],
+                                    name_order=body["name_order"], utf16=body["offsets"] == "utf16")
+            mentions += len(result.mentions)
+            # Counted before the answer is built: the mention dicts and their JSON are what cost memory.
+            check_limit("MAX_MENTIONS", mentions, hint="send fewer or shorter texts per request")
+            results.append(_without_nulls(result.as_dict()))
         # The result dicts are built field for field to NormalizeResponse (tests check every answer
         # against openapi.yaml), so they are sent as they are: dumping a megabyte batch through
         # marshmallow would take twice as long as finding the mentions.
-        return current_app.response_class(json.dumps({"results": results}, ensure_ascii=False),
-                                          mimetype="application/json")
+        answer = json.dumps({"results": results}, ensure_ascii=False).encode()
+        check_limit("MAX_ANSWER_BYTES", len(answer), hint="send fewer or shorter texts per request")
+        return current_app.response_class(answer, mimetype="application/json")
+
+
+def _without_nulls(result: dict) -> dict:
+    """Mentions leave out the fields that are null (UTF-16 offsets not asked for, no entry when ambiguous)."""
+    result["mentions"] = [{k: v for k, v in m.items() if v is not None} for m in result["mentions"]]
+    return result
 
 
 @blp.route("/entries")
@@ -85,15 +101,17 @@ class Entries(MethodView):
                 "page": page, "per_page": per_page}
 
 
-@blp.route("/entries/<string:entry_id>")
+@blp.route("/entries/<string:entry_id>", parameters=[
+    {"in": "path", "name": "entry_id", "required": True, "description": "an entry id, such as xi-jinping",
+     "schema": {"type": "string", "minLength": 1, "maxLength": s.ID_CHARS, "pattern": s.NO_NUL}}])
 class EntryView(MethodView):
     @blp.arguments(s.EntryArgs, location="query")
     @blp.response(200, s.EntryOut)
     def get(self, args, entry_id):
         """One entry with its names and variants (derived variants marked)."""
-        entry = glossary().get(entry_id)
+        entry = glossary().get(entry_id) if len(entry_id) <= s.ID_CHARS else None
         if entry is None:
-            abort(404, message=f"no entry with id {entry_id!r}")
+            abort(404, message=f"no entry with id {truncate(entry_id)!r}")
         return entry_dict(glossary(), entry, args["variants"])
 
 

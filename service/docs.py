@@ -43,16 +43,16 @@ _PAGE = """<!doctype html>
  <p>{{ op.summary or '' }} {{ op.description or '' }}</p>
  {% if op.parameters %}<table><tr><th>parameter</th><th>in</th><th>type</th><th>required</th></tr>
  {% for p in op.parameters %}<tr><td><code>{{ p.name }}</code></td><td>{{ p['in'] }}</td>
- <td>{{ p.schema.type if p.schema else '' }}{% if p.schema and p.schema.enum %}: {{ p.schema.enum|join(', ') }}{% endif %}</td>
+ <td>{{ p.schema.type if p.schema else 'JSON' }}{% if p.schema and p.schema.enum %}: {{ p.schema.enum|join(', ') }}{% endif %}</td>
  <td>{{ 'yes' if p.required else '' }}</td></tr>{% endfor %}</table>{% endif %}
- {% if op.requestBody %}<p>Body: <code>{{ op.requestBody.content['application/json'].schema['$ref']|replace('#/components/schemas/','') }}</code></p>{% endif %}
+ {% if op.requestBody %}<p>Body: {% for ctype, media in op.requestBody.content.items() %}<code>{{ ctype }}</code> {% if '$ref' in media.schema %}<code>{{ media.schema['$ref']|replace('#/components/schemas/','') }}</code>{% endif %}{% endfor %}</p>{% endif %}
  <p>Responses: {% for code, r in op.responses.items() %}<code>{{ code }}</code> {{ r.description }}{% if not loop.last %} · {% endif %}{% endfor %}</p>
 </div>{% endfor %}{% endfor %}
 <h2>Schemas</h2>
 {% for name, schema in spec.components.schemas.items() %}
 <h3 id="{{ name }}">{{ name }}</h3><table>
 {% for f, p in (schema.properties or {}).items() %}<tr><td><code>{{ f }}</code></td>
-<td>{{ p.type or (p['$ref']|replace('#/components/schemas/','')) }}{% if p.items %} of {{ p['items'].type or (p['items']['$ref']|replace('#/components/schemas/','')) }}{% endif %}</td>
+<td>{{ p.type or (p['$ref']|replace('#/components/schemas/','')) }}{% if 'items' in p %} of {{ p['items'].type or (p['items']['$ref']|replace('#/components/schemas/','')) }}{% endif %}</td>
 <td>{{ 'required' if f in (schema.required or []) else '' }}</td><td>{{ p.description or '' }}</td></tr>{% endfor %}
 </table>{% endfor %}
 </body></html>"""

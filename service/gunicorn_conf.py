@@ -1,19 +1,28 @@
-"""gunicorn settings for `make run` and the Docker image (the same entry point for both)."""
+"""gunicorn settings for `make run` and the Docker image (the same entry point for both).
+
+The worker class and why: see service/worker.py and the README's "Serving".
+"""
 
 import multiprocessing
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2, multiprocessing.cpu_count())))
-worker_class = "gthread"
-threads = int(os.environ.get("THREADS", "4"))
+worker_class = "service.worker.Worker"  # gevent: a stalled client holds a greenlet, not a worker
+worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "1000"))
 preload_app = True  # load and index the glossary once, before forking: workers share its memory
-timeout = 60
+timeout = 30  # a worker whose loop is blocked this long (a runaway request) is replaced
 graceful_timeout = 20  # SIGTERM: finish requests in flight, then stop
-# Long lookup URLs are answered by the app with a 414 in the API's error shape, not by gunicorn.
-limit_request_line = 0
+# Seconds to wait for the head of a request (the next one on a kept-alive connection too).
+keepalive = int(os.environ.get("KEEPALIVE", "5"))
+# The request line: gunicorn's own limit (its maximum), answered 414 in the API's error shape.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+control_socket_disable = True  # no ~/.gunicorn/gunicorn.ctl shared by every instance of the same user
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"
+logger_class = "service.accesslog.AccessLogger"  # the request line is cut in the log
 # One line per request: client, request line (method, path, query), status, size, duration, request id.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms rid=%({x-request-id}o)s'

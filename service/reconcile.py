@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 import re
 
-from flask import Blueprint, Response, current_app, render_template_string, request, url_for
+from flask import Blueprint, Response, current_app, g, render_template_string, request, url_for
 from marshmallow import ValidationError
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import NotFound
 
 from glossary import __version__
 from glossary import reconcile as core
-from service.errors import BadInput
+from service import schemas as s
+from service.deadline import check_deadline
+from service.errors import BadInput, InvalidRequest, parse_json, truncate
 from service.schemas import check_limit, clean_text
 
 bp = Blueprint("reconcile", __name__, url_prefix="/v1/reconcile")
@@ -28,8 +30,10 @@ def glossary():
     return current_app.extensions["glossary"]
 
 
-def _param(name: str) -> str | None:
+def _param(name: str, max_chars: int | None = None) -> str | None:
     value = request.values.get(name)
+    if value is not None and max_chars is not None and len(value) > max_chars:
+        raise BadInput(f"parameter {name!r} is {len(value)} characters, over the limit of {max_chars}")
     if value is not None:
         try:
             clean_text(value)
@@ -39,14 +43,19 @@ def _param(name: str) -> str | None:
 
 
 def _json_param(name: str):
-    raw = _param(name)
-    try:
-        value = json.loads(raw)
-    except (ValueError, RecursionError) as exc:
-        raise BadInput(f"parameter {name!r} is not valid JSON: {str(exc)[:200]}") from None
+    """A parameter that carries JSON (``queries``, ``extend``): parsed by the API's one JSON guard."""
+    value = parse_json(_param(name), f"parameter {name!r}", values_too=True)
     if not isinstance(value, dict):
         raise BadInput(f"parameter {name!r} must be a JSON object")
     return value
+
+
+def _load(schema, data, what: str):
+    """Load protocol JSON through a marshmallow schema; errors are a 400 problem naming the fields."""
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise InvalidRequest(f"{what} is not valid", exc.messages) from None
 
 
 def _reply(payload) -> Response:
@@ -56,12 +65,18 @@ def _reply(payload) -> Response:
     if callback is not None:
         if not _CALLBACK_RE.match(callback):
             raise BadInput("callback must be a JavaScript identifier")
-        return Response(f"{callback}({body});", mimetype="application/javascript")
+        # /**/ keeps the answer from being read as anything but a call (the Rosetta Flash defence).
+        return Response(f"/**/{callback}({body});", mimetype="application/javascript")
     return Response(body, mimetype="application/json")
 
 
+def public_url() -> str:
+    """Where clients reach the service: configured (GLOSSARY_PUBLIC_URL), never taken from the Host header."""
+    return current_app.config["PUBLIC_URL"].rstrip("/")
+
+
 def manifest() -> dict:
-    base = request.host_url.rstrip("/")
+    base = public_url()
     return {
         "versions": ["0.2"],
         "name": "Japan–China glossary",
@@ -87,37 +102,24 @@ def manifest() -> dict:
 @bp.route("", methods=["GET", "POST"])
 def endpoint():
     """The reconciliation endpoint: manifest, query batch (``queries``) or data extension (``extend``)."""
+    # Both parameters are checked when both are sent (queries are answered): nothing sent goes unchecked.
+    extend = _load(s.ExtendQuery(), _json_param("extend"), "extend") if _param("extend") is not None else None
     if _param("queries") is not None:
-        batch = _json_param("queries")
-        check_limit("MAX_BATCH_QUERIES", len(batch))
-        return _reply({key: {"result": [_candidate_v02(c) for c in _run(q, key)]} for key, q in batch.items()})
-    if _param("extend") is not None:
-        query = _json_param("extend")
-        ids, props = query.get("ids"), query.get("properties")
-        if not isinstance(ids, list) or not isinstance(props, list) or not all(isinstance(i, str) for i in ids):
-            raise BadInput("extend needs 'ids' (a list of strings) and 'properties' (a list)")
-        check_limit("MAX_BATCH_QUERIES", len(ids))
-        pids = [p.get("id") for p in props if isinstance(p, dict) and isinstance(p.get("id"), str)]
-        return _reply(core.extend(glossary(), ids, pids))
+        batch = _load(s.ReconBatch(), _json_param("queries"), "queries")
+        out = {}
+        for key, q in batch.items():
+            check_deadline()
+            out[key] = {"result": [_candidate_v02(c) for c in _run(q)]}
+        return _reply(out)
+    if extend is not None:
+        return _reply(core.extend(glossary(), extend["ids"], [p["id"] for p in extend["properties"]]))
     return _reply(manifest())
 
 
-def _run(q, key: str) -> list[core.Candidate]:
-    if not isinstance(q, dict) or not isinstance(q.get("query"), str) or not q["query"].strip():
-        raise BadInput(f"query {key!r} needs a non-empty 'query' string")
-    check_limit("MAX_QUERY_CHARS", len(q["query"]))
-    types = q.get("type")
-    types = [types] if isinstance(types, str) else types if isinstance(types, list) else None
-    limit = q.get("limit", 5)
-    top = current_app.config["MAX_LIMIT"]
-    if not isinstance(limit, int | float) or isinstance(limit, bool) or not 1 <= limit <= top:
-        raise BadInput(f"query {key!r}: limit must be a number from 1 to {current_app.config['MAX_LIMIT']}")
-    props = [(p.get("pid"), p.get("v")) for p in q.get("properties") or [] if isinstance(p, dict)]
-    values = []
-    for pid, v in props:
-        for one in v if isinstance(v, list) else [v]:
-            values.append((pid, one))
-    return core.reconcile(glossary(), q["query"], types, int(limit), values)
+def _run(q: dict) -> list[core.Candidate]:
+    """One loaded query (ReconQuery) through the core."""
+    values = [(p["pid"], v) for p in q["properties"] for v in p["v"]]
+    return core.reconcile(glossary(), q["query"], q.get("type"), int(q["limit"]), values)
 
 
 def _type_list(entry) -> list[dict]:
@@ -133,6 +135,15 @@ def _candidate_v02(c: core.Candidate) -> dict:
 # -- suggest, preview, propose ---------------------------------------------------------------------------
 
 
+TYPE_CHARS = 200  # a type id, or a comma-separated list of them
+
+
+def _prefix() -> str:
+    prefix = _param("prefix") or ""
+    check_limit("MAX_QUERY_CHARS", len(prefix))
+    return prefix
+
+
 def _limit_param(default: int = 10) -> int:
     raw = _param("limit")
     try:
@@ -146,9 +157,8 @@ def _limit_param(default: int = 10) -> int:
 
 @bp.get("/suggest/entity")
 def suggest_entity():
-    prefix = _param("prefix") or ""
-    check_limit("MAX_QUERY_CHARS", len(prefix))
-    types = [t for t in (_param("type") or "").split(",") if t] or None
+    prefix = _prefix()
+    types = [t for t in (_param("type", TYPE_CHARS) or "").split(",") if t] or None
     entries = core.suggest_entities(glossary(), prefix, types, _limit_param())
     return _reply({"result": [{"id": e.id, "name": e.label, "description": e.description,
                                "notable": _type_list(e)} for e in entries]})
@@ -156,26 +166,26 @@ def suggest_entity():
 
 @bp.get("/suggest/type")
 def suggest_type():
-    return _reply({"result": core.suggest_types(_param("prefix") or "")})
+    return _reply({"result": core.suggest_types(_prefix())})
 
 
 @bp.get("/suggest/property")
 def suggest_property():
-    return _reply({"result": core.suggest_properties(_param("prefix") or "")})
+    return _reply({"result": core.suggest_properties(_prefix())})
 
 
 @bp.get("/extend/propose")
 def propose_properties():
-    type_ = _param("type") or ""
+    type_ = _param("type", TYPE_CHARS) or ""
     props = [{"id": k, "name": v[0]} for k, v in core.EXTEND_PROPERTIES.items()]
     return _reply({"type": type_, "properties": props[: _limit_param(len(props))]})
 
 
 @bp.get("/preview")
 def preview():
-    entry = glossary().get(_param("id") or "")
+    entry = glossary().get(_param("id", s.ID_CHARS) or "")
     if entry is None:
-        raise NotFound(f"no entry with id {_param('id')!r}")
+        raise NotFound(f"no entry with id {truncate(_param('id') or '')!r}")
     return render_template_string(_PREVIEW, e=entry)
 
 
@@ -194,7 +204,7 @@ draft = Blueprint("reconcile_draft", __name__, url_prefix="/v1/reconcile/draft")
 
 @draft.get("")
 def draft_manifest():
-    base = request.host_url.rstrip("/")
+    base = public_url()
     return _reply({"versions": ["1.0-draft"], "name": "Japan–China glossary",
                    "view": {"url": base + "/v1/entries/{{id}}"},
                    "defaultTypes": [{"id": t, "name": n} for t, n in core.TYPE_NAMES.items()]})
@@ -202,27 +212,21 @@ def draft_manifest():
 
 @draft.post("/match")
 def draft_match():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("queries"), list):
-        raise BadRequest("send {\"queries\": [...]} as application/json")
-    check_limit("MAX_BATCH_QUERIES", len(body["queries"]))
+    body = _load(s.DraftBatch(), g.get("json_body"), "the body")
     results = []
-    for n, q in enumerate(body["queries"]):
-        if not isinstance(q, dict) or not isinstance(q.get("conditions"), list):
-            raise BadInput(f"query {n} needs a list of conditions")
-        names = [c.get("propertyValue") for c in q["conditions"]
-                 if isinstance(c, dict) and c.get("matchType") == "name" and isinstance(c.get("propertyValue"), str)]
-        props = [{"pid": c.get("propertyId"), "v": c.get("propertyValue")} for c in q["conditions"]
-                 if isinstance(c, dict) and c.get("matchType") == "property"]
-        if not names:
-            raise BadInput(f"query {n} needs a condition with matchType 'name'")
-        legacy = {"query": names[0], "limit": q.get("limit", 5), "properties": props}
-        if isinstance(q.get("type"), str):
-            legacy["type"] = q["type"]
-        candidates = _run(legacy, str(n))
+    for q in body["queries"]:
+        check_deadline()
+        names = [v for c in q["conditions"] if c["matchType"] == "name" for v in c["propertyValue"] if v.strip()]
+        if not names:  # candidates are found by name; a query with no name condition has none
+            results.append({"candidates": []})
+            continue
+        props = [{"pid": c.get("propertyId", ""), "v": c["propertyValue"]} for c in q["conditions"]
+                 if c["matchType"] == "property"]
+        types = [q["type"]] if q.get("type") else None
+        legacy = {"query": names[0], "limit": q["limit"], "properties": props, "type": types}
         results.append({"candidates": [
             {"id": c.entry.id, "name": c.entry.label, "description": c.entry.description, "score": c.score,
              "match": c.match, "type": _type_list(c.entry),
              "features": [{"id": k, "name": k, "value": v} for k, v in c.features.items()]}
-            for c in candidates]})
+            for c in _run(legacy)]})
     return _reply({"results": results})

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from glossary.model import ENTRY_TYPES
 from glossary.normalize import MODES, NAME_ORDERS, TARGETS
 from service.errors import LimitExceeded
+from service.limits import default
 
 VARIANT_CHOICES = ("all", "curated", "none")
 
@@ -25,17 +26,29 @@ def clean_text(value: str) -> None:
         raise ValidationError("lone surrogate code points are not valid Unicode text")
 
 
+NO_NUL = "^[^\\x00]*$"  # openapi.yaml's way of saying "no NUL" (lone surrogates cannot be sent in JSON or a URL)
+
+
 class Text(fields.String):
-    """A string that is valid Unicode text (no NUL, no lone surrogates)."""
+    """A string that is valid Unicode text (no NUL, no lone surrogates).
 
-    def __init__(self, **kwargs):
-        super().__init__(validate=[clean_text, *kwargs.pop("validate", [])], **kwargs)
+    ``max_length`` documents the limit in openapi.yaml (a default of :mod:`service.limits`); the views
+    enforce the configured value with a 413/414 that names it.
+    """
+
+    def __init__(self, max_length: int | None = None, **kwargs):
+        extra = kwargs.pop("validate", [])
+        extra = [extra] if callable(extra) else list(extra)
+        metadata = {"pattern": NO_NUL, **kwargs.pop("metadata", {})}
+        if max_length is not None:
+            metadata["maxLength"] = max_length
+        super().__init__(validate=[clean_text, *extra], metadata=metadata, **kwargs)
 
 
-def check_limit(name: str, actual: int, code: int = 413) -> None:
+def check_limit(name: str, actual: int, code: int = 413, hint: str = "") -> None:
     maximum = current_app.config[name]
     if actual > maximum:
-        raise LimitExceeded(name, maximum, actual, code)
+        raise LimitExceeded(name, maximum, actual, code, hint)
 
 
 # -- entries --------------------------------------------------------------------------------------
@@ -113,10 +126,12 @@ class EntriesPage(Schema):
 
 
 class LookupFields(Schema):
-    q = Text(required=True, validate=[validate.Length(min=1)], metadata={"description": "the name to look up"})
+    q = Text(required=True, validate=[validate.Length(min=1)], max_length=default("MAX_QUERY_CHARS"),
+             metadata={"description": "the name to look up (at most MAX_QUERY_CHARS characters)"})
     type = fields.String(validate=validate.OneOf(ENTRY_TYPES))
     limit = fields.Integer(load_default=5, validate=validate.Range(min=1),
-                           metadata={"description": "at most this many matches (max MAX_LIMIT)"})
+                           metadata={"description": "at most this many matches (max MAX_LIMIT)",
+                                     "maximum": default("MAX_LIMIT")})
 
     @validates_schema
     def limits(self, data, **kwargs):
@@ -134,7 +149,8 @@ class LookupArgs(LookupFields):
 
 
 class LookupBatch(Schema):
-    queries = fields.List(fields.Nested(LookupFields), required=True)
+    queries = fields.List(fields.Nested(LookupFields), required=True,
+                          metadata={"maxItems": default("MAX_BATCH_QUERIES")})
     variants = fields.String(load_default="all", validate=validate.OneOf(VARIANT_CHOICES))
 
     def load(self, data, *args, **kwargs):  # check the batch size before validating each item
@@ -164,7 +180,9 @@ class LookupBatchResult(Schema):
 
 
 class NormalizeRequest(Schema):
-    texts = fields.List(Text(), required=True, validate=validate.Length(min=1))
+    texts = fields.List(Text(max_length=default("MAX_TEXT_CHARS")), required=True, validate=validate.Length(min=1),
+                        metadata={"maxItems": default("MAX_TEXTS"),
+                                  "description": "at most MAX_TEXTS texts, MAX_TOTAL_CHARS characters in all"})
     target = fields.String(load_default="en", validate=validate.OneOf(TARGETS))
     mode = fields.String(load_default="rewrite", validate=validate.OneOf(MODES),
                          metadata={"description": "rewrite, annotate, or mentions (text unchanged)"})
@@ -186,15 +204,15 @@ class MentionOut(Schema):
     start = fields.Integer(required=True, metadata={"description": "offset of the first code point"})
     end = fields.Integer(required=True, metadata={"description": "offset after the last (exclusive)"})
     surface = fields.String(required=True)
-    entry_id = fields.String(required=True, allow_none=True)
-    canonical = fields.String(required=True, allow_none=True)
+    entry_id = fields.String(metadata={"description": "absent when the mention is ambiguous"})
+    canonical = fields.String(metadata={"description": "absent when the mention is ambiguous"})
     resolution = fields.String(required=True, metadata={"description": "direct, context, default or ambiguous"})
     matched = fields.String(required=True)
     variant_kind = fields.String(required=True)
     variant_origin = fields.String(required=True)
     candidates = fields.List(fields.String(), required=True)
-    start_utf16 = fields.Integer(allow_none=True)
-    end_utf16 = fields.Integer(allow_none=True)
+    start_utf16 = fields.Integer(metadata={"description": "only with offsets=utf16"})
+    end_utf16 = fields.Integer(metadata={"description": "only with offsets=utf16"})
 
 
 class NormalizeResultOut(Schema):
@@ -210,7 +228,7 @@ class NormalizeResponse(Schema):
 
 
 class RomanizeRequest(Schema):
-    text = Text(required=True, validate=[validate.Length(min=1)])
+    text = Text(required=True, validate=[validate.Length(min=1)], max_length=default("MAX_ROMANIZE_CHARS"))
     lang = fields.String(load_default="auto", validate=validate.OneOf(("auto", "zh", "ja")))
 
     @validates_schema
@@ -248,3 +266,157 @@ class Health(Schema):
     version = fields.String(required=True, metadata={"description": "service version"})
     by_type = fields.Dict(keys=fields.String(), values=fields.Integer())
     limits = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+# -- reconciliation (W3C 0.2 and the 1.0 draft's POST /match) ----------------------------------------
+# The protocol's JSON arrives in form parameters (0.2) or a body (draft); it is loaded through these
+# schemas like the v1 API's, so a wrong type anywhere is a 400 problem that names the field, never a 500.
+
+ID_CHARS = 200  # ids, property ids, type ids and batch keys: longer than any the glossary has
+
+
+class ProtocolSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # the protocol's optional members we do not use (lang, dir, settings, …)
+
+
+class PropertyValue(fields.Field):
+    """A property value: a string, number, boolean or ``{"id": …, "name": …}``, or a list of them.
+
+    Loaded as a list of strings, each at most MAX_QUERY_CHARS long, at most MAX_PROPERTY_VALUES of them
+    (and at most MAX_PROPERTY_VALUES properties or conditions per query).
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = value if isinstance(value, list) else [value]
+        check_limit("MAX_PROPERTY_VALUES", len(items))
+        out = []
+        for item in items:
+            if isinstance(item, dict):
+                name = item.get("name", "")
+                if not isinstance(item.get("id"), str) or not isinstance(name, str):
+                    raise ValidationError("an entity value needs a string 'id' (and 'name', if any, a string)")
+                item = item["id"] or name or ""
+            if isinstance(item, bool):
+                item = "true" if item else "false"
+            elif isinstance(item, int | float):
+                item = str(int(item)) if isinstance(item, float) and item.is_integer() else str(item)
+            elif not isinstance(item, str):
+                raise ValidationError("a value is a string, number, boolean or {\"id\": …}, or a list of them")
+            clean_text(item)
+            check_limit("MAX_QUERY_CHARS", len(item))
+            out.append(item)
+        return out
+
+
+class TypeIds(fields.Field):
+    """One type id or a list of them; loaded as a list."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = value if isinstance(value, list) else [value]
+        if len(items) > len(ENTRY_TYPES) * 2 or not all(isinstance(t, str) and len(t) <= ID_CHARS for t in items):
+            raise ValidationError(f"a type id or a list of at most {len(ENTRY_TYPES) * 2} type ids")
+        for t in items:
+            clean_text(t)
+        return items
+
+
+def _limit_in_range(limit) -> None:
+    top = current_app.config["MAX_LIMIT"]
+    if not 1 <= limit <= top:
+        raise ValidationError(f"must be a number from 1 to {top}")
+
+
+class ReconProperty(ProtocolSchema):
+    pid = Text(required=True, validate=validate.Length(min=1, max=ID_CHARS))
+    v = PropertyValue(required=True)
+
+
+class ReconQuery(ProtocolSchema):
+    query = Text(required=True, validate=validate.Length(min=1), max_length=default("MAX_QUERY_CHARS"))
+    type = TypeIds()
+    limit = fields.Float(load_default=5, validate=_limit_in_range)
+    properties = fields.List(fields.Nested(ReconProperty), load_default=list)
+    type_strict = fields.String(validate=validate.OneOf(("any", "should", "all")))
+
+    @validates_schema
+    def limits(self, data, **kwargs):
+        if "query" in data:
+            check_limit("MAX_QUERY_CHARS", len(data["query"]))
+        check_limit("MAX_PROPERTY_VALUES", len(data.get("properties", ())))
+
+
+class ReconBatch(Schema):
+    """``queries``: an object of named queries."""
+
+    def load(self, data, *args, **kwargs):
+        if not isinstance(data, dict):
+            raise ValidationError("must be a JSON object of named queries")
+        check_limit("MAX_BATCH_QUERIES", len(data))
+        errors, out = {}, {}
+        for key, query in data.items():
+            if len(key) > ID_CHARS:
+                errors[key[:ID_CHARS]] = [f"a query key is at most {ID_CHARS} characters"]
+                continue
+            if not isinstance(query, dict):
+                errors[key] = ["a query is a JSON object"]
+                continue
+            try:
+                out[key] = ReconQuery().load(query)
+            except ValidationError as exc:
+                errors[key] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+        return out
+
+
+class ExtendProperty(ProtocolSchema):
+    id = Text(required=True, validate=validate.Length(min=1, max=ID_CHARS))
+    settings = fields.Dict()
+
+
+class ExtendQuery(ProtocolSchema):
+    ids = fields.List(Text(validate=validate.Length(min=1, max=ID_CHARS)), required=True)
+    properties = fields.List(fields.Nested(ExtendProperty), required=True, validate=validate.Length(max=50))
+
+    def load(self, data, *args, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("ids"), list):
+            check_limit("MAX_BATCH_QUERIES", len(data["ids"]))
+        return super().load(data, *args, **kwargs)
+
+
+class StrictBoolean(fields.Boolean):
+    """true or false, not 0, 1 or "yes" (the protocol's JSON Schema says boolean)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Not a valid boolean.")
+        return value
+
+
+class DraftCondition(ProtocolSchema):
+    matchType = fields.String(required=True, validate=validate.OneOf(("name", "id", "property")))
+    propertyId = Text(validate=validate.Length(min=1, max=ID_CHARS))
+    propertyValue = PropertyValue(required=True)
+    required = StrictBoolean()
+    matchQuantifier = fields.String(validate=validate.OneOf(("any", "all", "none")))
+    matchQualifier = Text(validate=validate.Length(max=ID_CHARS))
+
+
+class DraftQuery(ProtocolSchema):
+    type = Text(validate=validate.Length(min=1, max=ID_CHARS))
+    limit = fields.Float(load_default=5, validate=_limit_in_range)
+    conditions = fields.List(fields.Nested(DraftCondition), required=True, validate=validate.Length(min=1))
+
+    @validates_schema
+    def limits(self, data, **kwargs):
+        check_limit("MAX_PROPERTY_VALUES", len(data.get("conditions", ())))
+
+
+class DraftBatch(ProtocolSchema):
+    queries = fields.List(fields.Nested(DraftQuery), required=True)
+
+    def load(self, data, *args, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("queries"), list):
+            check_limit("MAX_BATCH_QUERIES", len(data["queries"]))
+        return super().load(data, *args, **kwargs)

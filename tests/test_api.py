@@ -87,6 +87,30 @@ def test_request_id_is_echoed(client):
     assert response.headers["X-Request-ID"] == "abc-123"
 
 
+@pytest.mark.parametrize("given", ["a b", "x" * 65, "a\tb", "ü"])
+def test_request_ids_admit_no_spaces(client, given):
+    """#12 item 15: a caller's request id is logged and echoed: only a plain token is kept."""
+    response = client.get("/v1/health", headers={"X-Request-ID": given})
+    assert response.headers["X-Request-ID"] != given and len(response.headers["X-Request-ID"]) == 32
+
+
+@pytest.mark.parametrize("path", ["/v1/health", "/v1/lookup?q=Xi", "/v1/nope", "/openapi.json", "/docs"])
+def test_nosniff_everywhere(client, path):
+    assert client.get(path).headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_error_bodies_truncate_echoed_input(client):
+    response = client.get("/v1/entries/" + "x" * 5000)
+    assert response.status_code == 404 and len(response.get_data()) < 1000
+
+
+def test_docs_label_plain_fields_plainly(client):
+    """#12 item 17: a Jinja `p.items` test (the dict method) labelled every field "string of"."""
+    page = client.get("/docs").get_data(as_text=True)
+    assert "string of" not in page and "integer of" not in page
+    assert "array of string" in page and "array of MatchOut" in page
+
+
 def test_docs_page_is_offline(client):
     page = client.get("/docs").get_data(as_text=True)
     assert "/v1/lookup" in page and "<script" not in page and "http://" not in page.replace("http://json", "")
@@ -138,6 +162,12 @@ HOSTILE = [
     ("put-entries", "put", "/v1/entries", {"json": {}}, 405),
     ("romanize-unknown-lang", "post", "/v1/romanize", {"json": {"text": "x", "lang": "ko"}}, 422),
     ("romanize-too-long", "post", "/v1/romanize", {"json": {"text": "字" * 10_001}}, 413),
+    # #12 item 2: a lone surrogate as a key is echoed back by marshmallow's "unknown field" message
+    ("surrogate-key-normalize", "post", "/v1/normalize", {"data": '{"texts":["x"],"\\udc00":1}', "content_type": "application/json"}, 400),
+    ("surrogate-key-lookup", "post", "/v1/lookup", {"data": '{"queries":[{"q":"x","\\udc00":1}]}', "content_type": "application/json"}, 400),
+    ("surrogate-key-romanize", "post", "/v1/romanize", {"data": '{"text":"x","\\ud800\\udc00\\udc00":1}', "content_type": "application/json"}, 400),
+    ("json-33-levels", "post", "/v1/lookup", {"data": '{"queries":' + "[" * 33 + "]" * 33 + "}", "content_type": "application/json"}, 400),
+    ("many-unknown-fields", "post", "/v1/normalize", {"json": {"texts": ["x"], **{f"f{i}" * 50: 1 for i in range(5000)}}}, 422),
 ]
 
 
@@ -149,6 +179,7 @@ def test_hostile_input_gets_a_4xx_problem(client, name, method, path, kwargs, st
     assert response.mimetype == "application/problem+json"
     body = json.loads(response.get_data(as_text=True))
     assert PROBLEM_KEYS <= body.keys() and body["status"] == status and body["detail"]
+    assert len(response.get_data()) < 10_000  # echoed input is truncated
     if status in (413, 414) and "limit" in body:
         assert body["limit"]["actual"] > body["limit"]["max"]
     if path.startswith("/v1/") and method in ("get", "post") and status != 404:
@@ -179,3 +210,48 @@ def test_bad_seeds_stop_the_service_from_starting():
 
     with pytest.raises(SeedError):
         create_app({"GLOSSARY_SEEDS": str(FIXTURES / "bad")})
+
+
+def test_normalize_bounds_the_mentions_of_a_request():
+    """#12 item 7: 習氏 repeated made a 129 MB answer; the mentions per request are bounded, and the error says so."""
+    from service import create_app
+    from tests.conftest import FIXTURES
+
+    app = create_app({"GLOSSARY_SEEDS": str(FIXTURES / "mini.yaml"), "MAX_MENTIONS": 1000, "MAX_ANSWER_BYTES": 50_000})
+    client = app.test_client()
+    response = client.post("/v1/normalize", json={"texts": ["習近平氏。習氏" * 300, "習近平氏。習氏" * 300]})
+    assert response.status_code == 413 and response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["limit"] == {"name": "MAX_MENTIONS", "max": 1000, "actual": 1200}
+    assert "GLOSSARY_MAX_MENTIONS" in body["detail"] and "fewer or shorter texts" in body["detail"]
+    response = client.post("/v1/normalize", json={"texts": ["習近平氏。習氏" * 100] * 4})
+    assert response.status_code == 413 and response.get_json()["limit"]["name"] == "MAX_ANSWER_BYTES"
+    assert client.post("/v1/normalize", json={"texts": ["習近平氏。習氏" * 100]}).status_code == 200
+
+
+def test_mentions_leave_out_null_fields(client):
+    """#12 item 7: a 1 MB batch answered 6.6 MB, much of it nulls."""
+    body = client.post("/v1/normalize", json={"texts": ["Xi Jinping met Kitamura."]}).get_json()
+    mentions = body["results"][0]["mentions"]
+    assert mentions and all(None not in m.values() for m in mentions)
+    assert all("start_utf16" not in m for m in mentions)
+    ambiguous = [m for m in mentions if m["resolution"] == "ambiguous"]
+    assert ambiguous and "entry_id" not in ambiguous[0] and len(ambiguous[0]["candidates"]) == 2
+    utf16 = client.post("/v1/normalize", json={"texts": ["🇯🇵 Xi"], "offsets": "utf16"}).get_json()
+    assert utf16["results"][0]["mentions"][0]["start_utf16"] == 5
+
+
+def test_limit_errors_name_the_environment_variable(client):
+    """#12 item 19: errors named MAX_QUERY_CHARS; the variable to set is GLOSSARY_MAX_QUERY_CHARS."""
+    body = client.get("/v1/lookup", query_string={"q": "x" * 501}).get_json()
+    assert "GLOSSARY_MAX_QUERY_CHARS" in body["detail"]
+
+
+def test_a_setting_that_is_not_a_number_is_named(monkeypatch):
+    from service import create_app
+    from service.limits import ConfigError
+    from tests.conftest import FIXTURES
+
+    monkeypatch.setenv("GLOSSARY_MAX_LIMIT", "fifty")
+    with pytest.raises(ConfigError, match="GLOSSARY_MAX_LIMIT must be a positive whole number .*'fifty'"):
+        create_app({"GLOSSARY_SEEDS": str(FIXTURES / "mini.yaml")})

@@ -37,8 +37,10 @@ def test_lookup_without_match_exits_2(capsys):
 
 
 def test_romanize(capsys):
-    code, out, _ = run(capsys, "--seeds", MINI, "romanize", "习近平", "--lang", "zh")
-    assert code == 0 and json.loads(out)["pinyin"] == "xí jìn píng"
+    code, out, _ = run(capsys, "--seeds", MINI, "romanize", "王小明", "--lang", "zh")
+    assert code == 0 and json.loads(out)["pinyin"] == "wáng xiǎo míng" and json.loads(out)["reading_is_guess"]
+    code, out, _ = run(capsys, "--seeds", MINI, "romanize", "习近平", "--lang", "zh")  # a glossary name: curated
+    assert code == 0 and json.loads(out)["pinyin"] == "Xí Jìnpíng"
 
 
 def test_variants_marks_derived(capsys):
@@ -73,3 +75,70 @@ def test_check_with_dictionaries(capsys):
 def test_report(capsys):
     code, out, _ = run(capsys, "report", MINI)
     assert code == 0 and json.loads(out)["entries"] == 14
+
+
+# -- #12 item 18 -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("GLOSSARY_CACHE", str(tmp_path / "cache"))
+
+
+def test_romanize_knows_the_glossary(capsys):
+    """romanize gave a guess for 習近平 while the API answered with the curated reading."""
+    code, out, _ = run(capsys, "romanize", "習近平", "--lang", "ja", "--seeds", MINI)
+    body = json.loads(out)
+    assert code == 0 and body["entry_id"] == "xi-jinping" and body["reading_is_guess"] is False
+    assert body["hepburn"] == "Shū Kinpei"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["lookup", "x", "--type", "persn"], "invalid choice: 'persn' (choose from 'person', 'place'"),
+    (["lookup", "x", "--limit", "0"], "--limit: must be from 1 to 50, got 0"),
+    (["lookup", "x", "--limit", "lots"], "--limit: 'lots' is not a whole number"),
+])
+def test_bad_options_say_what_is_valid(capsys, args, message):
+    with pytest.raises(SystemExit) as info:
+        main(["--seeds", MINI, *args])
+    assert info.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_a_missing_file_is_an_error_not_a_traceback(capsys):
+    code, _, err = run(capsys, "--seeds", MINI, "normalize", "/no/such/file.txt")
+    assert code == 2 and "cannot read /no/such/file.txt: No such file or directory" in err
+
+
+def test_seeds_after_the_subcommand(capsys):
+    code, out, _ = run(capsys, "lookup", "Abe Shinzō", "--json", "--seeds", MINI)
+    assert code == 0 and json.loads(out)[0]["id"] == "abe-shinzo"
+
+
+def test_every_option_has_help():
+    from glossary.cli import _parser
+
+    parser = _parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command").choices
+    for name, sub in [("glossary", parser), *subparsers.items()]:
+        for action in sub._actions:
+            if action.dest != "help":
+                assert action.help, (name, action.dest)
+
+
+def test_the_index_is_cached(capsys, monkeypatch, tmp_path):
+    """Every command reloaded the glossary (4 s of CPU for seeds/); the index is now cached by content."""
+    import glossary
+
+    assert run(capsys, "--seeds", MINI, "lookup", "Kishida")[0] == 0
+    assert list((tmp_path / "cache").glob("glossary-*.pickle"))
+
+    def no_loading(*args, **kwargs):
+        raise AssertionError("loaded the seeds again")
+
+    monkeypatch.setattr(glossary, "load_glossary", no_loading)
+    assert run(capsys, "--seeds", MINI, "lookup", "Kishida")[0] == 0
+    # an edited seed file is a new cache key
+    copy = tmp_path / "mini.yaml"
+    copy.write_text((FIXTURES / "mini.yaml").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="loaded the seeds again"):
+        main(["--seeds", str(copy), "lookup", "Kishida"])

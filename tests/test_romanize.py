@@ -95,3 +95,33 @@ def test_romanize_japanese_kanji_is_guess_kana_is_not():
 def test_romanize_unknown_language():
     with pytest.raises(ValueError):
         romanize("x", "ko")
+
+
+def _seconds(fn, *args) -> float:
+    import time
+
+    best = float("inf")
+    for _ in range(2):
+        started = time.perf_counter()
+        fn(*args)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_japanese_romanisation_is_linear():
+    """#12 item 6: pykakasi re-translated the whole rest of the text at every kanji (10,000 x 岸: 6 s)."""
+    romanize("岸", "ja")  # load the dictionaries
+    short, long = _seconds(romanize, "岸" * 2500, "ja"), _seconds(romanize, "岸" * 10_000, "ja")
+    assert long < 8 * short + 0.05, (short, long)  # quadratic would be 16x
+    assert long < 2
+
+
+def test_chunks_cut_at_word_ends_and_keep_every_character():
+    from glossary.romanize.japanese import CHUNK, chunks
+
+    text = "東京都に住んでいる岸田文雄さんは、" * 40 + "岸" * 200
+    pieces = chunks(text)
+    assert "".join(pieces) == text and all(len(p) <= CHUNK for p in pieces)
+    assert all(p.endswith(("、", "は", "岸")) for p in pieces[:-1])
+    sentence = "岸田文雄さんは東京都に住んでいる。"
+    assert romanize(sentence * 10, "ja")["hepburn"] == " ".join([romanize(sentence, "ja")["hepburn"]] * 10)

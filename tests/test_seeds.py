@@ -67,3 +67,21 @@ def test_version_is_a_content_hash(tmp_path):
 def test_empty_directory_is_an_error(tmp_path):
     with pytest.raises(SeedError):
         load_seeds(tmp_path)
+
+
+def test_a_dangling_see_also_stops_the_load(tmp_path):
+    """#12 item 19: the loader runs the same reference check as `check`: a see_also to nothing is not served."""
+    from tests.conftest import FIXTURES
+
+    text = (FIXTURES / "mini.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("  country: CN\n", "  country: CN\n  see_also: [no-such-entry]\n", 1), encoding="utf-8")
+    with pytest.raises(SeedError, match="see_also.*unknown entry id 'no-such-entry'"):
+        load_seeds(bad)
+
+
+def test_a_missing_seed_directory_is_named_as_missing(tmp_path):
+    with pytest.raises(SeedError, match="no such seed directory or file"):
+        load_seeds(tmp_path / "nope")
+    with pytest.raises(SeedError, match="no \\*.yaml seed files in this directory"):
+        load_seeds(tmp_path)

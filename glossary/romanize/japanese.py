@@ -46,7 +46,7 @@ def add_macrons(romaji: str) -> str:
 
 def kana_to_hepburn(kana: str) -> str:
     """Hepburn (without macrons, as pykakasi writes it) of a kana string, spaces kept."""
-    return "".join(t["hepburn"] for t in _kakasi().convert(kana))
+    return "".join(t["hepburn"] for t in convert(kana))
 
 
 def hepburn_spellings(macroned: str) -> dict[str, str]:
@@ -59,9 +59,36 @@ def hepburn_spellings(macroned: str) -> dict[str, str]:
     return out
 
 
+# pykakasi converts the whole rest of the text at every kanji (a str.translate of text[i:]): quadratic.
+# It is fed pieces of at most this many characters, cut after a character that ends a word.
+CHUNK = 64
+_BREAKS = re.compile(r"[\s、。，．,.!?！？「」『』（）()・…―\-]")
+
+
+def chunks(text: str, size: int = CHUNK) -> list[str]:
+    """Pieces of ``text`` of at most ``size`` characters, cut after punctuation or a space where there is
+    one, else after kana (a particle or okurigana ends a word more often than a kanji does)."""
+    out = []
+    while len(text) > size:
+        window = text[:size]
+        cut = max((m.end() for m in _BREAKS.finditer(window)), default=0)
+        if not cut:
+            cut = max((i + 1 for i, c in enumerate(window) if not is_han(c)), default=size)
+        out.append(text[:cut])
+        text = text[cut:]
+    if text:
+        out.append(text)
+    return out
+
+
+def convert(text: str) -> list[dict]:
+    """pykakasi's tokens of ``text``, in linear time (see :data:`CHUNK`)."""
+    return [token for piece in chunks(text) for token in _kakasi().convert(piece)]
+
+
 def romanize_japanese(text: str) -> dict:
     """Romanise unknown Japanese text with pykakasi; kanji readings are marked as guesses."""
-    tokens = _kakasi().convert(text)
+    tokens = convert(text)
     hira = "".join(t["hira"] for t in tokens)
     hepburn = " ".join(t["hepburn"] for t in tokens if t["hepburn"].strip())
     return {
