@@ -69,7 +69,8 @@ class Normalize(MethodView):
         for text in body["texts"]:
             check_deadline()
             result = normalize_text(glossary(), text, target=body["target"], mode=body["mode"],
-                                    name_order=body["name_order"], utf16=body["offsets"] == "utf16")
+                                    name_order=body["name_order"], utf16=body["offsets"] == "utf16",
+                                    date=body.get("date"))
             mentions += len(result.mentions)
             # Counted before the answer is built: the mention dicts and their JSON are what cost memory.
             check_limit("MAX_MENTIONS", mentions, hint="send fewer or shorter texts per request")

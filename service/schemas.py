@@ -179,6 +179,10 @@ class LookupBatchResult(Schema):
 # -- normalize ------------------------------------------------------------------------------------
 
 
+# A date as texts carry it, to the day at most (compared as text with the glossary's role dates).
+DATE_PATTERN = r"^(?!0000)\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+
+
 class NormalizeRequest(Schema):
     texts = fields.List(Text(max_length=default("MAX_TEXT_CHARS")), required=True, validate=validate.Length(min=1),
                         metadata={"maxItems": default("MAX_TEXTS"),
@@ -189,6 +193,11 @@ class NormalizeRequest(Schema):
     name_order = fields.String(load_default="given-family", validate=validate.OneOf(NAME_ORDERS),
                                metadata={"description": "English order of Japanese and Korean names"})
     offsets = fields.String(load_default="codepoint", validate=validate.OneOf(("codepoint", "utf16")))
+    date = fields.String(
+        validate=validate.Regexp(DATE_PATTERN, error="use YYYY, YYYY-MM or YYYY-MM-DD"),
+        metadata={"pattern": DATE_PATTERN,
+                  "description": "when the texts were written (YYYY, YYYY-MM or YYYY-MM-DD): a surname next to a "
+                                 "title (岸田首相, President Xi) resolves to whoever held that office then"})
 
     def load(self, data, *args, **kwargs):
         if isinstance(data, dict) and isinstance(data.get("texts"), list):
@@ -206,7 +215,10 @@ class MentionOut(Schema):
     surface = fields.String(required=True)
     entry_id = fields.String(metadata={"description": "absent when the mention is ambiguous"})
     canonical = fields.String(metadata={"description": "absent when the mention is ambiguous"})
-    resolution = fields.String(required=True, metadata={"description": "direct, context, default or ambiguous"})
+    resolution = fields.String(required=True, metadata={
+        "description": "direct (a name of one entry), context (the text names the entry elsewhere), title (a "
+                       "title next to a surname), side (the side the text is written from), default (the "
+                       "curators' usual reading; candidates lists the others) or ambiguous"})
     matched = fields.String(required=True)
     variant_kind = fields.String(required=True)
     variant_origin = fields.String(required=True)
