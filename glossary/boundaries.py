@@ -32,6 +32,7 @@ from glossary.keys import is_han, is_kana
 # when the segmenter leaves them standing alone after it.
 DEMONYM_MORPHEMES = frozenset("人语語话話")
 _RUN_RE = re.compile("[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN_RUN_RE = re.compile("[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _KANA_RE = re.compile("[\u3040-\u30ff]")
 
 
@@ -76,8 +77,9 @@ class TextSegments:
         self.lexicons = lexicons
         self.text = text
         self.scanned = scanned
-        self._runs: list[tuple[int, int]] | None = None
-        self._tokens: dict[int, tuple[list[int], list[int], list]] = {}
+        self._runs: dict[bool, list[tuple[int, int]]] = {}
+        self._tokens: dict[tuple[bool, int], tuple[list[int], list[int], list]] = {}
+        self._japanese: dict[int, bool] = {}
 
     def is_word(self, start: int, end: int, place: bool = False, check_start: bool = True) -> bool:
         """True when the name [start, end) cuts no word of the text at either edge.
@@ -97,19 +99,22 @@ class TextSegments:
                 return False
         return True
 
-    def _run_at(self, pos: int) -> int:
-        """The index of the Han/kana stretch that holds both text[pos - 1] and text[pos]."""
-        if self._runs is None:
-            self._runs = [m.span() for m in _RUN_RE.finditer(self.text)]
-        i = bisect.bisect_right(self._runs, (pos, len(self.text) + 1)) - 1
-        return i
+    def _run_at(self, pos: int, kana: bool) -> int:
+        """The index of the stretch that holds text[pos - 1] and text[pos]: of Han characters only
+        (segmented by jieba's dictionary), or of Han and kana (``kana``; segmented by Sudachi)."""
+        if kana not in self._runs:
+            pattern = _RUN_RE if kana else _HAN_RUN_RE
+            self._runs[kana] = [m.span() for m in pattern.finditer(self.text)]
+        runs = self._runs[kana]
+        i = bisect.bisect_right(runs, (pos, len(self.text) + 1)) - 1
+        return i if i >= 0 and runs[i][0] < pos < runs[i][1] else -1
 
-    def _segments(self, i: int) -> tuple[list[int], list[int], list]:
+    def _segments(self, i: int, kana: bool) -> tuple[list[int], list[int], list]:
         """Token starts, token ends and (for Japanese) the morphemes of stretch ``i``, absolute offsets."""
-        if i in self._tokens:
-            return self._tokens[i]
-        lo, hi = self._runs[i]
-        if _KANA_RE.search(self.text, lo, hi):
+        if (kana, i) in self._tokens:
+            return self._tokens[kana, i]
+        lo, hi = self._runs[kana][i]
+        if kana:
             tokenizer, _ = self.lexicons.sudachi
             morphemes = list(tokenizer.tokenize(self.text[lo:hi]))
             starts = [lo + m.begin() for m in morphemes]
@@ -119,14 +124,21 @@ class TextSegments:
             tokens = self.lexicons.jieba.tokenize(self.scanned[lo:hi], "default", False)
             starts = [lo + a for _, a, _ in tokens]
             ends = [lo + b for _, _, b in tokens]
-        found = self._tokens[i] = (starts, ends, morphemes)
+        found = self._tokens[kana, i] = (starts, ends, morphemes)
         return found
 
     def _edge_ok(self, pos: int, at_start: bool) -> bool:
-        i = self._run_at(pos)
+        before, after = self.text[pos - 1], self.text[pos]
+        if is_kana(before) != is_kana(after):
+            # Between kanji and kana (岸田|は, した|福田, 中国|の): Japanese writes a word's end there. Only
+            # kana next to kana (あいさ|つし|た) or Han next to Han (中|日共|同) needs a segmenter.
+            return True
+        # Japanese text (a stretch with kana in it) is read by Sudachi; Chinese by jieba's dictionary.
+        kana = is_kana(before) or self._in_japanese(pos)
+        i = self._run_at(pos, kana)
         if i < 0:
             return True
-        starts, ends, morphemes = self._segments(i)
+        starts, ends, morphemes = self._segments(i, kana)
         j = bisect.bisect_right(starts, pos) - 1
         if j < 0 or starts[j] == pos or ends[j] <= pos:
             return True  # the segmenter puts a boundary here
@@ -135,15 +147,26 @@ class TextSegments:
         if outside[1] - outside[0] < 2:
             return False  # a one-character remainder: the name is part of a longer word
         if morphemes:  # Japanese: the edge must fall between two short units of the compound
-            lo = self._runs[i][0]
+            lo = self._runs[kana][i][0]
             _, split_a = self.lexicons.sudachi
             return pos in {lo + p.begin() for p in morphemes[j].split(split_a)}
         return self.lexicons.jieba.has_word(self.scanned[outside[0] : outside[1]])
 
-    def _lone_demonym(self, end: int) -> bool:
-        i = self._run_at(end)
+    def _in_japanese(self, pos: int) -> bool:
+        i = self._run_at(pos, True)
         if i < 0:
             return False
-        starts, ends, _ = self._segments(i)
+        if i not in self._japanese:
+            lo, hi = self._runs[True][i]
+            self._japanese[i] = _KANA_RE.search(self.text, lo, hi) is not None
+        return self._japanese[i]
+
+    def _lone_demonym(self, end: int) -> bool:
+        if not is_han(self.text[end - 1]) or not is_han(self.text[end]) or self._in_japanese(end):
+            return False  # (Sudachi keeps 日本人 and 中国語 whole, so Japanese text needs no rule)
+        i = self._run_at(end, False)
+        if i < 0:
+            return False
+        starts, ends, _ = self._segments(i, False)
         j = bisect.bisect_left(starts, end)
         return j < len(starts) and starts[j] == end and ends[j] - end == 1 and self.scanned[end] in DEMONYM_MORPHEMES

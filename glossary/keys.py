@@ -238,7 +238,7 @@ def _spell(site: str, o_spelling: str) -> str:
 def is_han(ch: str) -> bool:
     """True for a CJK unified ideograph (including extension A and compatibility ideographs)."""
     o = ord(ch)
-    return any(lo <= o <= hi for lo, hi in _HAN_RANGES)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF  # _HAN_RANGES, unrolled
 
 
 def is_kana(ch: str) -> bool:
