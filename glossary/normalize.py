@@ -249,7 +249,6 @@ class TextMatcher:
                 self.cjk.add_word(key, (len(key), patterns, *_fast_path(patterns)))
         self.size = len(by_key)
         self.canonical: dict[tuple[str, str], dict[str, str]] = {}  # (target, order) -> id -> name
-        self.holders = _office_holders(glossary)
         for automaton in (self.latin, self.cjk):
             if len(automaton):
                 automaton.make_automaton()
@@ -434,15 +433,6 @@ def _passes_cjk(p: Pattern, text: str, start: int, end: int) -> bool:
     if p.script:  # a name in one kana script is printed in that script
         return (_KATAKANA_RE if p.script == "kata" else _HIRAGANA_RE).fullmatch(text, start, end) is not None
     return True
-
-
-def _office_holders(glossary: Glossary) -> dict[str, list[tuple[str, str | None, str | None]]]:
-    """Role string (lower case) -> [(person id, from, to)], for titles to find who held an office."""
-    holders: dict[str, list] = {}
-    for e in glossary.entries.values():
-        for role in e.details.get("roles") or ():
-            holders.setdefault(role["role"].lower(), []).append((e.id, role.get("from"), role.get("to")))
-    return holders
 
 
 def matcher_for(glossary: Glossary) -> TextMatcher:

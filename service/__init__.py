@@ -77,7 +77,9 @@ def create_app(config: dict | None = None) -> Flask:
     seeds = app.config["GLOSSARY_SEEDS"]
     started = time.perf_counter()
     glossary = app.config.get("GLOSSARY") or (load_glossary(seeds) if seeds else load_glossary())
-    matcher_for(glossary)  # build the text scanner now, not on the first request
+    # Build the text scanner and load the word-boundary lexicons now, not on the first request (with
+    # preload_app, the workers then share them).
+    matcher_for(glossary).boundaries.warm_up()
     app.extensions["glossary"] = glossary
     app.logger.info("glossary %s: %d entries, %d variants, ready in %.2fs", glossary.version,
                     len(glossary.entries), len(glossary.variants), time.perf_counter() - started)
