@@ -64,11 +64,6 @@ class WordBoundaries:
         """Word boundaries of one text, worked out stretch by stretch as names ask for them."""
         return TextSegments(self, text, scanned)
 
-    def is_word(self, text: str, scanned: str, start: int, end: int, place: bool = False,
-                check_start: bool = True) -> bool:
-        """True when ``text[start:end]`` starts and ends on word boundaries of ``text`` (one-off check)."""
-        return self.segmenter(text, scanned).is_word(start, end, place, check_start)
-
 
 class TextSegments:
     """The segmentation of one text's Han/kana stretches, each segmented once when first needed."""
