@@ -243,10 +243,10 @@ class TextMatcher:
             if latin:
                 caps = last_caps[key]
                 last = caps.pop() if len(caps) == 1 else None
-                self.latin.add_word(key, (len(key), patterns, *_fast_path(patterns), last))
+                self.latin.add_word(key, (len(key), patterns, _fast_path(patterns), last))
                 self.latin_longest = max(self.latin_longest, len(key))
             else:
-                self.cjk.add_word(key, (len(key), patterns, *_fast_path(patterns)))
+                self.cjk.add_word(key, (len(key), patterns, _fast_path(patterns)))
         self.size = len(by_key)
         self.canonical: dict[tuple[str, str], dict[str, str]] = {}  # (target, order) -> id -> name
         for automaton in (self.latin, self.cjk):
@@ -284,7 +284,7 @@ class TextMatcher:
         in_order = True
         for end_index, value in self.latin.iter_long(padded):
             start = end_index - value[0] + 1
-            capital, last, patterns = value[2], value[4], value[1]
+            capital, last, patterns = value[2], value[3], value[1]
             if padded[end_index + 1] == " ":
                 if capital is not None:  # fast path: only the capital-letter rules apply
                     if (not capital or text[start].isupper()) and (last is None or text[end_index - last].isupper()):
@@ -303,7 +303,7 @@ class TextMatcher:
             for alt_end, alt in self.latin.iter(padded, start, min(len(padded), start + self.latin_longest + 2)):
                 alt_start = alt_end - alt[0] + 1
                 if alt_start < end_index and (alt_start, alt_end) != (start, end_index) and padded[alt_end + 1] == " ":
-                    hit = self._latin_hit(text, alt_start, alt_end, alt[1], alt[4])
+                    hit = self._latin_hit(text, alt_start, alt_end, alt[1], alt[3])
                     if hit is not None:
                         found.append(hit)
         return in_order
@@ -328,10 +328,10 @@ class TextMatcher:
             done = min(len(scanned), run.end() + _RUN_AFTER)
             windows.append((lo, done))
         for lo, hi in windows:
-            for end_index, (length, patterns, plain, strength) in self.cjk.iter(scanned, lo, hi):
+            for end_index, (length, patterns, plain) in self.cjk.iter(scanned, lo, hi):
                 start, end = end_index - length + 1, end_index + 1
                 if plain:
-                    found.append((start, end, patterns, strength))
+                    found.append((start, end, patterns, patterns.strength))
                     continue
                 kept = [p for p in patterns if _passes_cjk(p, text, start, end)]
                 if kept:
@@ -388,24 +388,20 @@ def _scanned(entry: Entry, v: Variant) -> bool:
     return tagged or entry.details.get("subtype") == "title"
 
 
-def _fast_path(patterns: tuple[Pattern, ...]) -> tuple[bool | None, str | int | None]:
+def _fast_path(patterns: PatternSet) -> bool | None:
     """What can be decided once per pattern set instead of once per hit.
 
     Latin: None when a hit needs the full checks (exact case, trailing punctuation, context, mixed
-    capitalisation), else whether a capital first letter is required; then the single entry id.
-    Han/kana: True when no pattern has a context string or a script to check; then the strength.
+    capitalisation or strength), else whether a capital first letter is required.
+    Han/kana: True when no pattern has a context string or a script to check.
     """
     if not patterns[0].latin:
-        plain = not any(p.variant.context or p.script for p in patterns)
-        return plain, patterns.strength
+        return not any(p.variant.context or p.script for p in patterns)
     caps = {p.capitalised for p in patterns}
     slow = any(p.exact_case or p.tail or p.variant.context for p in patterns) or len(caps) != 1
-    capital = None if slow else caps.pop()
-    ids = {p.entry_id for p in patterns}
-    single = ids.pop() if len(ids) == 1 and all(p.standalone for p in patterns) else None
-    if capital is not None and len({(p.standalone, p.silent) for p in patterns}) != 1:
-        capital = None  # mixed strength: let the slow path work it out
-    return capital, single
+    if slow or len({(p.standalone, p.silent) for p in patterns}) != 1:
+        return None
+    return caps.pop()
 
 
 def _usable(form: str, v: Variant) -> bool:
@@ -602,7 +598,7 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
 
 
 def _title_overlaps_end(titles: list[tuple[int, int]], start: int, end: int) -> bool:
-    i = bisect.bisect_right(titles, (start, len(titles) and 1 << 62))
+    i = bisect.bisect_right(titles, (start, 1 << 62))
     while i < len(titles) and titles[i][0] < end:
         if titles[i][1] > end:
             return True

@@ -12,11 +12,7 @@ from hypothesis import strategies as st
 
 from glossary.keys import name_key, scan_fold, scan_spellings
 from glossary.normalize import normalize_text
-
-
-def _pairs(result):
-    return [(m.surface, m.entry_id) for m in result.mentions]
-
+from tests.test_normalize import _pairs
 
 # 1. One normaliser: what lookup finds, running text finds.
 ONE_NORMALISER = [
