@@ -208,7 +208,7 @@ class PatternSet(tuple):
             for p in ps) else None
         ps.contexts = tuple({c for p in ps for c in p.variant.context})
         ps.variant = first.variant
-        ps.canonical = {}  # for a direct, non-place set: (target, name order) -> its canonical name
+        ps.mention_rest = {}  # for a direct, non-place set: (target, name order) -> its mention's fields
         return ps
 
 
@@ -547,9 +547,10 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
     chosen: list = []  # (start, end, patterns, mention or None)
     last_end = -1
     weak = False
+    named_at, first_full = doc.named, doc.full
     for c in candidates:
         start, end, patterns, strength = c
-        if strength != STRONG:
+        if strength:  # WEAK: the second pass
             weak = True
             continue
         if start < last_end:
@@ -564,12 +565,13 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
         last_end = end
         named = patterns.named
         if named is not None:
-            if named in doc.named:
-                doc.named[named].append(start)
+            at = named_at.get(named)
+            if at is None:
+                named_at[named] = [start]
             else:
-                doc.named[named] = [start]
-            if patterns.full and named not in doc.full:
-                doc.full[named] = start
+                at.append(start)
+            if patterns.full and named not in first_full:
+                first_full[named] = start
         elif patterns.silent:
             doc.offices.append((start, end, patterns.offices))
             chosen.append((start, end, patterns, None))
@@ -578,23 +580,24 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
         if single is None:
             chosen.append((start, end, patterns, None))
             continue
-        v = patterns.variant
         surface = text[start:end]
         # The rewrite depends on the entry, the kind of form (an abbreviation stays one) and, for a place,
-        # on whether the text printed its administrative suffix.
+        # on whether the text printed its administrative suffix: all but the offsets and the surface are
+        # worked out once per pattern set (or place and surface) and target.
         if patterns.place:
-            key = (single, v.kind, surface)
-            canonical = full_names.get(key)
-            if canonical is None:
-                canonical = full_names[key] = canonical_name(entries[single], target, name_order, matched=v,
-                                                             surface=surface)
+            key = (single, patterns.variant.kind, surface)
+            rest = full_names.get(key)
         else:
-            canonical = patterns.canonical.get(order)
-            if canonical is None:
-                canonical = patterns.canonical[order] = canonical_name(entries[single], target, name_order,
-                                                                       matched=v, surface=surface)
-        chosen.append((start, end, patterns, _new_mention(Mention, (
-            start, end, surface, single, canonical, "direct", v.name, v.kind, v.origin, (), None, None))))
+            rest = patterns.mention_rest.get(order)
+        if rest is None:
+            v = patterns.variant
+            canonical = canonical_name(entries[single], target, name_order, matched=v, surface=surface)
+            rest = (single, canonical, "direct", v.name, v.kind, v.origin, (), None, None)
+            if patterns.place:
+                full_names[key] = rest
+            else:
+                patterns.mention_rest[order] = rest
+        chosen.append((start, end, patterns, _new_mention(Mention, (start, end, surface) + rest)))
     # Pass 2: short forms in the gaps, where the text's evidence resolves them. A short form may also take
     # the place of names it wholly contains (日本大使館 after 在中国日本大使館: not 日本 + 大使館).
     if weak:
