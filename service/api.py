@@ -10,7 +10,7 @@ from flask_smorest import Blueprint, abort
 
 from glossary import __version__
 from glossary.normalize import normalize_text
-from glossary.readings import readings
+from glossary.readings import readings, reference_lookup
 from service import schemas as s
 from service.deadline import check_deadline
 from service.errors import truncate
@@ -22,6 +22,11 @@ blp = Blueprint("v1", __name__, url_prefix="/v1", description="Glossary lookup, 
 
 def glossary():
     return current_app.extensions["glossary"]
+
+
+def reference():
+    """The reference layer (JMnedict, CC-CEDICT), or None when the service runs without it."""
+    return current_app.extensions.get("reference")
 
 
 @blp.route("/health")
@@ -56,7 +61,10 @@ class Lookup(MethodView):
 
 def _lookup(q: dict, variants: str) -> dict:
     matches = glossary().lookup(q["q"], type=q.get("type"), limit=q["limit"])
-    return {"query": q["q"], "matches": [match_dict(glossary(), m, variants) for m in matches]}
+    out = {"query": q["q"], "matches": [match_dict(glossary(), m, variants) for m in matches]}
+    if q["reference"]:  # a field of its own: reference names are never ranked with the entries
+        out["reference"] = reference_lookup(reference(), q["q"], matches, q.get("type"), q["limit"])
+    return out
 
 
 @blp.route("/normalize")
@@ -121,5 +129,6 @@ class Romanize(MethodView):
     @blp.arguments(s.RomanizeRequest)
     @blp.response(200, s.RomanizeResult)
     def post(self, body):
-        """Romanise Chinese or Japanese text; a glossary name gets its curated reading."""
-        return readings(glossary(), body["text"], body["lang"])
+        """Romanise Chinese or Japanese text; a glossary name gets its curated reading, a name in JMnedict or
+        CC-CEDICT the dictionary's (marked with its source), anything else a marked guess."""
+        return readings(glossary(), body["text"], body["lang"], reference())

@@ -132,6 +132,9 @@ class LookupFields(Schema):
     limit = fields.Integer(load_default=5, validate=validate.Range(min=1),
                            metadata={"description": "at most this many matches (max MAX_LIMIT)",
                                      "maximum": default("MAX_LIMIT")})
+    reference = fields.Boolean(load_default=False, metadata={
+        "description": "also answer `reference`: the readings JMnedict and CC-CEDICT give the name, when no "
+                       "glossary entry has it (at most `limit` of them)"})
 
     @validates_schema
     def limits(self, data, **kwargs):
@@ -167,9 +170,29 @@ class MatchOut(Schema):
     ambiguous = fields.Boolean(required=True, metadata={"description": "true when entries tie for first"})
 
 
+class ReferenceOut(Schema):
+    """A name from a reference dictionary: not a glossary entry (no id), never ranked with the entries."""
+
+    source = fields.String(required=True, validate=validate.OneOf(("jmnedict", "cc-cedict")),
+                           metadata={"description": "jmnedict or cc-cedict"})
+    attribution = fields.String(required=True, metadata={"description": "the dictionary, its owner and licence"})
+    licence = fields.String(required=True, metadata={"description": "CC BY-SA 4.0"})
+    form = fields.String(required=True, metadata={"description": "the written form the dictionary has"})
+    lang = fields.String(required=True, validate=validate.OneOf(("ja", "zh")))
+    reading = fields.String(required=True, metadata={"description": "hiragana (ja) or pinyin with tone marks (zh)"})
+    romanized = fields.String(required=True, metadata={"description": "Hepburn (ja) or toneless pinyin (zh)"})
+    types = fields.List(fields.String(), required=True, metadata={
+        "description": "JMnedict's name types (surname, given, fem, masc, person, place, station, organization, "
+                       "company, unclass); empty for CC-CEDICT"})
+    gloss = fields.String(required=True, metadata={"description": "the dictionary's English gloss"})
+
+
 class LookupResult(Schema):
     query = fields.String(required=True)
     matches = fields.List(fields.Nested(MatchOut), required=True)
+    reference = fields.List(fields.Nested(ReferenceOut), metadata={
+        "description": "only with reference=true: dictionary readings of a name that no glossary entry has "
+                       "(the matches are at most fuzzy guesses or context-only short forms), else empty"})
 
 
 class LookupBatchResult(Schema):
@@ -252,8 +275,9 @@ class RomanizeRequest(Schema):
 class RomanizeResult(Schema):
     text = fields.String(required=True)
     lang = fields.String(required=True)
-    reading_is_guess = fields.Boolean(required=True,
-                                      metadata={"description": "true unless every reading is curated or kana"})
+    reading_is_guess = fields.Boolean(required=True, metadata={
+        "description": "true unless every reading is curated, the text is kana, or the dictionary knows one reading "
+                       "of the name"})
     entry_id = fields.String(allow_none=True, metadata={"description": "set when the text is a glossary name"})
     pinyin = fields.String()
     pinyin_numbers = fields.String()
@@ -263,6 +287,22 @@ class RomanizeResult(Schema):
     katakana = fields.String()
     hepburn = fields.String()
     hepburn_plain = fields.String()
+    source = fields.String(required=True, validate=validate.OneOf(
+        ("glossary", "jmnedict", "cc-cedict", "pykakasi", "pypinyin")), metadata={
+        "description": "where the reading comes from: a glossary entry, a reference dictionary (JMnedict, "
+                       "CC-CEDICT: see attribution) or the guesser"})
+    attribution = fields.String(metadata={"description": "with a dictionary reading: the dictionary, its owner and "
+                                                         "licence"})
+    readings = fields.List(fields.Nested(lambda: RomanizeReading()), metadata={
+        "description": "with a dictionary reading: every reading the dictionary gives the name, the chosen one "
+                       "first (the one the guesser also gives, then names of more types)"})
+
+
+class RomanizeReading(Schema):
+    reading = fields.String(required=True)
+    romanized = fields.String(required=True)
+    types = fields.List(fields.String(), required=True)
+    gloss = fields.String(required=True)
 
 
 # -- health ---------------------------------------------------------------------------------------
