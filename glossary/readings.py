@@ -19,9 +19,10 @@ GUESSERS = {"ja": "pykakasi", "zh": "pypinyin"}
 def readings(glossary: Glossary, text: str, lang: str = "auto", reference=None) -> dict:
     """Romanise ``text``; if it is exactly a name of one entry, answer with that entry's curated readings.
 
-    Else, with a :class:`~glossary.reference.ReferenceLayer`, a name the dictionary of its language knows
-    as a whole (JMnedict for 'ja', CC-CEDICT for 'zh') gets the dictionary's reading, its other readings
-    and its attribution. ``source`` says where the reading comes from: glossary, jmnedict, cc-cedict, or
+    Else (no entry has the text as a name, or the entry has no curated reading in that language: 東京 is
+    only a short form of 東京都), with a :class:`~glossary.reference.ReferenceLayer`, a name the
+    dictionary of its language knows as a whole (JMnedict for 'ja', CC-CEDICT for 'zh') gets the
+    dictionary's reading, its other readings and its attribution instead of a guess. ``source`` says where the reading comes from: glossary, jmnedict, cc-cedict, or
     the guesser (pykakasi, pypinyin). ``reading_is_guess`` is false only when every reading is curated,
     the text is kana (one reading), or the dictionary knows exactly one reading of the name.
     """
@@ -44,7 +45,7 @@ def readings(glossary: Glossary, text: str, lang: str = "auto", reference=None) 
         if hepburn:
             out.update(hepburn=hepburn, hepburn_plain=hepburn_spellings(hepburn)["plain"], reading_is_guess=False)
         return out
-    return guess
+    return _from_reference(reference, text, chosen, guess) or guess
 
 
 # -- the reference layer -----------------------------------------------------------------------------------
