@@ -22,9 +22,11 @@ def readings(glossary: Glossary, text: str, lang: str = "auto", reference=None) 
     Else (no entry has the text as a name, or the entry has no curated reading in that language: 東京 is
     only a short form of 東京都), with a :class:`~glossary.reference.ReferenceLayer`, a name the
     dictionary of its language knows as a whole (JMnedict for 'ja', CC-CEDICT for 'zh') gets the
-    dictionary's reading, its other readings and its attribution instead of a guess. ``source`` says where the reading comes from: glossary, jmnedict, cc-cedict, or
-    the guesser (pykakasi, pypinyin). ``reading_is_guess`` is false only when every reading is curated,
-    the text is kana (one reading), or the dictionary knows exactly one reading of the name.
+    dictionary's reading, its other readings and its attribution instead of a guess.
+
+    ``source`` says where the reading comes from: glossary, jmnedict, cc-cedict, or the guesser
+    (pykakasi, pypinyin). ``reading_is_guess`` is false only when every reading is curated, the text is
+    kana (one reading), or the dictionary knows exactly one reading of the name.
     """
     chosen = detect_lang(text) if lang == "auto" else lang
     guess = {**romanize(text, chosen), "entry_id": None, "source": GUESSERS[chosen]}
