@@ -180,3 +180,27 @@ def reference_lookup(reference, query: str, matches, type: str | None = None, li
 
 def _context_only(m) -> bool:
     return m.variant.kind == "short" and not m.variant.standalone
+
+
+def reference_mentions(reference, text: str, mentions, lexicons, utf16: bool = False) -> list[dict]:
+    """Normalisation's opt-in reference names: proper nouns of ``text`` that JMnedict or CC-CEDICT knows
+    and no curated mention covers (see :func:`glossary.reference.find_names`), each with its offsets in
+    ``text``, its best reading (as romanize ranks them) and its source. They never rewrite the text."""
+    if reference is None:
+        return []
+    from glossary.reference import SOURCES, find_names
+
+    out = []
+    for start, end, names in find_names(reference, text, lexicons, [(m.start, m.end) for m in mentions]):
+        surface = text[start:end]
+        source, lang = names[0].source, names[0].lang
+        best = reference_readings(names, romanize(surface, lang))[0]
+        item = {"start": start, "end": end, "surface": surface, "source": source,
+                "attribution": SOURCES[source]["attribution"], "licence": SOURCES[source]["licence"],
+                "form": names[0].form, "lang": lang, "reading": best["reading"], "romanized": best["romanized"],
+                "types": best["types"], "gloss": best["gloss"]}
+        if utf16:
+            item["start_utf16"] = len(text[:start].encode("utf-16-le")) // 2
+            item["end_utf16"] = item["start_utf16"] + len(surface.encode("utf-16-le")) // 2
+        out.append(item)
+    return out

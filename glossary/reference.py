@@ -290,3 +290,106 @@ class ReferenceLayer:
 
 def _is_cjk_name(form: str) -> bool:
     return any(is_han(c) or is_kana(c) for c in form)
+
+
+# -- names in running text (normalisation's opt-in reference tagging) ----------------------------------------
+
+SCAN_SOURCES = {"ja": JMNEDICT, "zh": CEDICT}
+JIEBA_PROPER = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz"})  # jieba's tags of person, place, body names
+SUDACHI_PIECE = 4000  # Sudachi takes at most 49,149 bytes at a time
+
+
+def proper_nouns(text: str, lang: str, lexicons) -> list[tuple[int, int]]:
+    """Spans the segmenter of the language tags as proper nouns, in order.
+
+    Japanese: Sudachi's 名詞,固有名詞 (long units), a surname followed by a given name (田中|角栄) as one
+    span. Chinese: jieba's person, place and organisation tags (nr, nrfg, nrt, ns, nt, nz).
+    ``lexicons`` is the normaliser's :class:`~glossary.boundaries.WordBoundaries` (already loaded).
+    """
+    spans: list[tuple[int, int]] = []
+    if lang == "ja":
+        from glossary.romanize.japanese import chunks
+
+        tokenizer, _ = lexicons.sudachi
+        offset, last_surname = 0, None
+        for piece in chunks(text, SUDACHI_PIECE):
+            for m in tokenizer.tokenize(piece):
+                pos = m.part_of_speech()
+                start, end = offset + m.begin(), offset + m.end()
+                if pos[1] != "固有名詞":
+                    last_surname = None
+                    continue
+                if pos[2] == "人名" and pos[3] == "名" and last_surname is not None and spans[-1][1] == start:
+                    spans[-1] = (spans[-1][0], end)
+                    last_surname = None
+                    continue
+                spans.append((start, end))
+                last_surname = start if pos[2:4] == ("人名", "姓") else None
+            offset += len(piece)
+        return spans
+    pos = 0
+    for word, tag in lexicons.jieba.tag(text):
+        start = text.find(word, pos)  # jieba keeps every character; find() only guards the offsets
+        if start < 0:
+            continue
+        pos = start + len(word)
+        if tag in JIEBA_PROPER:
+            spans.append((start, pos))
+    return spans
+
+
+def find_names(layer: ReferenceLayer, text: str, lexicons, taken: Iterable[tuple[int, int]] = (),
+               lang: str | None = None) -> list[tuple[int, int, list[ReferenceName]]]:
+    """Reference names in running text: the proper nouns the segmenter finds (:func:`proper_nouns`) that
+    the dictionary of the text's language knows, none overlapping ``taken`` (the curated mentions).
+
+    The segmenters say where a name is, the dictionaries how it reads: a form that is also a common word
+    (会見 is a surname in JMnedict) is not tagged where the text uses the word. JMnedict for text with
+    kana, CC-CEDICT otherwise (or ``lang``); a Japanese full name the dictionary does not know as a whole
+    is tagged as surname and given name. JMnedict names only of the type ``unclass`` are left out. The
+    cost is the segmenter's pass over the text (linear) and one indexed query per 500 names.
+    """
+    from glossary.romanize import detect_lang
+
+    lang = lang or detect_lang(text)
+    source = SCAN_SOURCES[lang]
+    taken = sorted(taken)
+    spans = [(a, b) for a, b in proper_nouns(text, lang, lexicons) if not _overlaps(taken, a, b)]
+    if not spans:
+        return []
+    known = layer.names_of({text[a:b] for a, b in spans} | _halves(text, spans, lang), source)
+
+    def names_at(a: int, b: int) -> list[ReferenceName]:
+        names = known.get(_form(text[a:b]), [])
+        return [n for n in names if n.types != ("unclass",)]
+
+    out = []
+    for a, b in spans:
+        if names := names_at(a, b):
+            out.append((a, b, names))
+        elif lang == "ja":  # a full name the dictionary lacks: its surname and given name (see _halves)
+            for x, y in _split_name(text, a, b, known):
+                if names := names_at(x, y):
+                    out.append((x, y, names))
+    return out
+
+
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    import bisect
+
+    i = bisect.bisect_left(taken, (end,))
+    return any(s < end and start < e for s, e in taken[max(0, i - 8):i])
+
+
+def _halves(text: str, spans, lang: str) -> set[str]:
+    """Every split of each Japanese span into two forms of 2+ characters (surname | given name)."""
+    if lang != "ja":
+        return set()
+    return {text[i:j] for a, b in spans if b - a >= 4 for k in range(a + 2, b - 1) for i, j in ((a, k), (k, b))}
+
+
+def _split_name(text: str, a: int, b: int, known) -> list[tuple[int, int]]:
+    for k in range(a + 2, b - 1):
+        if _form(text[a:k]) in known and _form(text[k:b]) in known:
+            return [(a, k), (k, b)]
+    return []

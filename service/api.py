@@ -9,8 +9,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from glossary import __version__
-from glossary.normalize import normalize_text
-from glossary.readings import readings, reference_lookup
+from glossary.normalize import matcher_for, normalize_text
+from glossary.readings import readings, reference_lookup, reference_mentions
 from service import schemas as s
 from service.deadline import check_deadline
 from service.errors import truncate
@@ -80,9 +80,15 @@ class Normalize(MethodView):
                                     name_order=body["name_order"], utf16=body["offsets"] == "utf16",
                                     date=body.get("date"))
             mentions += len(result.mentions)
+            out = _without_nulls(result.as_dict())
+            if body["reference"]:  # reference names (JMnedict, CC-CEDICT): only when asked, apart from mentions
+                out["reference_names"] = reference_mentions(reference(), text, result.mentions,
+                                                            matcher_for(glossary()).boundaries,
+                                                            utf16=body["offsets"] == "utf16")
+                mentions += len(out["reference_names"])
             # Counted before the answer is built: the mention dicts and their JSON are what cost memory.
             check_limit("MAX_MENTIONS", mentions, hint="send fewer or shorter texts per request")
-            results.append(_without_nulls(result.as_dict()))
+            results.append(out)
         # The result dicts are built field for field to NormalizeResponse (tests check every answer
         # against openapi.yaml), so they are sent as they are: dumping a megabyte batch through
         # marshmallow would take twice as long as finding the mentions.

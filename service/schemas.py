@@ -222,6 +222,11 @@ class NormalizeRequest(Schema):
                   "description": "when the texts were written (YYYY, YYYY-MM or YYYY-MM-DD): a surname next to a "
                                  "title (岸田首相, President Xi) resolves to whoever held that office then"})
 
+    reference = fields.Boolean(load_default=False, metadata={
+        "description": "also answer `reference_names`: proper nouns (by Sudachi's or jieba's tags) that JMnedict "
+                       "(text with kana) or CC-CEDICT (other text) knows and no mention covers; never rewritten. "
+                       "Costs about one more segmenter pass over the text"})
+
     def load(self, data, *args, **kwargs):
         if isinstance(data, dict) and isinstance(data.get("texts"), list):
             texts = data["texts"]
@@ -250,9 +255,21 @@ class MentionOut(Schema):
     end_utf16 = fields.Integer(metadata={"description": "only with offsets=utf16"})
 
 
+class ReferenceNameOut(ReferenceOut):
+    """A name in the text found in a reference dictionary (normalize with reference=true)."""
+
+    start = fields.Integer(required=True, metadata={"description": "offset of the first code point"})
+    end = fields.Integer(required=True, metadata={"description": "offset after the last (exclusive)"})
+    surface = fields.String(required=True)
+    start_utf16 = fields.Integer(metadata={"description": "only with offsets=utf16"})
+    end_utf16 = fields.Integer(metadata={"description": "only with offsets=utf16"})
+
+
 class NormalizeResultOut(Schema):
     text = fields.String(required=True)
     mentions = fields.List(fields.Nested(MentionOut), required=True)
+    reference_names = fields.List(fields.Nested(ReferenceNameOut), metadata={
+        "description": "only with reference=true: names from JMnedict or CC-CEDICT, not glossary entries"})
 
 
 class NormalizeResponse(Schema):

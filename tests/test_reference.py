@@ -181,3 +181,28 @@ def test_cli_romanize_and_reference(capsys, layer):
     assert main(["reference"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["compiled_now"] is False and out["rows"][JMNEDICT] > 700_000
+
+
+# -- normalisation: reference names only when asked ---------------------------------------------------------
+
+NORMALIZE = [
+    # text, the surfaces tagged as reference names (source), in order
+    pytest.param("岸田文雄首相は四日市市で高橋氏と会談した。", [("四日市市", JMNEDICT), ("高橋", JMNEDICT)],
+                 marks=needs_jmnedict, id="ja-place-and-surname-beside-a-curated-mention"),
+    pytest.param("政府は東京で記者会見を開いた。", [], marks=needs_jmnedict,
+                 id="ja-common-word-that-is-a-surname-is-not-tagged"),  # 会見 is a surname in JMnedict
+    pytest.param("山田花子さんも来た。", [("山田花子", JMNEDICT)], marks=needs_jmnedict, id="ja-full-name"),
+    pytest.param("诸葛亮和习近平", [("诸葛亮", CEDICT)], marks=needs_cedict, id="zh-person-beside-a-curated-one"),
+    pytest.param("王小明在北京", [], marks=needs_cedict, id="zh-name-in-no-dictionary"),
+]
+
+
+@pytest.mark.parametrize("text, expected", NORMALIZE)
+def test_normalize_tags_reference_names_when_asked(client, layer, text, expected):
+    response = client.post("/v1/normalize", json={"texts": [text], "reference": True, "offsets": "utf16"})
+    result = response.get_json()["results"][0]
+    assert [(r["surface"], r["source"]) for r in result["reference_names"]] == expected
+    assert all(text[r["start"]:r["end"]] == r["surface"] for r in result["reference_names"])
+    assert_matches_spec("/v1/normalize", "post", response)
+    plain = client.post("/v1/normalize", json={"texts": [text], "offsets": "utf16"}).get_json()["results"][0]
+    assert "reference_names" not in plain and plain["mentions"] == result["mentions"]
