@@ -24,9 +24,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import threading
 import unicodedata
@@ -229,29 +232,71 @@ def ensure_artefact(path: Path | None = None) -> tuple[Path, bool]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def start_compiling(path: Path | None = None) -> subprocess.Popen | None:
+    """Compile a missing artefact in a process of its own (``python -m glossary reference``), so that a
+    server neither waits for it at start-up nor blocks a worker with it; None when the file is there."""
+    path = path or default_artefact()
+    if path.exists():
+        return None
+    env = {**os.environ, "GLOSSARY_REFERENCE": str(path)}
+    # Its errors go to the server's log (stderr); its summary on stdout is dropped.
+    return subprocess.Popen([sys.executable, "-m", "glossary", "reference"], env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, start_new_session=True)
+
+
 # -- reading --------------------------------------------------------------------------------------------
 
 
 class ReferenceLayer:
     """Lookups in the compiled artefact, opened on first use (after a fork too, never before it).
 
-    ``path=None`` means :func:`default_artefact`, compiled on first use if missing. Construction does
-    nothing but remember the path, so a service can hold one from start-up at no cost.
+    ``path=None`` means :func:`default_artefact`. With ``compile_missing`` (the command line, tests) a
+    missing artefact is compiled on first use, which takes tens of seconds; without it (the service,
+    whose workers must not block that long) the layer answers nothing until the file exists (see
+    :func:`start_compiling`) and :meth:`status` says so. Construction only remembers the path, so a
+    service holds one from start-up at no cost. A file that cannot be read leaves the layer empty
+    (status ``failed``), never an error in an answer.
     """
 
-    def __init__(self, path: Path | str | None = None):
+    def __init__(self, path: Path | str | None = None, compile_missing: bool = True):
         self._path = Path(path) if path is not None else None
+        self._compile = compile_missing
         self._con: sqlite3.Connection | None = None
         self._pid: int | None = None
         self._lock = threading.Lock()
+        self._failed: str | None = None
 
-    def _connection(self) -> sqlite3.Connection:
-        if self._con is None or self._pid != os.getpid():
-            path, _ = ensure_artefact(self._path)
+    @property
+    def path(self) -> Path:
+        return self._path or default_artefact()
+
+    def status(self) -> str:
+        """ready (the file is there), pending (not compiled yet) or failed (it cannot be read)."""
+        if self._failed:
+            return "failed"
+        return "ready" if self._con is not None or self.path.exists() else "pending"
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self._con is not None and self._pid == os.getpid():
+            return self._con
+        if self._failed:
+            return None
+        try:
+            if self._compile:
+                path, _ = ensure_artefact(self._path)
+            else:
+                path = self.path
+                if not path.exists():
+                    return None
             # immutable: the file never changes once written (a new version gets a new name).
-            self._con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-            self._pid = os.getpid()
-        return self._con
+            con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+            con.execute("SELECT 1 FROM name LIMIT 1")
+        except (OSError, sqlite3.Error) as exc:
+            self._failed = f"{type(exc).__name__}: {exc}"
+            logging.getLogger(__name__).warning("reference layer unavailable: %s", self._failed)
+            return None
+        self._con, self._pid = con, os.getpid()
+        return con
 
     def warm_up(self) -> None:
         """Compile the artefact now if it is missing (the CLI's `reference build`, or a deployment step)."""
@@ -261,9 +306,11 @@ class ReferenceLayer:
     def stats(self) -> dict:
         with self._lock:
             con = self._connection()
+            if con is None:
+                return {"status": self.status(), "path": str(self.path)}
             counts = {k.removesuffix(".rows"): int(v) for k, v in con.execute("SELECT key, value FROM meta")}
             (path,) = [row[2] for row in con.execute("PRAGMA database_list") if row[1] == "main"]
-        return {"path": path, "bytes": os.path.getsize(path), "rows": counts}
+        return {"status": "ready", "path": path, "bytes": os.path.getsize(path), "rows": counts}
 
     def names(self, text: str, source: str | None = None) -> list[ReferenceName]:
         """Every reading of ``text`` as a whole written form, from one source or both (dictionary order)."""
@@ -278,6 +325,8 @@ class ReferenceLayer:
         where = "" if source is None else f" AND source = {_SOURCE_ID[source]}"
         with self._lock:
             con = self._connection()
+            if con is None:
+                return out
             for i in range(0, len(forms), 500):
                 chunk = forms[i:i + 500]
                 sql = (f"SELECT form, source, reading, types, gloss FROM name WHERE form IN "

@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from glossary import SeedError, __version__, load_glossary
 from glossary.normalize import matcher_for
-from glossary.reference import ReferenceLayer
+from glossary.reference import ReferenceLayer, start_compiling
 from service.deadline import start_deadline
 from service.errors import PROBLEM_MIMETYPE, ProblemSchema, problem_response, request_json_guard
 from service.limits import LIMITS, ConfigError
@@ -85,10 +85,14 @@ def create_app(config: dict | None = None) -> Flask:
     # preload_app, the workers then share them).
     matcher_for(glossary).boundaries.warm_up()
     app.extensions["glossary"] = glossary
-    # Reference layer (JMnedict, CC-CEDICT; glossary/reference.py): nothing is read here; the compiled
-    # artefact is opened, and compiled if missing, on first use in each worker.
+    # Reference layer (JMnedict, CC-CEDICT; glossary/reference.py): nothing is read here. Each worker opens
+    # the compiled artefact on first use; a missing one is compiled by a process of its own meanwhile.
     reference = app.config["GLOSSARY_REFERENCE"]
-    app.extensions["reference"] = None if reference == "off" else ReferenceLayer(reference)
+    if reference == "off":
+        app.extensions["reference"] = None
+    else:
+        app.extensions["reference"] = ReferenceLayer(reference, compile_missing=False)
+        app.extensions["reference_compiler"] = start_compiling(app.extensions["reference"].path)
     app.logger.info("glossary %s: %d entries, %d variants, ready in %.2fs", glossary.version,
                     len(glossary.entries), len(glossary.variants), time.perf_counter() - started)
 

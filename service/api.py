@@ -36,8 +36,9 @@ class Health(MethodView):
         """Service status, the loaded glossary's size and its data version (a hash of seeds/)."""
         stats = glossary().stats()
         limits = {k: current_app.config[k] for k in current_app.config["LIMIT_NAMES"]}
+        layer = reference()
         return {"status": "ok", **stats, "data_version": stats["version"], "version": __version__,
-                "limits": limits}
+                "limits": limits, "reference": layer.status() if layer is not None else "off"}
 
 
 @blp.route("/lookup")

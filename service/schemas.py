@@ -335,6 +335,9 @@ class Health(Schema):
     version = fields.String(required=True, metadata={"description": "service version"})
     by_type = fields.Dict(keys=fields.String(), values=fields.Integer())
     limits = fields.Dict(keys=fields.String(), values=fields.Integer())
+    reference = fields.String(validate=validate.OneOf(("ready", "pending", "failed", "off")), metadata={
+        "description": "the reference layer (JMnedict, CC-CEDICT): ready, pending (being compiled: reference "
+                       "answers are empty meanwhile), failed (unreadable: see the log) or off"})
 
 
 # -- reconciliation (W3C 0.2 and the 1.0 draft's POST /match) ----------------------------------------

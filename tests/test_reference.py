@@ -206,3 +206,36 @@ def test_normalize_tags_reference_names_when_asked(client, layer, text, expected
     assert_matches_spec("/v1/normalize", "post", response)
     plain = client.post("/v1/normalize", json={"texts": [text], "offsets": "utf16"}).get_json()["results"][0]
     assert "reference_names" not in plain and plain["mentions"] == result["mentions"]
+
+
+# -- the service: never blocked by the layer, never a 5xx because of it ---------------------------------------
+
+
+@pytest.mark.slow
+@needs_jmnedict
+def test_service_compiles_a_missing_artefact_in_the_background(curated, tmp_path):
+    from service import create_app
+
+    app = create_app({"GLOSSARY": curated, "GLOSSARY_REFERENCE": str(tmp_path / "ref.sqlite3"), "TESTING": True})
+    client = app.test_client()
+    compiler = app.extensions["reference_compiler"]
+    assert compiler is not None
+    assert client.get("/v1/health").get_json()["reference"] in ("pending", "ready")
+    assert client.get("/v1/lookup?q=%E5%9B%9B%E6%97%A5%E5%B8%82&reference=true").status_code == 200
+    assert compiler.wait(timeout=600) == 0
+    assert client.get("/v1/health").get_json()["reference"] == "ready"
+    body = client.get("/v1/lookup?q=%E5%9B%9B%E6%97%A5%E5%B8%82&reference=true").get_json()
+    assert body["reference"][0]["reading"] == "よっかいち"
+
+
+def test_service_with_an_unreadable_artefact(curated, tmp_path):
+    from service import create_app
+
+    broken = tmp_path / "broken.sqlite3"
+    broken.write_bytes(b"not a database" * 100)
+    app = create_app({"GLOSSARY": curated, "GLOSSARY_REFERENCE": str(broken), "TESTING": True})
+    client = app.test_client()
+    response = client.post("/v1/romanize", json={"text": "四日市", "lang": "ja"})
+    assert response.status_code == 200 and response.get_json()["source"] == "pykakasi"
+    assert client.get("/v1/health").get_json()["reference"] == "failed"
+    assert_matches_spec("/v1/health", "get", client.get("/v1/health"))
