@@ -235,8 +235,17 @@ def ensure_artefact(path: Path | None = None) -> tuple[Path, bool]:
 def start_compiling(path: Path | None = None) -> subprocess.Popen | None:
     """Compile a missing artefact in a process of its own (``python -m glossary reference``), so that a
     server neither waits for it at start-up nor blocks a worker with it; None when the file is there."""
+    import fcntl
+
     path = path or default_artefact()
     if path.exists():
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held: another process is compiling it
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    except OSError:
         return None
     env = {**os.environ, "GLOSSARY_REFERENCE": str(path)}
     # Its errors go to the server's log (stderr); its summary on stdout is dropped.
