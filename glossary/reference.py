@@ -245,8 +245,10 @@ def start_compiling(path: Path | None = None) -> subprocess.Popen | None:
         with open(path.with_suffix(".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held: another process is compiling it
             fcntl.flock(lock, fcntl.LOCK_UN)
-    except OSError:
+    except BlockingIOError:
         return None
+    except OSError:
+        pass  # an unwritable cache dir: the compiler says so in the log
     env = {**os.environ, "GLOSSARY_REFERENCE": str(path)}
     # Its errors go to the server's log (stderr); its summary on stdout is dropped.
     return subprocess.Popen([sys.executable, "-m", "glossary", "reference"], env=env, stdin=subprocess.DEVNULL,
