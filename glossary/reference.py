@@ -107,7 +107,7 @@ def _jmnedict_insert(con: sqlite3.Connection, db: Path) -> int:
     a few MB of memory for 740,000 names). An entry with kanji forms is found by each of them; a kana-only
     entry (ジョン) by its kana."""
     con.create_function("form", 1, _form, deterministic=True)
-    con.execute("ATTACH DATABASE ? AS j", (f"file:{db}?mode=ro",))
+    con.execute("ATTACH DATABASE ? AS j", (Path(db).resolve().as_uri() + "?mode=ro",))
     bits = " ".join(f"WHEN '{t}' THEN {b}" for t, b in _TYPE_BIT.items())
     con.executescript(f"""
         CREATE TEMP TABLE ty AS
@@ -166,7 +166,7 @@ def compile_reference(path: Path | str, jmnedict: Path | None = None, cedict: Pa
     os.close(fd)
     counts = {}
     try:
-        con = sqlite3.connect(tmp)
+        con = sqlite3.connect(Path(tmp).resolve().as_uri(), uri=True)  # URIs on: the ATTACH of jamdict-data is one
         con.executescript("""
             PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 4096;
             CREATE TABLE name (form TEXT NOT NULL, source INTEGER NOT NULL, seq INTEGER NOT NULL,
@@ -300,7 +300,8 @@ class ReferenceLayer:
                 if not path.exists():
                     return None
             # immutable: the file never changes once written (a new version gets a new name).
-            con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+            con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro&immutable=1", uri=True,
+                                  check_same_thread=False)
             con.execute("SELECT 1 FROM name LIMIT 1")
         except (OSError, sqlite3.Error) as exc:
             self._failed = f"{type(exc).__name__}: {exc}"

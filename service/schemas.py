@@ -45,6 +45,15 @@ class Text(fields.String):
         super().__init__(validate=[clean_text, *extra], metadata=metadata, **kwargs)
 
 
+class StrictBoolean(fields.Boolean):
+    """true or false, not 0, 1 or "yes" (the protocol's JSON Schema says boolean)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Not a valid boolean.")
+        return value
+
+
 def check_limit(name: str, actual: int, code: int = 413, hint: str = "") -> None:
     maximum = current_app.config[name]
     if actual > maximum:
@@ -132,7 +141,7 @@ class LookupFields(Schema):
     limit = fields.Integer(load_default=5, validate=validate.Range(min=1),
                            metadata={"description": "at most this many matches (max MAX_LIMIT)",
                                      "maximum": default("MAX_LIMIT")})
-    reference = fields.Boolean(load_default=False, metadata={
+    reference = StrictBoolean(load_default=False, metadata={
         "description": "also answer `reference`: the readings JMnedict and CC-CEDICT give the name, when no "
                        "glossary entry has it (at most `limit` of them)"})
 
@@ -148,6 +157,9 @@ class LookupFields(Schema):
 
 class LookupArgs(LookupFields):
     variants = fields.String(load_default="all", validate=validate.OneOf(VARIANT_CHOICES))
+    reference = fields.Boolean(load_default=False, truthy={"true"}, falsy={"false"}, metadata={
+        "description": "true: also answer `reference`, the readings JMnedict and CC-CEDICT give the name, when "
+                       "no glossary entry has it (at most `limit` of them)"})
     limit_code = 414  # the query is in the URL
 
 
@@ -222,7 +234,7 @@ class NormalizeRequest(Schema):
                   "description": "when the texts were written (YYYY, YYYY-MM or YYYY-MM-DD): a surname next to a "
                                  "title (岸田首相, President Xi) resolves to whoever held that office then"})
 
-    reference = fields.Boolean(load_default=False, metadata={
+    reference = StrictBoolean(load_default=False, metadata={
         "description": "also answer `reference_names`: proper nouns (by Sudachi's or jieba's tags) that JMnedict "
                        "(text with kana) or CC-CEDICT (other text) knows and no mention covers; never rewritten. "
                        "Costs about one more segmenter pass over the text"})
@@ -455,15 +467,6 @@ class ExtendQuery(ProtocolSchema):
         if isinstance(data, dict) and isinstance(data.get("ids"), list):
             check_limit("MAX_BATCH_QUERIES", len(data["ids"]))
         return super().load(data, *args, **kwargs)
-
-
-class StrictBoolean(fields.Boolean):
-    """true or false, not 0, 1 or "yes" (the protocol's JSON Schema says boolean)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise ValidationError("Not a valid boolean.")
-        return value
 
 
 class DraftCondition(ProtocolSchema):
