@@ -5,6 +5,8 @@ import json
 import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from glossary.readings import readings, reference_lookup
 from glossary.reference import CEDICT, JMNEDICT, ReferenceLayer, cedict_path, compile_reference, jmnedict_path
@@ -239,3 +241,28 @@ def test_service_with_an_unreadable_artefact(curated, tmp_path):
     assert response.status_code == 200 and response.get_json()["source"] == "pykakasi"
     assert client.get("/v1/health").get_json()["reference"] == "failed"
     assert_matches_spec("/v1/health", "get", client.get("/v1/health"))
+
+
+# -- properties: hostile text never breaks the tagging, and its offsets index the input ------------------------
+
+_HOSTILE = st.text(alphabet=st.one_of(
+    st.sampled_from("四日市高橋川崎田中角栄諸葛亮孔子习近平岸田文雄北京東京会見のはさんと、。 \u200b\u200d\ufeff々ヶ"),
+    st.characters(min_codepoint=0x3040, max_codepoint=0x30ff), st.characters(min_codepoint=0x4e00, max_codepoint=0x4fff),
+    st.characters(codec="utf-8")), max_size=80)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_HOSTILE)
+def test_reference_names_index_the_input_and_leave_mentions_alone(mini, layer, text):
+    from glossary.normalize import matcher_for, normalize_text
+    from glossary.readings import reference_mentions
+
+    mentions = normalize_text(mini, text, mode="mentions", utf16=True).mentions
+    found = reference_mentions(layer, text, mentions, matcher_for(mini).boundaries, utf16=True)
+    taken = [(m.start, m.end) for m in mentions]
+    last = 0
+    for r in found:
+        assert text[r["start"]:r["end"]] == r["surface"] and r["start"] >= last
+        assert not any(s < r["end"] and r["start"] < e for s, e in taken)
+        assert text.encode("utf-16-le")[2 * r["start_utf16"]:2 * r["end_utf16"]].decode("utf-16-le") == r["surface"]
+        last = r["end"]
