@@ -258,6 +258,8 @@ def write_results(sections: dict) -> None:
                   f"{h['worker_peak_rss_mb']:.0f} MB peak (VmHWM)", ""]
     if "reconcile" in sections:
         lines += sections["reconcile"]
+    if "reference" in sections:
+        lines += sections["reference"]
     text = README.read_text(encoding="utf-8")
     head, rest = text.split(BEGIN, 1) if BEGIN in text else (text.rstrip() + "\n\n", END)
     tail = rest.split(END, 1)[1] if END in rest else ""
@@ -268,7 +270,7 @@ def write_results(sections: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--quick", action="store_true", help="smaller corpora and fewer repeats")
-    parser.add_argument("--only", choices=["normalise", "http", "startup", "reconcile"])
+    parser.add_argument("--only", choices=["normalise", "http", "startup", "reconcile", "reference"])
     args = parser.parse_args(argv)
     size, repeat = (200_000, 2) if args.quick else (1_000_000, 5)
     sections: dict = {"machine": machine()}
@@ -294,6 +296,11 @@ def main(argv: list[str] | None = None) -> int:
         from bench.reconcile import bench_reconcile
 
         sections["reconcile"] = bench_reconcile(curated)
+    if args.only in (None, "reference"):  # the reference layer (bench/reference.py)
+        from bench.reference import bench_reference
+
+        sections["reference"] = bench_reference(
+            curated, {lang: make_corpus(curated, lang, size // 4) for lang in ("zh", "ja")})
     write_results(sections)
     return 0
 

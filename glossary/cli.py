@@ -6,6 +6,7 @@
     python -m glossary normalize --target en FILE...   (or stdin)
     python -m glossary check [SEEDS]        exit 1 if the data has problems
     python -m glossary report [SEEDS]
+    python -m glossary reference            compile the reference layer (JMnedict, CC-CEDICT) if missing
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("text", help="the text to romanise")
     p.add_argument("--lang", default="auto", choices=["auto", "zh", "ja"],
                    help="the language of the text (default: auto, from its script)")
+    p.add_argument("--no-reference", action="store_true",
+                   help="guess names in no entry instead of reading them from JMnedict or CC-CEDICT")
 
     p = sub.add_parser("variants", help="every variant of an entry, curated and derived", parents=[seeds])
     p.add_argument("id", help="an entry id, such as xi-jinping")
@@ -74,11 +77,22 @@ def _parser() -> argparse.ArgumentParser:
                    help="also check readings against JMnedict and KANJIDIC (jamdict-data)")
     p = sub.add_parser("report", help="counts per type and language, missing fields", parents=[seeds])
     p.add_argument("path", nargs="?", help="seed directory or file (default: --seeds)")
+    # Reference layer (glossary/reference.py): compile the artefact ahead of the service's first use.
+    sub.add_parser("reference", help="compile the reference layer (JMnedict, CC-CEDICT) if missing; print its size")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "reference":
+        from glossary.reference import ReferenceLayer, ensure_artefact
+
+        started = time.perf_counter()
+        _, compiled = ensure_artefact()
+        stats = {**ReferenceLayer().stats(), "compiled_now": compiled,
+                 "seconds": round(time.perf_counter() - started, 2)}
+        print(json.dumps(stats, indent=2))
+        return 0
     seeds = getattr(args, "path", None) or getattr(args, "seeds", None) or str(DEFAULT_SEEDS)
     texts = None
     if args.command == "normalize" and args.files:
@@ -109,7 +123,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{m.score:.2f}  {m.entry.id:32} {m.entry.label}  <- {m.matched!r} [{m.method}]{flag}")
         return 0 if matches else 2
     if args.command == "romanize":
-        print(json.dumps(readings(g, args.text, args.lang), ensure_ascii=False, indent=2))
+        from glossary.reference import ReferenceLayer
+
+        layer = None if args.no_reference else ReferenceLayer()
+        print(json.dumps(readings(g, args.text, args.lang, layer), ensure_ascii=False, indent=2))
         return 0
     if args.command == "variants":
         if args.id not in g.entries:

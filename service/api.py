@@ -9,8 +9,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from glossary import __version__
-from glossary.normalize import normalize_text
-from glossary.readings import readings
+from glossary.normalize import matcher_for, normalize_text
+from glossary.readings import readings, reference_lookup, reference_mentions
 from service import schemas as s
 from service.deadline import check_deadline
 from service.errors import truncate
@@ -24,6 +24,11 @@ def glossary():
     return current_app.extensions["glossary"]
 
 
+def reference():
+    """The reference layer (JMnedict, CC-CEDICT), or None when the service runs without it."""
+    return current_app.extensions.get("reference")
+
+
 @blp.route("/health")
 class Health(MethodView):
     @blp.response(200, s.Health)
@@ -31,8 +36,9 @@ class Health(MethodView):
         """Service status, the loaded glossary's size and its data version (a hash of seeds/)."""
         stats = glossary().stats()
         limits = {k: current_app.config[k] for k in current_app.config["LIMIT_NAMES"]}
+        layer = reference()
         return {"status": "ok", **stats, "data_version": stats["version"], "version": __version__,
-                "limits": limits}
+                "limits": limits, "reference": layer.status() if layer is not None else "off"}
 
 
 @blp.route("/lookup")
@@ -56,7 +62,10 @@ class Lookup(MethodView):
 
 def _lookup(q: dict, variants: str) -> dict:
     matches = glossary().lookup(q["q"], type=q.get("type"), limit=q["limit"])
-    return {"query": q["q"], "matches": [match_dict(glossary(), m, variants) for m in matches]}
+    out = {"query": q["q"], "matches": [match_dict(glossary(), m, variants) for m in matches]}
+    if q["reference"]:  # a field of its own: reference names are never ranked with the entries
+        out["reference"] = reference_lookup(reference(), q["q"], matches, q.get("type"), q["limit"])
+    return out
 
 
 @blp.route("/normalize")
@@ -72,9 +81,15 @@ class Normalize(MethodView):
                                     name_order=body["name_order"], utf16=body["offsets"] == "utf16",
                                     date=body.get("date"))
             mentions += len(result.mentions)
+            out = _without_nulls(result.as_dict())
+            if body["reference"]:  # reference names (JMnedict, CC-CEDICT): only when asked, apart from mentions
+                out["reference_names"] = reference_mentions(reference(), text, result.mentions,
+                                                            matcher_for(glossary()).boundaries,
+                                                            utf16=body["offsets"] == "utf16")
+                mentions += len(out["reference_names"])
             # Counted before the answer is built: the mention dicts and their JSON are what cost memory.
             check_limit("MAX_MENTIONS", mentions, hint="send fewer or shorter texts per request")
-            results.append(_without_nulls(result.as_dict()))
+            results.append(out)
         # The result dicts are built field for field to NormalizeResponse (tests check every answer
         # against openapi.yaml), so they are sent as they are: dumping a megabyte batch through
         # marshmallow would take twice as long as finding the mentions.
@@ -121,5 +136,6 @@ class Romanize(MethodView):
     @blp.arguments(s.RomanizeRequest)
     @blp.response(200, s.RomanizeResult)
     def post(self, body):
-        """Romanise Chinese or Japanese text; a glossary name gets its curated reading."""
-        return readings(glossary(), body["text"], body["lang"])
+        """Romanise Chinese or Japanese text; a glossary name gets its curated reading, a name in JMnedict or
+        CC-CEDICT the dictionary's (marked with its source), anything else a marked guess."""
+        return readings(glossary(), body["text"], body["lang"], reference())

@@ -45,6 +45,15 @@ class Text(fields.String):
         super().__init__(validate=[clean_text, *extra], metadata=metadata, **kwargs)
 
 
+class StrictBoolean(fields.Boolean):
+    """true or false, not 0, 1 or "yes" (the protocol's JSON Schema says boolean)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Not a valid boolean.")
+        return value
+
+
 def check_limit(name: str, actual: int, code: int = 413, hint: str = "") -> None:
     maximum = current_app.config[name]
     if actual > maximum:
@@ -132,6 +141,9 @@ class LookupFields(Schema):
     limit = fields.Integer(load_default=5, validate=validate.Range(min=1),
                            metadata={"description": "at most this many matches (max MAX_LIMIT)",
                                      "maximum": default("MAX_LIMIT")})
+    reference = StrictBoolean(load_default=False, metadata={
+        "description": "also answer `reference`: the readings JMnedict and CC-CEDICT give the name, when no "
+                       "glossary entry has it (at most `limit` of them)"})
 
     @validates_schema
     def limits(self, data, **kwargs):
@@ -145,6 +157,9 @@ class LookupFields(Schema):
 
 class LookupArgs(LookupFields):
     variants = fields.String(load_default="all", validate=validate.OneOf(VARIANT_CHOICES))
+    reference = fields.Boolean(load_default=False, truthy={"true"}, falsy={"false"}, metadata={
+        "description": "true: also answer `reference`, the readings JMnedict and CC-CEDICT give the name, when "
+                       "no glossary entry has it (at most `limit` of them)"})
     limit_code = 414  # the query is in the URL
 
 
@@ -167,9 +182,29 @@ class MatchOut(Schema):
     ambiguous = fields.Boolean(required=True, metadata={"description": "true when entries tie for first"})
 
 
+class ReferenceOut(Schema):
+    """A name from a reference dictionary: not a glossary entry (no id), never ranked with the entries."""
+
+    source = fields.String(required=True, validate=validate.OneOf(("jmnedict", "cc-cedict")),
+                           metadata={"description": "jmnedict or cc-cedict"})
+    attribution = fields.String(required=True, metadata={"description": "the dictionary, its owner and licence"})
+    licence = fields.String(required=True, metadata={"description": "CC BY-SA 4.0"})
+    form = fields.String(required=True, metadata={"description": "the written form the dictionary has"})
+    lang = fields.String(required=True, validate=validate.OneOf(("ja", "zh")))
+    reading = fields.String(required=True, metadata={"description": "hiragana (ja) or pinyin with tone marks (zh)"})
+    romanized = fields.String(required=True, metadata={"description": "Hepburn (ja) or toneless pinyin (zh)"})
+    types = fields.List(fields.String(), required=True, metadata={
+        "description": "JMnedict's name types (surname, given, fem, masc, person, place, station, organization, "
+                       "company, unclass); empty for CC-CEDICT"})
+    gloss = fields.String(required=True, metadata={"description": "the dictionary's English gloss"})
+
+
 class LookupResult(Schema):
     query = fields.String(required=True)
     matches = fields.List(fields.Nested(MatchOut), required=True)
+    reference = fields.List(fields.Nested(ReferenceOut), metadata={
+        "description": "only with reference=true: dictionary readings of a name that no glossary entry has "
+                       "(the matches are at most fuzzy guesses or context-only short forms), else empty"})
 
 
 class LookupBatchResult(Schema):
@@ -199,6 +234,11 @@ class NormalizeRequest(Schema):
                   "description": "when the texts were written (YYYY, YYYY-MM or YYYY-MM-DD): a surname next to a "
                                  "title (岸田首相, President Xi) resolves to whoever held that office then"})
 
+    reference = StrictBoolean(load_default=False, metadata={
+        "description": "also answer `reference_names`: proper nouns (by Sudachi's or jieba's tags) that JMnedict "
+                       "(text with kana) or CC-CEDICT (other text) knows and no mention covers; never rewritten. "
+                       "Costs about one more segmenter pass over the text"})
+
     def load(self, data, *args, **kwargs):
         if isinstance(data, dict) and isinstance(data.get("texts"), list):
             texts = data["texts"]
@@ -227,9 +267,21 @@ class MentionOut(Schema):
     end_utf16 = fields.Integer(metadata={"description": "only with offsets=utf16"})
 
 
+class ReferenceNameOut(ReferenceOut):
+    """A name in the text found in a reference dictionary (normalize with reference=true)."""
+
+    start = fields.Integer(required=True, metadata={"description": "offset of the first code point"})
+    end = fields.Integer(required=True, metadata={"description": "offset after the last (exclusive)"})
+    surface = fields.String(required=True)
+    start_utf16 = fields.Integer(metadata={"description": "only with offsets=utf16"})
+    end_utf16 = fields.Integer(metadata={"description": "only with offsets=utf16"})
+
+
 class NormalizeResultOut(Schema):
     text = fields.String(required=True)
     mentions = fields.List(fields.Nested(MentionOut), required=True)
+    reference_names = fields.List(fields.Nested(ReferenceNameOut), metadata={
+        "description": "only with reference=true: names from JMnedict or CC-CEDICT, not glossary entries"})
 
 
 class NormalizeResponse(Schema):
@@ -252,8 +304,9 @@ class RomanizeRequest(Schema):
 class RomanizeResult(Schema):
     text = fields.String(required=True)
     lang = fields.String(required=True)
-    reading_is_guess = fields.Boolean(required=True,
-                                      metadata={"description": "true unless every reading is curated or kana"})
+    reading_is_guess = fields.Boolean(required=True, metadata={
+        "description": "true unless every reading is curated, the text is kana, or the dictionary knows one reading "
+                       "of the name"})
     entry_id = fields.String(allow_none=True, metadata={"description": "set when the text is a glossary name"})
     pinyin = fields.String()
     pinyin_numbers = fields.String()
@@ -263,6 +316,22 @@ class RomanizeResult(Schema):
     katakana = fields.String()
     hepburn = fields.String()
     hepburn_plain = fields.String()
+    source = fields.String(required=True, validate=validate.OneOf(
+        ("glossary", "jmnedict", "cc-cedict", "pykakasi", "pypinyin")), metadata={
+        "description": "where the reading comes from: a glossary entry, a reference dictionary (JMnedict, "
+                       "CC-CEDICT: see attribution) or the guesser"})
+    attribution = fields.String(metadata={"description": "with a dictionary reading: the dictionary, its owner and "
+                                                         "licence"})
+    readings = fields.List(fields.Nested(lambda: RomanizeReading()), metadata={
+        "description": "with a dictionary reading: every reading the dictionary gives the name, the chosen one "
+                       "first (the one the guesser also gives, then names of more types)"})
+
+
+class RomanizeReading(Schema):
+    reading = fields.String(required=True)
+    romanized = fields.String(required=True)
+    types = fields.List(fields.String(), required=True)
+    gloss = fields.String(required=True)
 
 
 # -- health ---------------------------------------------------------------------------------------
@@ -278,6 +347,9 @@ class Health(Schema):
     version = fields.String(required=True, metadata={"description": "service version"})
     by_type = fields.Dict(keys=fields.String(), values=fields.Integer())
     limits = fields.Dict(keys=fields.String(), values=fields.Integer())
+    reference = fields.String(validate=validate.OneOf(("ready", "pending", "failed", "off")), metadata={
+        "description": "the reference layer (JMnedict, CC-CEDICT): ready, pending (being compiled: reference "
+                       "answers are empty meanwhile), failed (unreadable: see the log) or off"})
 
 
 # -- reconciliation (W3C 0.2 and the 1.0 draft's POST /match) ----------------------------------------
@@ -395,15 +467,6 @@ class ExtendQuery(ProtocolSchema):
         if isinstance(data, dict) and isinstance(data.get("ids"), list):
             check_limit("MAX_BATCH_QUERIES", len(data["ids"]))
         return super().load(data, *args, **kwargs)
-
-
-class StrictBoolean(fields.Boolean):
-    """true or false, not 0, 1 or "yes" (the protocol's JSON Schema says boolean)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise ValidationError("Not a valid boolean.")
-        return value
 
 
 class DraftCondition(ProtocolSchema):
