@@ -74,19 +74,13 @@ class Normalize(MethodView):
             mentions += len(result.mentions)
             # Counted before the answer is built: the mention dicts and their JSON are what cost memory.
             check_limit("MAX_MENTIONS", mentions, hint="send fewer or shorter texts per request")
-            results.append(_without_nulls(result.as_dict()))
+            results.append(result.answer())
         # The result dicts are built field for field to NormalizeResponse (tests check every answer
         # against openapi.yaml), so they are sent as they are: dumping a megabyte batch through
         # marshmallow would take twice as long as finding the mentions.
         answer = json.dumps({"results": results}, ensure_ascii=False).encode()
         check_limit("MAX_ANSWER_BYTES", len(answer), hint="send fewer or shorter texts per request")
         return current_app.response_class(answer, mimetype="application/json")
-
-
-def _without_nulls(result: dict) -> dict:
-    """Mentions leave out the fields that are null (UTF-16 offsets not asked for, no entry when ambiguous)."""
-    result["mentions"] = [{k: v for k, v in m.items() if v is not None} for m in result["mentions"]]
-    return result
 
 
 @blp.route("/entries")
