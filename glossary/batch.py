@@ -10,14 +10,18 @@ How the work is cut, so that it streams, spreads over cores or machines, and res
    belongs to the part its line starts in, so a part can be read on its own by seeking) or the row groups
    of a Parquet file. The plan is written to ``OUT.parts/manifest.json`` with the input's size and
    modification time, the options and the glossary's data version.
-2. A worker (a process of a local pool, or a Dask worker) loads the glossary once, then reads one part at
-   a time, record by record, and writes its output to ``OUT.parts/``: under a temporary name, then renamed,
-   then a small marker (``NNNNNN.done.json``: records read and written, the records skipped and why). A
-   part with its marker is finished; anything else in ``OUT.parts/`` is a leftover of an interrupted run.
+2. A worker reads one part at a time, record by record, and writes its output to ``OUT.parts/``: under
+   a temporary name, then renamed, then a small marker (``NNNNNN.done.json``: records read and written,
+   the records skipped and why). A part with its marker is finished; anything else in ``OUT.parts/`` is
+   a leftover of an interrupted run.
 3. A run that finds ``OUT.parts/`` with the same manifest does only the parts without a marker. When
    every part is done, the parts are joined in order into ``OUT`` (written aside, then renamed) and
    ``OUT.parts/`` is removed. The output is the same however many workers, machines or interruptions
    it took.
+
+Workers: this process alone (``workers=1``); a pool of processes forked from it once it has loaded the
+glossary and built the text scanner, which they then share; or the workers of a Dask cluster, each of
+which loads the glossary once when it joins (:class:`GlossaryPlugin`).
 
 Bad records (a line that is not JSON or not an object, a missing text field, a text that is not a
 string or holds lone surrogates, a bad date) are skipped and reported with where they are (byte offset of
@@ -46,6 +50,7 @@ from glossary.normalize import DATE_PATTERN, MODES, NAME_ORDERS, OFFSETS, TARGET
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
 DEFAULT_PART_BYTES = 4 << 20
+MIN_PART_BYTES = 64 << 10
 PARQUET_BATCH_ROWS = 1024
 MAX_REPORTED = 20  # rejected records listed per part (all are counted)
 _DATE_RE = re.compile(DATE_PATTERN)
@@ -99,13 +104,14 @@ class GlossarySource:
     seeds: str
     cache: bool = True
 
-    def load(self) -> Glossary:
+    def load(self, warm: bool = True) -> Glossary:
         from glossary import load_glossary
         from glossary.cache import cached_glossary
         from glossary.normalize import matcher_for
 
         glossary = cached_glossary(self.seeds) if self.cache else load_glossary(self.seeds)
-        matcher_for(glossary).boundaries.warm_up()  # the scanner and word lexicons, before the first part
+        if warm:
+            matcher_for(glossary).boundaries.warm_up()  # the scanner and word lexicons, before the first part
         return glossary
 
 
@@ -440,34 +446,40 @@ def join_parts(plan: Plan, out: Path) -> None:
     shutil.rmtree(parts_dir)
 
 
-# Each worker process of the local pool loads the glossary once, in the pool's initializer.
+# The glossary of a local pool's worker process, set once when the process starts.
 _worker_glossary: list[Glossary] = []
 
 
-def _init_worker(source: GlossarySource) -> None:
-    _worker_glossary[:] = [source.load()]
+def _init_worker(glossary: Glossary) -> None:
+    _worker_glossary[:] = [glossary]
 
 
 def _pool_task(job: Job, part: Part) -> dict:
     return process_part(_worker_glossary[0], job, part)
 
 
-def run_local(glossary: Glossary, source: GlossarySource, job: Job, todo: list[Part],
-              workers: int) -> Iterator[dict]:
-    """The parts done by this process (one worker) or a pool of processes; markers as parts finish."""
-    if workers <= 1 or len(todo) <= 1:
-        for part in todo:
-            yield process_part(glossary, job, part)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+def run_local(glossary: Glossary, job: Job, todo: list[Part], workers: int) -> Iterator[dict]:
+    """The parts done by this process (one worker) or a pool of processes; markers as parts finish.
 
-    # forkserver: workers start from a clean process, not a copy of this one and its threads.
-    context = multiprocessing.get_context("forkserver")
+    The pool's processes are forked here, before the progress bar starts a thread, from this process with
+    its glossary and text scanner built: they share them (copy-on-write) instead of building each its own.
+    """
+    if workers <= 1 or len(todo) <= 1:
+        return (process_part(glossary, job, part) for part in todo)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(min(workers, len(todo)), mp_context=context, initializer=_init_worker,
-                               initargs=(source,))
+                               initargs=(glossary,))
+    futures = [pool.submit(_pool_task, job, part) for part in todo]  # forks every worker now
+    return _finished(futures, pool)
+
+
+def _finished(futures, pool) -> Iterator[dict]:
+    from concurrent.futures import as_completed
+
     try:
-        futures = [pool.submit(_pool_task, job, part) for part in todo]
         for future in as_completed(futures):
             yield future.result()
     finally:
@@ -475,9 +487,14 @@ def run_local(glossary: Glossary, source: GlossarySource, job: Job, todo: list[P
 
 
 class GlossaryPlugin:
-    """A Dask worker plugin: each worker loads the glossary once, when it joins (or when the plugin arrives)."""
+    """A Dask worker plugin: each worker loads the glossary once, when it joins (or when the plugin arrives).
+
+    Registered once per cluster (idempotent): a later run on the same cluster finds it loaded, and a task
+    that needs other seeds or finds the seed data changed loads the glossary again, once.
+    """
 
     name = "jcglossary"
+    idempotent = True
 
     def __init__(self, source: GlossarySource):
         self.source = source
@@ -490,13 +507,19 @@ class GlossaryPlugin:
         self.glossary = None
 
 
-def _dask_task(job: Job, part: Part) -> dict:
+def _dask_task(job: Job, part: Part, source: GlossarySource, version: str) -> dict:
     from distributed import get_worker
 
-    return process_part(get_worker().plugins[GlossaryPlugin.name].glossary, job, part)
+    plugin = get_worker().plugins[GlossaryPlugin.name]
+    if plugin.source != source or plugin.glossary is None or plugin.glossary.version != version:
+        plugin.source, plugin.glossary = source, source.load()
+        if plugin.glossary.version != version:
+            raise BatchError(f"the worker's seeds ({source.seeds}) hold data version {plugin.glossary.version}, "
+                             f"not {version}: give every worker the same seeds")
+    return process_part(plugin.glossary, job, part)
 
 
-def run_dask(client, source: GlossarySource, job: Job, todo: list[Part]) -> Iterator[dict]:
+def run_dask(client, source: GlossarySource, version: str, job: Job, todo: list[Part]) -> Iterator[dict]:
     """The parts done on a Dask cluster, one task a part; markers as parts finish.
 
     Every worker must see the input, ``OUT.parts/`` and the seeds at the same paths (a shared file system).
@@ -505,7 +528,12 @@ def run_dask(client, source: GlossarySource, job: Job, todo: list[Part]) -> Iter
 
     plugin = type("GlossaryWorkerPlugin", (GlossaryPlugin, WorkerPlugin), {})(source)
     client.register_plugin(plugin, name=GlossaryPlugin.name)
-    futures = client.map(_dask_task, [job] * len(todo), todo, pure=False)
+    n = len(todo)
+    futures = client.map(_dask_task, [job] * n, todo, [source] * n, [version] * n, pure=False)
+    return _dask_finished(client, futures, as_completed)
+
+
+def _dask_finished(client, futures, as_completed) -> Iterator[dict]:
     try:
         for future in as_completed(futures):
             yield future.result()
@@ -521,23 +549,26 @@ def run(source: Path, out: Path, options: Options, glossary_source: GlossarySour
         raise BatchError(f"{out} exists (a finished run); remove it, or pass --restart to write it again")
     if source.resolve() == out.resolve():
         raise BatchError("the output must not be the input")
+    manifest = parts_dir_of(out) / "manifest.json"
+    before = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() and not restart else {}
+    if before.get("part_bytes"):
+        part_bytes = before["part_bytes"]  # a resumed run keeps the cut of the run it resumes
+    elif source.exists():
+        # Enough parts for every worker to have several (a small file is not one part on one core).
+        slots = len(client.scheduler_info()["workers"]) if client is not None else workers
+        part_bytes = min(part_bytes, max(MIN_PART_BYTES, source.stat().st_size // (4 * max(slots, 1)) + 1))
     plan = make_plan(source, out, options, part_bytes)
-    if plan.job.format == "jsonl" and (parts_dir_of(out) / "manifest.json").exists():
-        # A resumed run keeps the cut of the run it resumes.
-        before = json.loads((parts_dir_of(out) / "manifest.json").read_text(encoding="utf-8"))
-        if before.get("part_bytes") and before["part_bytes"] != part_bytes and not restart:
-            plan = make_plan(source, out, options, before["part_bytes"])
-    glossary = glossary_source.load()
+    glossary = glossary_source.load(warm=client is None)  # a Dask run only needs its data version here
     todo = prepare(plan, glossary.version, restart)
     started = time.perf_counter()
     done = plan.total - sum(p.size for p in todo)
     if done:
         log(f"resuming: {len(plan.parts) - len(todo)} of {len(plan.parts)} parts already done")
+    stream = (run_dask(client, glossary_source, glossary.version, plan.job, todo) if client is not None
+              else run_local(glossary, plan.job, todo, workers))
     bar = _progress_bar(plan, done) if progress else None
     articles = 0
     try:
-        stream = (run_dask(client, glossary_source, plan.job, todo) if client is not None
-                  else run_local(glossary, glossary_source, plan.job, todo, workers))
         for marker in stream:
             for r in marker["rejects"]:
                 log(f"skipped {r['where']}: {r['problem']}")
@@ -549,6 +580,7 @@ def run(source: Path, out: Path, options: Options, glossary_source: GlossarySour
                 bar.set_postfix_str(f"{articles / elapsed:,.0f} articles/s", refresh=False)
                 bar.update(marker["size"])
     finally:
+        stream.close()  # stops a pool or cancels the cluster's tasks when the run stops early
         if bar is not None:
             bar.close()
     seconds = time.perf_counter() - started
