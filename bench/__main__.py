@@ -279,7 +279,7 @@ def write_batch_results(lines: list[str], machine_line: str) -> None:
              *lines[1:]]
     text = README.read_text(encoding="utf-8")
     head, rest = text.split(begin, 1) if begin in text else (text.rstrip() + "\n\n", end)
-    tail = rest.split(end, 1)[1] if end in rest else "\n"
+    tail = (rest.split(end, 1)[1] if end in rest else "") or "\n"
     README.write_text(head + begin + "\n" + "\n".join(block) + "\n" + end + tail, encoding="utf-8")
     print(f"\nbatch figures written to {README}")
 

@@ -106,10 +106,12 @@ def bench_batch(glossary: Glossary, quick: bool = False) -> list[str]:
             wall = time.perf_counter() - started
             outputs[(engine, n)] = out.read_bytes()
             rows.append({"engine": engine, "workers": n, "seconds": totals["seconds"], "wall": wall,
-                         "articles": totals["written"], "text_bytes": totals["text_bytes"]})
+                         "articles": totals["written"], "text_bytes": totals["text_bytes"],
+                         "cpu": totals["cpu_seconds"]})
             print(f"  {engine:11} {n} worker(s): {totals['written'] / totals['seconds']:7.1f} articles/s, "
                   f"{totals['text_bytes'] / totals['seconds'] / 1e6:5.2f} MB/s of text "
-                  f"({totals['seconds']:.1f}s; {wall:.1f}s with loading the glossary)", flush=True)
+                  f"({totals['seconds']:.1f}s, workers' CPU {totals['cpu_seconds']:.1f}s; {wall:.1f}s with loading the "
+                  "glossary)", flush=True)
 
         for workers in (1, 2):
             measure("local pool", workers, workers=workers)
@@ -135,10 +137,15 @@ def bench_batch(glossary: Glossary, quick: bool = False) -> list[str]:
              "scanner built before (the pool's processes are forked after that; each Dask worker loads it once, "
              "in a warm-up run not counted here). With 1 worker the local pool is this process alone. "
              f"Load average on the machine (1 min) before and after: {load_before:.1f}, {load_after:.1f}: "
-             "the other processes on the machine take their share of its cores too.", "",
-             "| engine | workers | seconds | articles/s | MB/s of text | vs 1 worker |", "|---|---|---|---|---|---|"]
+             "the other processes on the machine take their share of its cores too. The workers' CPU seconds "
+             "(summed over the parts) show what the work costs whatever share of the machine it got: when "
+             "they stay flat from 1 to 2 workers, the second worker adds no work of its own, and the wall "
+             "clock gains only what the machine's idle cores allow.", "",
+             "| engine | workers | seconds | articles/s | MB/s of text | vs 1 worker | workers' CPU seconds "
+             "| articles per CPU second |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['engine']} | {r['workers']} | {r['seconds']:.1f} | {r['articles'] / r['seconds']:,.0f} | "
-                     f"{r['text_bytes'] / r['seconds'] / 1e6:.2f} | {base[r['engine']] / r['seconds']:.2f}x |")
+                     f"{r['text_bytes'] / r['seconds'] / 1e6:.2f} | {base[r['engine']] / r['seconds']:.2f}x | "
+                     f"{r['cpu']:.1f} | {r['articles'] / r['cpu']:,.0f} |")
     lines += ["", f"Outputs identical across engines and worker counts: {'yes' if same else 'NO'}.", ""]
     return lines

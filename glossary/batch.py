@@ -252,7 +252,7 @@ def _parquet_meta(source: Path, options: Options):
 
 def process_part(glossary: Glossary, job: Job, part: Part) -> dict:
     """Normalise one part into ``parts_dir`` and mark it done; the marker is returned."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     parts_dir = Path(job.parts_dir)
     final = parts_dir / f"{part.index:06d}.{job.format}"
     tmp = parts_dir / f".{part.index:06d}.{os.getpid()}.tmp"
@@ -275,7 +275,7 @@ def process_part(glossary: Glossary, job: Job, part: Part) -> dict:
     finally:
         tmp.unlink(missing_ok=True)
     marker = {"part": part.index, "size": part.size, **counts, "rejects": rejects,
-              "seconds": round(time.perf_counter() - started, 3)}
+              "seconds": round(time.perf_counter() - started, 3), "cpu_seconds": round(time.process_time() - cpu, 3)}
     _write_atomic(parts_dir / f"{part.index:06d}.done.json", json.dumps(marker, ensure_ascii=False).encode())
     return marker
 
@@ -543,8 +543,12 @@ def _dask_finished(client, futures, as_completed) -> Iterator[dict]:
 
 def run(source: Path, out: Path, options: Options, glossary_source: GlossarySource, *, workers: int = 1,
         client=None, part_bytes: int = DEFAULT_PART_BYTES, restart: bool = False, progress: bool = True,
-        log: Callable[[str], None] = lambda line: print(line, file=sys.stderr)) -> dict:
-    """Normalise every record of ``source`` into ``out``; resumes an interrupted run. Returns the totals."""
+        log: Callable[[str], None] | None = None) -> dict:
+    """Normalise every record of ``source`` into ``out``; resumes an interrupted run. Returns the totals.
+
+    ``log`` gets each report line (skipped records, resuming, the summary); default: standard error, above
+    the progress bar.
+    """
     if out.exists() and not parts_dir_of(out).exists() and not restart:
         raise BatchError(f"{out} exists (a finished run); remove it, or pass --restart to write it again")
     if source.resolve() == out.resolve():
@@ -562,18 +566,20 @@ def run(source: Path, out: Path, options: Options, glossary_source: GlossarySour
     todo = prepare(plan, glossary.version, restart)
     started = time.perf_counter()
     done = plan.total - sum(p.size for p in todo)
+    report = log or _stderr
     if done:
-        log(f"resuming: {len(plan.parts) - len(todo)} of {len(plan.parts)} parts already done")
+        report(f"resuming: {len(plan.parts) - len(todo)} of {len(plan.parts)} parts already done")
     stream = (run_dask(client, glossary_source, glossary.version, plan.job, todo) if client is not None
               else run_local(glossary, plan.job, todo, workers))
     bar = _progress_bar(plan, done) if progress else None
+    say = (lambda line: bar.write(line, file=sys.stderr)) if bar is not None and log is None else report
     articles = 0
     try:
         for marker in stream:
             for r in marker["rejects"]:
-                log(f"skipped {r['where']}: {r['problem']}")
+                say(f"skipped {r['where']}: {r['problem']}")
             if marker["skipped"] > len(marker["rejects"]):
-                log(f"skipped {marker['skipped'] - len(marker['rejects'])} more records in part {marker['part']}")
+                say(f"skipped {marker['skipped'] - len(marker['rejects'])} more records in part {marker['part']}")
             articles += marker["written"]
             if bar is not None:
                 elapsed = max(time.perf_counter() - started, 1e-9)
@@ -584,12 +590,16 @@ def run(source: Path, out: Path, options: Options, glossary_source: GlossarySour
         if bar is not None:
             bar.close()
     seconds = time.perf_counter() - started
-    totals = {k: sum(m[k] for m in markers(plan)) for k in ("read", "written", "skipped", "text_bytes")}
+    totals = {k: sum(m[k] for m in markers(plan)) for k in ("read", "written", "skipped", "text_bytes", "cpu_seconds")}
     join_parts(plan, out)
     totals.update(parts=len(plan.parts), seconds=seconds, this_run_articles=articles)
-    log(f"{out}: {totals['written']:,} records written, {totals['skipped']:,} skipped"
-        f" ({len(todo)} of {len(plan.parts)} parts in this run, {seconds:.1f}s)")
+    report(f"{out}: {totals['written']:,} records written, {totals['skipped']:,} skipped"
+           f" ({len(todo)} of {len(plan.parts)} parts in this run, {seconds:.1f}s)")
     return totals
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr)
 
 
 def _progress_bar(plan: Plan, done: int):

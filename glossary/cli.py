@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import time
@@ -219,7 +220,8 @@ def _batch(args, seeds: str) -> int:
 
             if args.dask_local:
                 # One thread a worker: normalising is Python code, which holds the GIL.
-                cluster = LocalCluster(n_workers=args.dask_local, threads_per_worker=1, dashboard_address=None)
+                cluster = LocalCluster(n_workers=args.dask_local, threads_per_worker=1, dashboard_address=None,
+                                       silence_logs=logging.ERROR)
             client = Client(cluster or args.scheduler)
         batch.run(Path(args.input), Path(args.output), options, source, workers=args.workers, client=client,
                   part_bytes=args.part_size, restart=args.restart, progress=not args.no_progress)
