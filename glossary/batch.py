@@ -21,7 +21,7 @@ How the work is cut, so that it streams, spreads over cores or machines, and res
 
 Workers: this process alone (``workers=1``); a pool of processes forked from it once it has loaded the
 glossary and built the text scanner, which they then share; or the workers of a Dask cluster, each of
-which loads the glossary once when it joins (:class:`GlossaryPlugin`).
+which loads the glossary once when it joins (:mod:`glossary.batch_dask`).
 
 Bad records (a line that is not JSON or not an object, a missing text field, a text that is not a
 string or holds lone surrogates, a bad date) are skipped and reported with where they are (byte offset of
@@ -121,6 +121,7 @@ class Part:
     start: int  # JSON Lines: byte offset; Parquet: row group
     stop: int  # JSON Lines: byte offset (exclusive); Parquet: row group + 1
     size: int  # bytes (JSON Lines) or rows (Parquet), for the progress bar
+    first_row: int = 0  # Parquet: the number of the row group's first row in the file
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,6 @@ class Job:
     format: str
     parts_dir: str
     options: Options
-    first_row: tuple[int, ...] = ()  # Parquet: the row number each row group starts at
 
 
 @dataclass
@@ -212,9 +212,8 @@ def make_plan(source: Path, out: Path, options: Options, part_bytes: int = DEFAU
     else:
         meta = _parquet_meta(source, options)
         rows = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
-        first = tuple(sum(rows[:i]) for i in range(len(rows)))
-        job = Job(str(source.resolve()), fmt, parts_dir, options, first)
-        parts = [Part(i, i, i + 1, n) for i, n in enumerate(rows)]
+        job = Job(str(source.resolve()), fmt, parts_dir, options)
+        parts = [Part(i, i, i + 1, n, sum(rows[:i])) for i, n in enumerate(rows)]
         unit = "rows"
     manifest = {"input": job.source, "format": fmt, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
                 "part_bytes": part_bytes if fmt == "jsonl" else None, "parts": len(parts),
@@ -348,7 +347,7 @@ def _parquet_part(glossary: Glossary, job: Job, part: Part, tmp: Path, counts: d
     options = job.options
     pf = pq.ParquetFile(job.source)
     schema = output_schema(pf.schema_arrow, options)
-    row = job.first_row[part.start]
+    row = part.first_row
     with pq.ParquetWriter(tmp, schema) as writer:
         for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[part.start]):
             texts = batch.column(options.text_field).to_pylist()
@@ -486,61 +485,6 @@ def _finished(futures, pool) -> Iterator[dict]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-class GlossaryPlugin:
-    """A Dask worker plugin: each worker loads the glossary once, when it joins (or when the plugin arrives).
-
-    Registered once per cluster (idempotent): a later run on the same cluster finds it loaded, and a task
-    that needs other seeds or finds the seed data changed loads the glossary again, once.
-    """
-
-    name = "jcglossary"
-    idempotent = True
-
-    def __init__(self, source: GlossarySource):
-        self.source = source
-        self.glossary: Glossary | None = None
-
-    def setup(self, worker) -> None:
-        self.glossary = self.source.load()
-
-    def teardown(self, worker) -> None:
-        self.glossary = None
-
-
-def _dask_task(job: Job, part: Part, source: GlossarySource, version: str) -> dict:
-    from distributed import get_worker
-
-    plugin = get_worker().plugins[GlossaryPlugin.name]
-    if plugin.source != source or plugin.glossary is None or plugin.glossary.version != version:
-        plugin.source, plugin.glossary = source, source.load()
-        if plugin.glossary.version != version:
-            raise BatchError(f"the worker's seeds ({source.seeds}) hold data version {plugin.glossary.version}, "
-                             f"not {version}: give every worker the same seeds")
-    return process_part(plugin.glossary, job, part)
-
-
-def run_dask(client, source: GlossarySource, version: str, job: Job, todo: list[Part]) -> Iterator[dict]:
-    """The parts done on a Dask cluster, one task a part; markers as parts finish.
-
-    Every worker must see the input, ``OUT.parts/`` and the seeds at the same paths (a shared file system).
-    """
-    from distributed import WorkerPlugin, as_completed
-
-    plugin = type("GlossaryWorkerPlugin", (GlossaryPlugin, WorkerPlugin), {})(source)
-    client.register_plugin(plugin, name=GlossaryPlugin.name)
-    n = len(todo)
-    futures = client.map(_dask_task, [job] * n, todo, [source] * n, [version] * n, pure=False)
-    return _dask_finished(client, futures, as_completed)
-
-
-def _dask_finished(client, futures, as_completed) -> Iterator[dict]:
-    try:
-        for future in as_completed(futures):
-            yield future.result()
-    finally:
-        client.cancel(futures)
-
-
 def run(source: Path, out: Path, options: Options, glossary_source: GlossarySource, *, workers: int = 1,
         client=None, part_bytes: int = DEFAULT_PART_BYTES, restart: bool = False, progress: bool = True,
         log: Callable[[str], None] | None = None) -> dict:
@@ -569,8 +513,12 @@ def run(source: Path, out: Path, options: Options, glossary_source: GlossarySour
     report = log or _stderr
     if done:
         report(f"resuming: {len(plan.parts) - len(todo)} of {len(plan.parts)} parts already done")
-    stream = (run_dask(client, glossary_source, glossary.version, plan.job, todo) if client is not None
-              else run_local(glossary, plan.job, todo, workers))
+    if client is not None:
+        from glossary.batch_dask import run_dask
+
+        stream = run_dask(client, glossary_source, glossary.version, plan.job, todo)
+    else:
+        stream = run_local(glossary, plan.job, todo, workers)
     bar = _progress_bar(plan, done) if progress else None
     say = (lambda line: bar.write(line, file=sys.stderr)) if bar is not None and log is None else report
     articles = 0
