@@ -55,6 +55,9 @@ from glossary.model import Entry, Variant
 TARGETS = ("en", "zh-Hans", "zh-Hant", "ja")
 MODES = ("rewrite", "annotate", "mentions")
 NAME_ORDERS = ("given-family", "family-given")
+OFFSETS = ("codepoint", "utf16")  # how mention offsets count: code points, or UTF-16 code units as well
+# A date as texts carry it, to the day at most (compared as text with the glossary's role dates).
+DATE_PATTERN = r"^(?!0000)\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 # People whose English names put the given name first in most English-language media.
 GIVEN_FIRST_COUNTRIES = ("JP", "KR")
 # An honorific after a place name makes it a surname (石川氏, 千葉さん), not the place.
@@ -97,6 +100,12 @@ class NormalizeResult:
 
     def as_dict(self) -> dict:
         return {"text": self.text, "mentions": [m.as_dict() for m in self.mentions]}
+
+    def answer(self) -> dict:
+        """The result as ``POST /v1/normalize`` and ``glossary batch`` give it: each mention without the
+        fields that are null (UTF-16 offsets not asked for, no entry when the mention is ambiguous)."""
+        return {"text": self.text,
+                "mentions": [{k: v for k, v in m.as_dict().items() if v is not None} for m in self.mentions]}
 
 
 # -- scan form ------------------------------------------------------------------------------------

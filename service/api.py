@@ -81,7 +81,7 @@ class Normalize(MethodView):
                                     name_order=body["name_order"], utf16=body["offsets"] == "utf16",
                                     date=body.get("date"))
             mentions += len(result.mentions)
-            out = _without_nulls(result.as_dict())
+            out = result.answer()
             if body["reference"]:  # reference names (JMnedict, CC-CEDICT): only when asked, apart from mentions
                 out["reference_names"] = reference_mentions(reference(), text, result.mentions,
                                                             matcher_for(glossary()).boundaries,
@@ -96,12 +96,6 @@ class Normalize(MethodView):
         answer = json.dumps({"results": results}, ensure_ascii=False).encode()
         check_limit("MAX_ANSWER_BYTES", len(answer), hint="send fewer or shorter texts per request")
         return current_app.response_class(answer, mimetype="application/json")
-
-
-def _without_nulls(result: dict) -> dict:
-    """Mentions leave out the fields that are null (UTF-16 offsets not asked for, no entry when ambiguous)."""
-    result["mentions"] = [{k: v for k, v in m.items() if v is not None} for m in result["mentions"]]
-    return result
 
 
 @blp.route("/entries")

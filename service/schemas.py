@@ -8,7 +8,7 @@ from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from glossary.model import ENTRY_TYPES
-from glossary.normalize import MODES, NAME_ORDERS, TARGETS
+from glossary.normalize import DATE_PATTERN, MODES, NAME_ORDERS, OFFSETS, TARGETS
 from service.errors import LimitExceeded
 from service.limits import default
 
@@ -214,10 +214,6 @@ class LookupBatchResult(Schema):
 # -- normalize ------------------------------------------------------------------------------------
 
 
-# A date as texts carry it, to the day at most (compared as text with the glossary's role dates).
-DATE_PATTERN = r"^(?!0000)\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
-
-
 class NormalizeRequest(Schema):
     texts = fields.List(Text(max_length=default("MAX_TEXT_CHARS")), required=True, validate=validate.Length(min=1),
                         metadata={"maxItems": default("MAX_TEXTS"),
@@ -227,7 +223,7 @@ class NormalizeRequest(Schema):
                          metadata={"description": "rewrite, annotate, or mentions (text unchanged)"})
     name_order = fields.String(load_default="given-family", validate=validate.OneOf(NAME_ORDERS),
                                metadata={"description": "English order of Japanese and Korean names"})
-    offsets = fields.String(load_default="codepoint", validate=validate.OneOf(("codepoint", "utf16")))
+    offsets = fields.String(load_default="codepoint", validate=validate.OneOf(OFFSETS))
     date = fields.String(
         validate=validate.Regexp(DATE_PATTERN, error="use YYYY, YYYY-MM or YYYY-MM-DD"),
         metadata={"pattern": DATE_PATTERN,
