@@ -444,3 +444,84 @@ def test_variant_seed_drops_defaults():
     v = Variant(name="US", lang="en", kind="abbreviation", case_sensitive=True)
     assert entry_seed(Entry(id="x", type="place", description="abc", names={"en": "X"}, variants=(v,)))[
         "variants"] == [{"name": "US", "lang": "en", "kind": "abbreviation"}]
+
+
+# -- the HTTP API -----------------------------------------------------------------------------------
+
+DOWNLOADS = [
+    # (url, media type, extension, the same bytes as)
+    ("/v1/export/tbx", "application/x-tbx", "tbx", lambda g: tbx_bytes(g)),
+    ("/v1/export/tbx?version=2&variants=curated", "application/x-tbx", "tbx",
+     lambda g: tbx_bytes(g, version=2, variants="curated")),
+    ("/v1/export/csv", "text/csv; charset=utf-8", "csv", lambda g: "".join(iter_csv(g)).encode()),
+    ("/v1/export/csv?variants=curated", "text/csv; charset=utf-8", "csv",
+     lambda g: "".join(iter_csv(g, variants="curated")).encode()),
+    ("/v1/export/jsonl", "application/jsonl", "jsonl", lambda g: "".join(iter_jsonl(g)).encode()),
+]
+
+
+@pytest.mark.parametrize("url,media_type,ext,expected", DOWNLOADS, ids=[d[0] for d in DOWNLOADS])
+def test_export_endpoints_stream_attachments(app, client, url, media_type, ext, expected):
+    g = app.extensions["glossary"]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.is_streamed
+    assert response.headers["Content-Type"] == media_type
+    assert response.headers["Content-Disposition"] == f'attachment; filename="jcglossary-{g.version}.{ext}"'
+    assert response.data == expected(g)
+
+
+@pytest.mark.parametrize("url", ["/v1/export/tbx?version=4", "/v1/export/tbx?version=x",
+                                 "/v1/export/csv?variants=none", "/v1/export/tbx?variants="])
+def test_export_bad_arguments_are_problems(client, url):
+    response = client.get(url)
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+MINI = str(Path(__file__).parent / "fixtures" / "mini.yaml")
+
+
+def cli(*args) -> int:
+    from glossary.cli import main
+
+    return main(["--seeds", MINI, "--no-cache", *args])
+
+
+@pytest.mark.parametrize("fmt,ext", [("tbx", "tbx"), ("csv", "csv")])
+def test_cli_export_then_import_reports_no_change(tmp_path, capsys, fmt, ext):
+    path = tmp_path / f"out.{ext}"
+    assert cli(f"export-{fmt}", str(path)) == 0
+    capsys.readouterr()
+    assert cli(f"import-{fmt}", str(path)) == 0
+    assert "0 added, 0 changed, 0 removed, 14 unchanged" in capsys.readouterr().out
+
+
+def test_cli_import_reports_changes_and_exits_1(tmp_path, capsys):
+    path = tmp_path / "out.tbx"
+    assert cli("export-tbx", "--tbx-version", "2", str(path)) == 0
+    path.write_text(path.read_text(encoding="utf-8").replace("<term>Senkakus</term>", "<term>Senkaku</term>"),
+                    encoding="utf-8")
+    capsys.readouterr()
+    assert cli("import-tbx", str(path), "--json") == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["changed"] == 1 and report["changes"][0]["id"] == "senkaku-islands"
+    assert "+ variant en short 'Senkaku'" in report["changes"][0]["changes"]
+
+
+def test_cli_export_to_stdout(capsysbinary):
+    assert cli("export-jsonl") == 0
+    lines = capsysbinary.readouterr().out.decode().splitlines()
+    assert len(lines) == 14 and json.loads(lines[0])["id"] == "abe-shinzo"
+
+
+@pytest.mark.parametrize("content,message", [(None, "no such file"), (b"<html/>", "not a TBX file"),
+                                             (b"\xff\xfe<", "not well-formed")])
+def test_cli_unreadable_import_exits_2(tmp_path, capsys, content, message):
+    path = tmp_path / "in.tbx"
+    if content is not None:
+        path.write_bytes(content)
+    assert cli("import-tbx", str(path)) == 2
+    assert message in capsys.readouterr().err
