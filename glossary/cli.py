@@ -176,16 +176,16 @@ def _export(g, args) -> int:
     if args.command == "export-tbx":
         chunks = interchange.iter_tbx(g, version=args.tbx_version, variants=args.variants)
     elif args.command == "export-csv":
-        chunks = (line.encode() for line in interchange.iter_csv(g, variants=args.variants))
+        chunks = interchange.iter_csv(g, variants=args.variants)
     else:
-        chunks = (line.encode() for line in interchange.iter_jsonl(g))
+        chunks = interchange.iter_jsonl(g)
     try:
         out = open(args.file, "wb") if args.file else sys.stdout.buffer
     except OSError as exc:
         print(f"glossary {args.command}: cannot write {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
     with out if args.file else contextlib.nullcontext():
-        for chunk in chunks:
+        for chunk in interchange.as_bytes(chunks):
             out.write(chunk)
     return 0
 

@@ -62,6 +62,14 @@ DEPRECATED_KINDS = ("former", "misspelling")
 PREFERRED, ADMITTED, DEPRECATED = "preferredTerm-admn-sts", "admittedTerm-admn-sts", "deprecatedTerm-admn-sts"
 
 _NCNAME_START = re.compile(r"[A-Za-z_]")
+# Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; lone surrogates; U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` with the characters XML cannot carry replaced by U+FFFD, so one bad note cannot break a
+    download half-way (the seed schema does not forbid them)."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 # -- the seed shape -------------------------------------------------------------------------------
@@ -171,11 +179,12 @@ def _concept(glossary: Glossary, entry: Entry, q, names: dict, variants: str, ns
     concept = etree.Element(q(names["concept"]), {"id": concept_id(entry.id)}, nsmap=nsmap)
     etree.SubElement(concept, q("descrip"), type="subjectField").text = entry.type
     for note in _entry_notes(entry):
-        etree.SubElement(concept, q("note")).text = note
+        etree.SubElement(concept, q("note")).text = xml_text(note)
     for ref in entry.details.get("see_also", ()):
         if ref in glossary.entries:  # a cross-reference must point inside the file
             target = glossary.entries[ref]
-            etree.SubElement(concept, q("ref"), type="crossReference", target=concept_id(ref)).text = target.label
+            ref_el = etree.SubElement(concept, q("ref"), type="crossReference", target=concept_id(ref))
+            ref_el.text = xml_text(target.label)
     by_lang: dict[str, list[Variant]] = {}
     for tag, name in entry.names.items():
         by_lang.setdefault(tag, []).append(Variant(name=name, lang=tag, kind="name"))
@@ -187,7 +196,7 @@ def _concept(glossary: Glossary, entry: Entry, q, names: dict, variants: str, ns
     for tag in sorted(by_lang, key=lambda t: (t != "en", t)):
         lang = etree.SubElement(concept, q(names["lang"]), {XML_LANG: tag})
         if tag == "en":
-            etree.SubElement(lang, q("descrip"), type="definition").text = entry.description
+            etree.SubElement(lang, q("descrip"), type="definition").text = xml_text(entry.description)
         for v in by_lang[tag]:
             _term(lang, v, q, names)
     return concept
@@ -195,16 +204,16 @@ def _concept(glossary: Glossary, entry: Entry, q, names: dict, variants: str, ns
 
 def _term(parent: etree._Element, v: Variant, q, names: dict) -> None:
     sec = etree.SubElement(parent, q(names["term"]))
-    etree.SubElement(sec, q("term")).text = v.name
+    etree.SubElement(sec, q("term")).text = xml_text(v.name)
     etree.SubElement(sec, q("termNote"), type="termType").text = TERM_TYPES.get(v.kind, "variant")
     status = PREFERRED if v.kind == "name" else DEPRECATED if v.kind in DEPRECATED_KINDS else ADMITTED
     etree.SubElement(sec, q("termNote"), type="administrativeStatus").text = status
     for party in v.used_by:
-        etree.SubElement(sec, q("termNote"), type="geographicalUsage").text = party
+        etree.SubElement(sec, q("termNote"), type="geographicalUsage").text = xml_text(party)
     meta = json.dumps(_term_meta(v), ensure_ascii=False, separators=(", ", ": "))
-    etree.SubElement(sec, q("note")).text = NOTE_PREFIX + meta
+    etree.SubElement(sec, q("note")).text = NOTE_PREFIX + xml_text(meta)
     if v.note:
-        etree.SubElement(sec, q("note")).text = v.note
+        etree.SubElement(sec, q("note")).text = xml_text(v.note)
 
 
 def _entry_notes(entry: Entry) -> list[str]:
@@ -226,6 +235,12 @@ def _entry_notes(entry: Entry) -> list[str]:
 def write_tbx(glossary: Glossary, out: IO[bytes], version: int = 3, variants: str = "all") -> None:
     for chunk in iter_tbx(glossary, version=version, variants=variants):
         out.write(chunk)
+
+
+def as_bytes(chunks: Iterable[str | bytes]) -> Iterator[bytes]:
+    """Text chunks as UTF-8 (a lone surrogate, which UTF-8 cannot carry, becomes "?"); bytes as they are."""
+    for chunk in chunks:
+        yield chunk if isinstance(chunk, bytes) else chunk.encode("utf-8", "replace")
 
 
 # -- CSV and JSON Lines ---------------------------------------------------------------------------

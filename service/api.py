@@ -152,7 +152,7 @@ class ExportCsv(MethodView):
     def get(self, args):
         """Every name and variant as one CSV row, streamed."""
         g = glossary()
-        return _download(g, (line.encode() for line in interchange.iter_csv(g, variants=args["variants"])), "csv")
+        return _download(g, interchange.iter_csv(g, variants=args["variants"]), "csv")
 
 
 @blp.route("/export/jsonl")
@@ -162,11 +162,11 @@ class ExportJsonl(MethodView):
     def get(self):
         """Every entry as one JSON object a line, for pipelines, streamed."""
         g = glossary()
-        return _download(g, (line.encode() for line in interchange.iter_jsonl(g)), "jsonl")
+        return _download(g, interchange.iter_jsonl(g), "jsonl")
 
 
 def _download(g, chunks, fmt: str):
     """A streamed attachment; the generator holds the snapshot it was given, so a swap cannot mix versions."""
-    response = current_app.response_class(chunks, content_type=interchange.MEDIA_TYPES[fmt])
+    response = current_app.response_class(interchange.as_bytes(chunks), content_type=interchange.MEDIA_TYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="jcglossary-{g.version}.{fmt}"'
     return response

@@ -246,7 +246,7 @@ def test_jsonl_lines_are_seed_entries(mini):
         data = json.loads(line)
         derived = data.pop("derived_variants")
         entry = EntrySchema().load(data)
-        assert entry == mini.entries[entry.id].__class__(**{**mini.entries[entry.id].__dict__, "source": None})
+        assert entry == replace(mini.entries[entry.id], source=None)
         assert all(d["method"] for d in derived)
 
 
@@ -438,6 +438,16 @@ def test_any_entry_round_trips(names, variants, description, fmt):
         report = read_tbx(g, io.BytesIO(tbx_bytes(g, version=int(fmt[-1]))))
     assert report.no_change, report.text()
     assert entry_seed(entry)["names"] == names
+
+
+def test_characters_xml_cannot_carry_do_not_break_the_export(mini, relaxng):
+    kishida = mini.entries["kishida-fumio"]
+    odd = replace(kishida, description="Prime\x0bMinister\x00 of Japan", details={**kishida.details, "note": "a\x1fb"},
+                  variants=(Variant(name="Kishida\x08", lang="en", kind="alias", note="\ud800"),))
+    g = build_glossary([odd])
+    doc = etree.fromstring(tbx_bytes(g)).getroottree()
+    assert relaxng.validate(doc), relaxng.error_log
+    assert doc.findtext(".//t:descrip[@type='definition']", namespaces=NS) == "Prime\ufffdMinister\ufffd of Japan"
 
 
 def test_variant_seed_drops_defaults():
