@@ -198,7 +198,7 @@ def _import(g, args) -> int:
         else:
             with open(args.file, encoding="utf-8-sig", newline="") as f:
                 report = interchange.read_csv(g, f, partial=args.partial)
-    except (interchange.ImportError_, UnicodeDecodeError, OSError) as exc:
+    except (interchange.UnreadableFile, UnicodeDecodeError, OSError) as exc:
         print(f"glossary {args.command}: {args.file}: {exc}", file=sys.stderr)
         return 2
     if args.json:

@@ -358,7 +358,7 @@ class ImportReport:
         return "\n".join(lines) + "\n"
 
 
-class ImportError_(ValueError):
+class UnreadableFile(ValueError):
     """The file cannot be read at all (not XML, not TBX, wrong CSV columns)."""
 
 
@@ -597,13 +597,13 @@ def iter_tbx_entries(source: IO[bytes] | str) -> Iterator[ImportedEntry]:
         if not checked:
             _check_root(events.root)
     except etree.XMLSyntaxError as exc:
-        raise ImportError_(f"not well-formed XML: {exc}") from None
+        raise UnreadableFile(f"not well-formed XML: {exc}") from None
 
 
 def _check_root(root: etree._Element | None) -> None:
     name = _local(root.tag) if root is not None else ""
     if name not in ("tbx", "martif"):
-        raise ImportError_(f"not a TBX file: the root element is <{name}>, not <tbx> or <martif>")
+        raise UnreadableFile(f"not a TBX file: the root element is <{name}>, not <tbx> or <martif>")
 
 
 def _read_concept(el: etree._Element) -> ImportedEntry:
@@ -675,7 +675,7 @@ def read_tbx(glossary: Glossary, source: IO[bytes] | str, partial: bool = False)
 def _checked(entries: Iterable[ImportedEntry]) -> Iterator[ImportedEntry]:
     for item in entries:
         if not item.id:
-            raise ImportError_(f"{item.where}: a concept entry without an id (ids are the glossary's entry ids)")
+            raise UnreadableFile(f"{item.where}: a concept entry without an id (ids are the glossary's entry ids)")
         yield item
 
 
@@ -686,19 +686,19 @@ def iter_csv_entries(lines: Iterable[str]) -> Iterator[ImportedEntry]:
     """Entries from CSV rows in the export's shape; rows of one entry need not be together."""
     reader = csv.DictReader(lines)
     if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
-        raise ImportError_(f"the CSV header must be {','.join(CSV_COLUMNS)}; got {','.join(reader.fieldnames or ())}")
+        raise UnreadableFile(f"the CSV header must be {','.join(CSV_COLUMNS)}; got {','.join(reader.fieldnames or ())}")
     items: dict[str, ImportedEntry] = {}
     for row in reader:
         where = f"row {reader.line_num}"
         if None in row or any(v is None for v in row.values()):
-            raise ImportError_(f"{where}: expected {len(CSV_COLUMNS)} columns")
+            raise UnreadableFile(f"{where}: expected {len(CSV_COLUMNS)} columns")
         entry_id = row["entry_id"].strip()
         item = items.setdefault(entry_id, ImportedEntry(id=entry_id, type=row["type"].strip(), where=where))
         if row["type"].strip() != item.type:
-            raise ImportError_(f"{where}: entry {entry_id!r} has two types, {item.type!r} and {row['type']!r}")
+            raise UnreadableFile(f"{where}: entry {entry_id!r} has two types, {item.type!r} and {row['type']!r}")
         preferred = row["preferred"].strip().lower()
         if preferred not in ("true", "false", ""):
-            raise ImportError_(f"{where}: preferred must be true or false, not {row['preferred']!r}")
+            raise UnreadableFile(f"{where}: preferred must be true or false, not {row['preferred']!r}")
         kind = row["kind"].strip()
         item.terms.append(Term(name=row["name"].strip(), lang=row["lang"].strip(), kind=kind or None,
                                origin=row["origin"].strip() or None,

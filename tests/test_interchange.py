@@ -20,7 +20,7 @@ from glossary import build_glossary
 from glossary.interchange import (
     CSV_COLUMNS,
     TBX_NS,
-    ImportError_,
+    UnreadableFile,
     entry_seed,
     iter_csv,
     iter_jsonl,
@@ -326,7 +326,7 @@ BAD_TBX = [
 
 @pytest.mark.parametrize("data,message", BAD_TBX)
 def test_unreadable_tbx_is_one_clear_error(mini, data, message):
-    with pytest.raises(ImportError_, match=message):
+    with pytest.raises(UnreadableFile, match=message):
         read_tbx(mini, io.BytesIO(data))
 
 
@@ -397,7 +397,7 @@ BAD_CSV = [
 
 @pytest.mark.parametrize("text,message", BAD_CSV)
 def test_unreadable_csv_is_one_clear_error(mini, text, message):
-    with pytest.raises(ImportError_, match=message):
+    with pytest.raises(UnreadableFile, match=message):
         read_csv(mini, io.StringIO(text))
 
 
