@@ -684,6 +684,13 @@ def _checked(entries: Iterable[ImportedEntry]) -> Iterator[ImportedEntry]:
 
 def iter_csv_entries(lines: Iterable[str]) -> Iterator[ImportedEntry]:
     """Entries from CSV rows in the export's shape; rows of one entry need not be together."""
+    try:
+        yield from _csv_entries(lines)
+    except csv.Error as exc:  # a field over the csv module's size limit, and kin
+        raise UnreadableFile(f"not readable as CSV: {exc}") from None
+
+
+def _csv_entries(lines: Iterable[str]) -> Iterator[ImportedEntry]:
     reader = csv.DictReader(lines)
     if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
         raise UnreadableFile(f"the CSV header must be {','.join(CSV_COLUMNS)}; got {','.join(reader.fieldnames or ())}")

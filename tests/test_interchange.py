@@ -535,3 +535,38 @@ def test_cli_unreadable_import_exits_2(tmp_path, capsys, content, message):
         path.write_bytes(content)
     assert cli("import-tbx", str(path)) == 2
     assert message in capsys.readouterr().err
+
+
+# -- hostile files: a report or UnreadableFile, never another exception ------------------------------
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_damaged_tbx_file_is_a_report_or_one_error(mini, data):
+    text = tbx_bytes(mini, version=data.draw(st.sampled_from([2, 3]))).decode()
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start, min(len(text), start + 400)))
+    damaged = text[:start] + data.draw(st.text(max_size=20)) + text[end:]
+    try:
+        report = read_tbx(mini, io.BytesIO(damaged.encode("utf-8", "replace")))
+    except UnreadableFile:
+        return
+    assert report.entries_read <= len(mini.entries) + 1
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(st.text(max_size=12), min_size=0, max_size=9), max_size=6))
+def test_any_csv_is_a_report_or_one_error(mini, rows):
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows([list(CSV_COLUMNS), *rows])
+    out.seek(0)
+    try:
+        read_csv(mini, out, partial=True)
+    except UnreadableFile:
+        pass
+
+
+def test_a_huge_csv_field_is_one_error(mini):
+    text = ",".join(CSV_COLUMNS) + '\nchina,place,en,"' + "x" * 200_000 + '",name,curated,true\n'
+    with pytest.raises(UnreadableFile, match="not readable as CSV"):
+        read_csv(mini, io.StringIO(text))
