@@ -21,7 +21,7 @@ import tracemalloc
 import urllib.request
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick  # pyahocorasick, the bare-scan baseline (bench extra)
 
 from bench.corpus import enlarged_glossary, make_corpus
 from glossary import Glossary, load_glossary
@@ -85,6 +85,7 @@ def documents(text: str, size: int = 2_000) -> list[str]:
 
 def bench_normalise(glossary: Glossary, label: str, corpora: dict[str, str], repeat: int) -> list[dict]:
     matcher_for(glossary)
+    gc.freeze()  # as the service does once the glossary is loaded (service.create_app)
     kp = flashtext_processor(glossary)
     automaton = bare_automaton(glossary)
     rows = []

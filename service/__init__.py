@@ -7,6 +7,7 @@ service from starting rather than serving half the data.
 
 from __future__ import annotations
 
+import gc
 import http
 import logging
 import os
@@ -80,6 +81,10 @@ def create_app(config: dict | None = None) -> Flask:
     # Build the text scanner and load the word-boundary lexicons now, not on the first request (with
     # preload_app, the workers then share them).
     matcher_for(glossary).boundaries.warm_up()
+    # The glossary lives as long as the process: keep its objects out of the collector's full passes (each
+    # would walk millions of them, a pause in the middle of some request) and, with preload_app, out of the
+    # pages that a collection would touch and so copy in every worker.
+    gc.freeze()
     app.extensions["glossary"] = glossary
     app.logger.info("glossary %s: %d entries, %d variants, ready in %.2fs", glossary.version,
                     len(glossary.entries), len(glossary.variants), time.perf_counter() - started)
