@@ -8,11 +8,15 @@
     python -m glossary check [SEEDS]        exit 1 if the data has problems
     python -m glossary report [SEEDS]
     python -m glossary reference            compile the reference layer (JMnedict, CC-CEDICT) if missing
+
+    python -m glossary export-tbx [FILE]    (also export-csv, export-jsonl; default stdout)
+    python -m glossary import-tbx FILE      what the file would change (also import-csv); exit 1 if anything
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -20,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from glossary import checks, load_glossary
+from glossary import checks, interchange, load_glossary
 from glossary.cache import cached_glossary
 from glossary.model import ENTRY_TYPES
 from glossary.normalize import MODES, NAME_ORDERS, OFFSETS, TARGETS
@@ -115,6 +119,27 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", help="seed directory or file (default: --seeds)")
     # Reference layer (glossary/reference.py): compile the artefact ahead of the service's first use.
     sub.add_parser("reference", help="compile the reference layer (JMnedict, CC-CEDICT) if missing; print its size")
+
+
+    variants = argparse.ArgumentParser(add_help=False)
+    variants.add_argument("--variants", default="all", choices=interchange.VARIANT_CHOICES,
+                          help="all names and variants (default), or only the curated ones")
+    p = sub.add_parser("export-tbx", help="write the glossary as TBX (ISO 30042, TBX-Basic)",
+                       parents=[seeds, variants])
+    p.add_argument("file", nargs="?", help="the file to write (default: stdout)")
+    p.add_argument("--tbx-version", type=int, default=3, choices=interchange.TBX_VERSIONS,
+                   help="3: ISO 30042:2019 (default); 2: the 2008 structure (<martif>) for tools that read only that")
+    p = sub.add_parser("export-csv", help="write one CSV row per name and variant", parents=[seeds, variants])
+    p.add_argument("file", nargs="?", help="the file to write (default: stdout)")
+    p = sub.add_parser("export-jsonl", help="write every entry as one JSON line (seed shape)", parents=[seeds])
+    p.add_argument("file", nargs="?", help="the file to write (default: stdout)")
+    for fmt in ("tbx", "csv"):
+        p = sub.add_parser(f"import-{fmt}", parents=[seeds],
+                           help=f"report what a {fmt.upper()} file would add, change and remove (changes nothing)")
+        p.add_argument("file", help=f"the {fmt.upper()} file to read")
+        p.add_argument("--partial", action="store_true",
+                       help="the file holds some entries only: do not propose removing the others")
+        p.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
 
@@ -152,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "batch":
         return _batch(args, seeds)
     texts = None
+    if args.command.startswith("import-") and not Path(args.file).is_file():
+        print(f"glossary {args.command}: no such file: {args.file}", file=sys.stderr)
+        return 2
     if args.command == "normalize" and args.files:
         try:
             texts = [Path(f).read_text(encoding="utf-8") for f in args.files]
@@ -213,6 +241,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report":
         print(json.dumps(checks.report(g), ensure_ascii=False, indent=2))
         return 0
+    if args.command.startswith("export-"):
+        return _export(g, args)
+    if args.command.startswith("import-"):
+        return _import(g, args)
     return 2  # pragma: no cover
 
 
@@ -255,6 +287,43 @@ def _batch(args, seeds: str) -> int:
         if cluster is not None:
             cluster.close()
     return 0
+
+
+
+def _export(g, args) -> int:
+    if args.command == "export-tbx":
+        chunks = interchange.iter_tbx(g, version=args.tbx_version, variants=args.variants)
+    elif args.command == "export-csv":
+        chunks = interchange.iter_csv(g, variants=args.variants)
+    else:
+        chunks = interchange.iter_jsonl(g)
+    try:
+        out = open(args.file, "wb") if args.file else sys.stdout.buffer
+    except OSError as exc:
+        print(f"glossary {args.command}: cannot write {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    with out if args.file else contextlib.nullcontext():
+        for chunk in interchange.as_bytes(chunks):
+            out.write(chunk)
+    return 0
+
+
+def _import(g, args) -> int:
+    """Exit 0 when the file would change nothing, 1 when it proposes changes or has problems, 2 if unreadable."""
+    try:
+        if args.command == "import-tbx":
+            report = interchange.read_tbx(g, args.file, partial=args.partial)
+        else:
+            with open(args.file, encoding="utf-8-sig", newline="") as f:
+                report = interchange.read_csv(g, f, partial=args.partial)
+    except (interchange.UnreadableFile, UnicodeDecodeError, OSError) as exc:
+        print(f"glossary {args.command}: {args.file}: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(report.text())
+    return 0 if report.no_change else 1
 
 
 def _match_json(m) -> dict:

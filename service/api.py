@@ -8,7 +8,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from glossary import __version__
+from glossary import __version__, interchange
 from glossary.normalize import matcher_for, normalize_text
 from glossary.readings import readings, reference_lookup, reference_mentions
 from service import schemas as s
@@ -133,3 +133,50 @@ class Romanize(MethodView):
         """Romanise Chinese or Japanese text; a glossary name gets its curated reading, a name in JMnedict or
         CC-CEDICT the dictionary's (marked with its source), anything else a marked guess."""
         return readings(glossary(), body["text"], body["lang"], reference())
+
+
+# -- export: whole-glossary downloads, streamed ---------------------------------------------------
+
+_DISPOSITION = {"Content-Disposition": {
+    "description": "attachment; filename=\"jcglossary-<data version>.<tbx|csv|jsonl>\"",
+    "schema": {"type": "string"}}}
+_FILE = {"type": "string", "format": "binary"}
+
+
+@blp.route("/export/tbx")
+class ExportTbx(MethodView):
+    @blp.arguments(s.TbxExportArgs, location="query")
+    @blp.response(200, _FILE, content_type=interchange.MEDIA_TYPES["tbx"], headers=_DISPOSITION,
+                  description="A TBX document: one concept entry per glossary entry")
+    def get(self, args):
+        """The whole glossary as TBX (ISO 30042, TBX-Basic) for terminology and CAT tools, streamed."""
+        g = glossary()
+        return _download(g, interchange.iter_tbx(g, version=args["version"], variants=args["variants"]), "tbx")
+
+
+@blp.route("/export/csv")
+class ExportCsv(MethodView):
+    @blp.arguments(s.ExportArgs, location="query")
+    @blp.response(200, _FILE, content_type="text/csv", headers=_DISPOSITION,
+                  description="CSV with a header row: entry_id, type, lang, name, kind, origin, preferred")
+    def get(self, args):
+        """Every name and variant as one CSV row, streamed."""
+        g = glossary()
+        return _download(g, interchange.iter_csv(g, variants=args["variants"]), "csv")
+
+
+@blp.route("/export/jsonl")
+class ExportJsonl(MethodView):
+    @blp.response(200, _FILE, content_type=interchange.MEDIA_TYPES["jsonl"], headers=_DISPOSITION,
+                  description="JSON Lines: one entry a line in the seed files' shape, with its derived variants")
+    def get(self):
+        """Every entry as one JSON object a line, for pipelines, streamed."""
+        g = glossary()
+        return _download(g, interchange.iter_jsonl(g), "jsonl")
+
+
+def _download(g, chunks, fmt: str):
+    """A streamed attachment; the generator holds the snapshot it was given, so a swap cannot mix versions."""
+    response = current_app.response_class(interchange.as_bytes(chunks), content_type=interchange.MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="jcglossary-{g.version}.{fmt}"'
+    return response

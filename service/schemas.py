@@ -7,6 +7,7 @@ import re
 from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from glossary import interchange
 from glossary.model import ENTRY_TYPES
 from glossary.normalize import DATE_PATTERN, MODES, NAME_ORDERS, OFFSETS, TARGETS
 from service.errors import LimitExceeded
@@ -328,6 +329,21 @@ class RomanizeReading(Schema):
     romanized = fields.String(required=True)
     types = fields.List(fields.String(), required=True)
     gloss = fields.String(required=True)
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+
+class ExportArgs(Schema):
+    variants = fields.String(load_default="all", validate=validate.OneOf(interchange.VARIANT_CHOICES),
+                             metadata={"description": "all names and variants, or only the curated ones"})
+
+
+class TbxExportArgs(ExportArgs):
+    version = fields.Integer(load_default=3, validate=validate.OneOf(interchange.TBX_VERSIONS),
+                             metadata={"description": "3: ISO 30042:2019 (TBX-Basic, DCA style); 2: the same "
+                                                      "content in the 2008 structure (<martif>) for tools that "
+                                                      "read only that one"})
 
 
 # -- health ---------------------------------------------------------------------------------------
