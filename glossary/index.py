@@ -27,10 +27,12 @@ variant the curators marked ``preferred`` (the usual reading: Kyoto the city) co
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -63,10 +65,25 @@ class IndexedVariant:
 
 
 class Glossary:
-    """All entries, every variant (curated and derived) and the keys that find them."""
+    """All entries, every variant (curated and derived) and the keys that find them: one immutable snapshot.
 
-    def __init__(self, entries: Iterable[Entry], version: str = "unversioned"):
+    Everything built from the data belongs to the snapshot that holds the data: the text matcher
+    (:meth:`matcher`), the suggest keys (:meth:`sorted_keys`) and the small caches of reconciliation
+    (:meth:`memo`). None of it lives in a module-level cache, so an old snapshot and all it built go away
+    together, and a request that pinned one snapshot can never see a part of another. :meth:`prepare`
+    builds the parts eagerly (a holder calls it before it swaps the snapshot in).
+
+    ``compiled`` (from a store) maps an entry id to its variants and their keys, worked out when the entry
+    was written; without it the variants are derived here (seed files, tests).
+    """
+
+    MEMO_SIZE = 8192  # entries per per-snapshot cache (country codes, role words)
+
+    def __init__(self, entries: Iterable[Entry], version: str = "unversioned",
+                 compiled: dict[str, list[tuple[Variant, str]]] | None = None):
         self.version = version
+        self._built: dict[str, Any] = {}
+        self._lock = threading.Lock()
         self.entries: dict[str, Entry] = {}
         self.variants: list[IndexedVariant] = []
         self._by_text: dict[str, list[int]] = defaultdict(list)
@@ -77,12 +94,23 @@ class Glossary:
             if entry.id in self.entries:
                 raise ValueError(f"duplicate entry id {entry.id!r}")
             self.entries[entry.id] = entry
-            for variant in all_variants(entry):
-                self._add(entry.id, variant)
+            if compiled is not None:
+                for variant, key in compiled[entry.id]:
+                    self._add(entry.id, variant, key)
+            else:
+                for variant in all_variants(entry):
+                    self._add(entry.id, variant, name_key(variant.name))
         self._fuzzy_keys = [k for k in self._by_key if len(k) >= FUZZY_MIN_KEY_LENGTH]
 
-    def _add(self, entry_id: str, variant: Variant) -> None:
-        key = name_key(variant.name)
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()  # pickled without the lock and what is built from the data
+        del state["_lock"], state["_built"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _lock=threading.Lock(), _built={})
+
+    def _add(self, entry_id: str, variant: Variant, key: str) -> None:
         if not key:
             return
         i = len(self.variants)
@@ -91,6 +119,52 @@ class Glossary:
         self._by_key[key].append(i)
         self._by_compact[key.replace(" ", "")].append(i)
         self._by_entry[entry_id].append(i)
+
+    # -- what is built from the data, once per snapshot ---------------------------------------------
+
+    def built(self, name: str, build: Callable[[], Any]) -> Any:
+        """The part ``name`` of this snapshot, built by ``build`` on first use (once, under a lock)."""
+        part = self._built.get(name)
+        if part is None:
+            with self._lock:
+                part = self._built.get(name)
+                if part is None:
+                    part = self._built[name] = build()
+        return part
+
+    def matcher(self):
+        """The text matcher of :mod:`glossary.normalize` over this snapshot's variants."""
+        from glossary.normalize import TextMatcher
+
+        return self.built("matcher", lambda: TextMatcher(self))
+
+    def sorted_keys(self) -> tuple[list[str], list[int]]:
+        """Every variant key in sorted order with its variant's position (prefix search for suggest)."""
+
+        def build():
+            pairs = sorted((iv.key, i) for i, iv in enumerate(self.variants))
+            return [k for k, _ in pairs], [i for _, i in pairs]
+
+        return self.built("sorted_keys", build)
+
+    def memo(self, cache: str, key: Any, compute: Callable[[], Any]) -> Any:
+        """A small per-snapshot cache: the value of ``compute()`` for ``key`` in the cache named ``cache``."""
+        table = self.built("memo:" + cache, dict)
+        try:
+            return table[key]
+        except KeyError:
+            pass
+        value = compute()
+        if len(table) >= self.MEMO_SIZE:
+            table.clear()  # bounded; refilled by use
+        table[key] = value
+        return value
+
+    def prepare(self) -> Glossary:
+        """Build the text matcher and the suggest keys now (before the snapshot serves a request)."""
+        self.matcher()
+        self.sorted_keys()
+        return self
 
     # -- reading ---------------------------------------------------------------------------------
 

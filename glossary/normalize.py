@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from glossary.boundaries import WordBoundaries
+from glossary.boundaries import SHARED_BOUNDARIES, WordBoundaries
 from glossary.derive import convert_han
 from glossary.index import Glossary
 from glossary.keys import INVISIBLE, is_han, is_kana, scan_fold, scan_spellings
@@ -211,7 +211,7 @@ class TextMatcher:
 
     def __init__(self, glossary: Glossary, boundaries: WordBoundaries | None = None):
         self.glossary = glossary
-        self.boundaries = boundaries or WordBoundaries()
+        self.boundaries = boundaries or SHARED_BOUNDARIES
         by_key: dict[tuple[bool, str], list[Pattern]] = {}
         last_caps: dict[str, set[int | None]] = {}  # Latin key -> where its last capitalised word starts
         for iv in glossary.variants:
@@ -433,10 +433,7 @@ def _passes_cjk(p: Pattern, text: str, start: int, end: int) -> bool:
 
 def matcher_for(glossary: Glossary) -> TextMatcher:
     """The glossary's text matcher, built on first use and kept by the glossary snapshot itself."""
-    matcher = glossary.__dict__.get("_text_matcher")
-    if matcher is None:
-        matcher = glossary.__dict__["_text_matcher"] = TextMatcher(glossary)
-    return matcher
+    return glossary.matcher()
 
 
 # -- choosing and resolving -----------------------------------------------------------------------

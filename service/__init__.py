@@ -22,7 +22,7 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from glossary import SeedError, __version__, load_glossary
-from glossary.normalize import matcher_for
+from glossary.snapshot import SnapshotHolder
 from service.deadline import start_deadline
 from service.errors import PROBLEM_MIMETYPE, ProblemSchema, problem_response, request_json_guard
 from service.limits import LIMITS, ConfigError
@@ -79,8 +79,11 @@ def create_app(config: dict | None = None) -> Flask:
     glossary = app.config.get("GLOSSARY") or (load_glossary(seeds) if seeds else load_glossary())
     # Build the text scanner and load the word-boundary lexicons now, not on the first request (with
     # preload_app, the workers then share them).
-    matcher_for(glossary).boundaries.warm_up()
-    app.extensions["glossary"] = glossary
+    snapshots = SnapshotHolder(glossary)
+    glossary.matcher().boundaries.warm_up()
+    from service import data
+
+    data.init_app(app, snapshots)
     app.logger.info("glossary %s: %d entries, %d variants, ready in %.2fs", glossary.version,
                     len(glossary.entries), len(glossary.variants), time.perf_counter() - started)
 

@@ -12,16 +12,13 @@ from glossary import __version__
 from glossary.normalize import normalize_text
 from glossary.readings import readings
 from service import schemas as s
+from service.data import data_version, glossary
 from service.deadline import check_deadline
 from service.errors import truncate
 from service.schemas import check_limit
 from service.serialize import entry_dict, match_dict
 
 blp = Blueprint("v1", __name__, url_prefix="/v1", description="Glossary lookup, normalisation, romanisation")
-
-
-def glossary():
-    return current_app.extensions["glossary"]
 
 
 @blp.route("/health")
@@ -41,7 +38,7 @@ class Lookup(MethodView):
     @blp.response(200, s.LookupResult)
     def get(self, args):
         """Ranked matches for one name, best first; empty when nothing is good enough."""
-        return _lookup(args, args["variants"])
+        return {**_lookup(args, args["variants"]), "data_version": data_version()}
 
     @blp.arguments(s.LookupBatch)
     @blp.response(200, s.LookupBatchResult)
@@ -51,7 +48,7 @@ class Lookup(MethodView):
         for q in body["queries"]:
             check_deadline()
             results.append(_lookup(q, body["variants"]))
-        return {"results": results}
+        return {"results": results, "data_version": data_version()}
 
 
 def _lookup(q: dict, variants: str) -> dict:
@@ -78,7 +75,7 @@ class Normalize(MethodView):
         # The result dicts are built field for field to NormalizeResponse (tests check every answer
         # against openapi.yaml), so they are sent as they are: dumping a megabyte batch through
         # marshmallow would take twice as long as finding the mentions.
-        answer = json.dumps({"results": results}, ensure_ascii=False).encode()
+        answer = json.dumps({"results": results, "data_version": data_version()}, ensure_ascii=False).encode()
         check_limit("MAX_ANSWER_BYTES", len(answer), hint="send fewer or shorter texts per request")
         return current_app.response_class(answer, mimetype="application/json")
 
@@ -99,7 +96,7 @@ class Entries(MethodView):
         page, per_page = args["page"], args["per_page"]
         items = found[(page - 1) * per_page : page * per_page]
         return {"items": [entry_dict(glossary(), e, args["variants"]) for e in items], "total": len(found),
-                "page": page, "per_page": per_page}
+                "page": page, "per_page": per_page, "data_version": data_version()}
 
 
 @blp.route("/entries/<string:entry_id>", parameters=[

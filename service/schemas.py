@@ -8,6 +8,7 @@ from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from glossary.model import ENTRY_TYPES
+from glossary.schemas import EntrySchema
 from glossary.normalize import MODES, NAME_ORDERS, TARGETS
 from service.errors import LimitExceeded
 from service.limits import default
@@ -70,37 +71,17 @@ class VariantOut(Schema):
     note = fields.String(allow_none=True)
 
 
-class RoleOut(Schema):
-    role = fields.String()
-    from_ = fields.String(data_key="from", attribute="from")
-    to = fields.String()
-    note = fields.String()
+class EntryOut(EntrySchema):
+    """An entry as the API answers it: the one entry schema (glossary/schemas.py, which loads seeds and
+    validates writes) with every variant, curated and derived, and the entry's source and revision."""
 
+    class Meta:
+        unknown = EXCLUDE
 
-class EntryOut(Schema):
-    id = fields.String(required=True)
-    type = fields.String(required=True, validate=validate.OneOf(ENTRY_TYPES))
-    subtype = fields.String()
-    description = fields.String(required=True)
-    names = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
-                        metadata={"description": "preferred name per BCP 47 tag"})
     variants = fields.List(fields.Nested(VariantOut), required=True)
-    family_name = fields.Dict(keys=fields.String(), values=fields.String())
-    country = fields.List(fields.String())
-    region = fields.String()
-    born = fields.String()
-    died = fields.String()
-    date = fields.String()
-    end_date = fields.String()
-    roles = fields.List(fields.Nested(RoleOut))
-    name_usage = fields.List(fields.Dict())
-    label_note = fields.String()
-    overrides = fields.Dict(keys=fields.String(), values=fields.String())
-    unverified = fields.List(fields.Dict())
-    see_also = fields.List(fields.String())
-    needs_context = fields.List(fields.String(), metadata={"description": "names that are also common words"})
-    note = fields.String()
-    source = fields.String(metadata={"description": "the seed file the entry comes from"})
+    country = fields.List(fields.String(), metadata={"description": "ISO 3166-1 alpha-2 codes"})
+    source = fields.String(allow_none=True, metadata={"description": "the seed file the entry belongs to"})
+    revision = fields.Integer(required=True, metadata={"description": "1 when created, one more at every change"})
 
 
 class EntryArgs(Schema):
@@ -120,6 +101,8 @@ class EntriesPage(Schema):
     total = fields.Integer(required=True)
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
+    data_version = fields.String(required=True, metadata={"description": "the version of the glossary data this "
+                                                                        "answer comes from (X-Data-Version)"})
 
 
 # -- lookup ---------------------------------------------------------------------------------------
@@ -170,10 +153,14 @@ class MatchOut(Schema):
 class LookupResult(Schema):
     query = fields.String(required=True)
     matches = fields.List(fields.Nested(MatchOut), required=True)
+    data_version = fields.String(metadata={"description": "the version of the glossary data this answer comes "
+                                                         "from (X-Data-Version); on GET /v1/lookup"})
 
 
 class LookupBatchResult(Schema):
     results = fields.List(fields.Nested(LookupResult), required=True)
+    data_version = fields.String(required=True, metadata={"description": "the version of the glossary data this "
+                                                                        "answer comes from (X-Data-Version)"})
 
 
 # -- normalize ------------------------------------------------------------------------------------
@@ -234,6 +221,8 @@ class NormalizeResultOut(Schema):
 
 class NormalizeResponse(Schema):
     results = fields.List(fields.Nested(NormalizeResultOut), required=True)
+    data_version = fields.String(required=True, metadata={"description": "the version of the glossary data this "
+                                                                        "answer comes from (X-Data-Version)"})
 
 
 # -- romanize -------------------------------------------------------------------------------------
@@ -274,7 +263,9 @@ class Health(Schema):
     variants = fields.Integer(required=True)
     curated_variants = fields.Integer()
     derived_variants = fields.Integer()
-    data_version = fields.String(required=True, metadata={"description": "hash of the loaded seed files"})
+    data_version = fields.String(required=True, metadata={
+        "description": "the version of the loaded glossary data (seed files: a hash of them; a store: its "
+                       "data version)"})
     version = fields.String(required=True, metadata={"description": "service version"})
     by_type = fields.Dict(keys=fields.String(), values=fields.Integer())
     limits = fields.Dict(keys=fields.String(), values=fields.Integer())

@@ -20,6 +20,7 @@ def entry_dict(glossary: Glossary, entry: Entry, variants: str = "all") -> dict:
         "family_name": entry.family_name,
         "overrides": entry.overrides,
         "source": entry.source,
+        "revision": entry.revision,
         **entry.details,
     }
 
