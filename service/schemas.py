@@ -8,8 +8,8 @@ from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from glossary.model import ENTRY_TYPES
-from glossary.schemas import EntrySchema
 from glossary.normalize import MODES, NAME_ORDERS, TARGETS
+from glossary.schemas import EntrySchema
 from service.errors import LimitExceeded
 from service.limits import default
 
