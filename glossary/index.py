@@ -27,8 +27,8 @@ variant the curators marked ``preferred`` (the usual reading: Kyoto the city) co
 
 from __future__ import annotations
 
-import threading
 import unicodedata
+from _thread import allocate_lock  # a real lock even where gevent patches threading later
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -83,7 +83,7 @@ class Glossary:
                  compiled: dict[str, list[tuple[Variant, str]]] | None = None):
         self.version = version
         self._built: dict[str, Any] = {}
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
         self.entries: dict[str, Entry] = {}
         self.variants: list[IndexedVariant] = []
         self._by_text: dict[str, list[int]] = defaultdict(list)
@@ -108,7 +108,7 @@ class Glossary:
         return state
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, _lock=threading.Lock(), _built={})
+        self.__dict__.update(state, _lock=allocate_lock(), _built={})
 
     def _add(self, entry_id: str, variant: Variant, key: str) -> None:
         if not key:
@@ -132,11 +132,16 @@ class Glossary:
                     part = self._built[name] = build()
         return part
 
-    def matcher(self):
-        """The text matcher of :mod:`glossary.normalize` over this snapshot's variants."""
+    def matcher(self, previous: Glossary | None = None):
+        """The text matcher of :mod:`glossary.normalize` over this snapshot's variants (on first use, built
+        reusing the work ``previous``'s matcher did for the entries the two snapshots share)."""
         from glossary.normalize import TextMatcher
 
-        return self.built("matcher", lambda: TextMatcher(self))
+        def build():
+            earlier = previous._built.get("matcher") if previous is not None else None
+            return TextMatcher(self, previous=earlier)
+
+        return self.built("matcher", build)
 
     def sorted_keys(self) -> tuple[list[str], list[int]]:
         """Every variant key in sorted order with its variant's position (prefix search for suggest)."""
@@ -160,9 +165,9 @@ class Glossary:
         table[key] = value
         return value
 
-    def prepare(self) -> Glossary:
+    def prepare(self, previous: Glossary | None = None) -> Glossary:
         """Build the text matcher and the suggest keys now (before the snapshot serves a request)."""
-        self.matcher()
+        self.matcher(previous)
         self.sorted_keys()
         return self
 
@@ -170,6 +175,14 @@ class Glossary:
 
     def get(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)
+
+    def with_key(self, key: str) -> list[IndexedVariant]:
+        """Every indexed variant whose name key is ``key``."""
+        return [self.variants[i] for i in self._by_key.get(key, ())]
+
+    def compiled(self, entry_id: str) -> list[tuple[Variant, str]]:
+        """The entry's indexed variants with their keys (what :mod:`glossary.compiled` stores)."""
+        return [(self.variants[i].variant, self.variants[i].key) for i in self._by_entry.get(entry_id, ())]
 
     def variants_of(self, entry_id: str) -> list[Variant]:
         return [self.variants[i].variant for i in self._by_entry.get(entry_id, ())]

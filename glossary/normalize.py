@@ -203,50 +203,82 @@ class PatternSet(tuple):
         return ps
 
 
+def entry_patterns(entry: Entry, variants: list[Variant]) -> list[tuple[tuple[bool, str], Pattern, int | None]]:
+    """What one entry puts into the matcher: ((latin, key), pattern, last capital) for each scanned spelling."""
+    out = []
+    for v in variants:
+        if not _scanned(entry, v):
+            continue
+        for spelling in scan_spellings(v.name) if v.name.isascii() or not _CJK_RE.search(v.name) else [v.name]:
+            form = scan_form(spelling)
+            if not _usable(form, v):
+                continue
+            latin = not _CJK_RE.search(form)
+            key = latin_key(form) if latin else form
+            if latin and len(key.strip()) < 2:
+                continue
+            pattern = _pattern(entry, v, latin)
+            out.append(((latin, key), pattern, _last_capital(spelling, key) if latin else None))
+            if not latin and " " in key:
+                # Han and kana names are printed with and without their separators (ジョー・バイデン,
+                # ジョーバイデン; あべ しんぞう, あべしんぞう): scan for both.
+                out.append(((False, key.replace(" ", "")), pattern, None))
+    return out
+
+
 class TextMatcher:
     """Two automata over the scan forms of every variant: one for Latin names, one for Han/kana names.
 
     Built once per glossary snapshot (it holds nothing but what it derives from that glossary).
     """
 
-    def __init__(self, glossary: Glossary, boundaries: WordBoundaries | None = None):
+    def __init__(self, glossary: Glossary, boundaries: WordBoundaries | None = None,
+                 previous: TextMatcher | None = None):
+        """``previous``: the matcher of an earlier snapshot; the patterns of every entry that is the same
+        object in both snapshots are taken from it instead of being worked out again (a store's refresh
+        after a write changes a few entries, and only those are redone)."""
         self.glossary = glossary
         self.boundaries = boundaries or SHARED_BOUNDARIES
+        reuse = previous.parts if previous is not None else {}
+        self.parts: dict[str, tuple[Entry, list]] = {}
         by_key: dict[tuple[bool, str], list[Pattern]] = {}
         last_caps: dict[str, set[int | None]] = {}  # Latin key -> where its last capitalised word starts
-        for iv in glossary.variants:
-            v = iv.variant
-            entry = glossary.entries[iv.entry_id]
-            if not _scanned(entry, v):
-                continue
-            for spelling in scan_spellings(v.name) if v.name.isascii() or not _CJK_RE.search(v.name) else [v.name]:
-                form = scan_form(spelling)
-                if not _usable(form, v):
-                    continue
-                latin = not _CJK_RE.search(form)
-                key = latin_key(form) if latin else form
-                if latin and len(key.strip()) < 2:
-                    continue
-                pattern = _pattern(entry, v, latin)
-                by_key.setdefault((latin, key), []).append(pattern)
-                if latin:
-                    last_caps.setdefault(key, set()).add(_last_capital(spelling, key))
-                if not latin and " " in key:
-                    # Han and kana names are printed with and without their separators (ジョー・バイデン,
-                    # ジョーバイデン; あべ しんぞう, あべしんぞう): scan for both.
-                    by_key.setdefault((False, key.replace(" ", "")), []).append(pattern)
+        for entry_id, entry in glossary.entries.items():
+            part = reuse.get(entry_id)
+            if part is None or part[0] is not entry:
+                part = (entry, entry_patterns(entry, glossary.variants_of(entry_id)))
+            self.parts[entry_id] = part
+            for latin_and_key, pattern, last in part[1]:
+                by_key.setdefault(latin_and_key, []).append(pattern)
+                if latin_and_key[0]:
+                    last_caps.setdefault(latin_and_key[1], set()).add(last)
         self.latin = ahocorasick.Automaton()
         self.cjk = ahocorasick.Automaton()
         self.latin_longest = 0
+        # (latin, key) -> (its patterns as found, the automaton's value): a key whose patterns are the
+        # same objects as in ``previous`` keeps its pattern set, worked out there.
+        earlier = previous.values if previous is not None else {}
+        self.values: dict[tuple[bool, str], tuple[list[Pattern], tuple]] = {}
         for (latin, key), found in by_key.items():
-            patterns = PatternSet.of(dict.fromkeys(found))
+            old = earlier.get((latin, key))
+            same = old is not None and len(old[0]) == len(found) and all(
+                a is b for a, b in zip(old[0], found, strict=True))
+            if same:
+                value = old[1]
+            else:
+                patterns = PatternSet.of(dict.fromkeys(found))
+                if latin:
+                    caps = last_caps[key]
+                    last = caps.pop() if len(caps) == 1 else None
+                    value = (len(key), patterns, _fast_path(patterns), last)
+                else:
+                    value = (len(key), patterns, _fast_path(patterns))
+            self.values[(latin, key)] = (found, value)
             if latin:
-                caps = last_caps[key]
-                last = caps.pop() if len(caps) == 1 else None
-                self.latin.add_word(key, (len(key), patterns, _fast_path(patterns), last))
+                self.latin.add_word(key, value)
                 self.latin_longest = max(self.latin_longest, len(key))
             else:
-                self.cjk.add_word(key, (len(key), patterns, _fast_path(patterns)))
+                self.cjk.add_word(key, value)
         self.size = len(by_key)
         self.canonical: dict[tuple[str, str], dict[str, str]] = {}  # (target, order) -> id -> name
         for automaton in (self.latin, self.cjk):

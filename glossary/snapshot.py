@@ -26,7 +26,54 @@ class SnapshotHolder:
 
     def swap(self, snapshot: Glossary) -> Glossary:
         """Prepare ``snapshot`` (outside any lock readers take) and make it current; returns the old one."""
-        snapshot.prepare()
+        snapshot.prepare(previous=self._current)
         with self._swap_lock:
             old, self._current = self._current, snapshot
         return old
+
+
+class StoreSnapshots:
+    """Snapshots of a store: a full load once, then, at each new data version, only the entries changed since.
+
+    A refresh keeps every unchanged entry (the same objects), so the new snapshot's text matcher reuses
+    the old one's work for them. The version a snapshot reports is ``<store id>-<data version>``.
+    """
+
+    def __init__(self, store):
+        self.store = store
+        self.store_id = store.store_id()
+        self.version = 0
+        self._rows: dict[str, tuple[tuple[str, int], object, list]] = {}
+        self._lock = threading.Lock()
+
+    def load(self) -> Glossary:
+        with self._lock:
+            version, rows = self.store.live_records(0)
+            self._rows = {}
+            self._take(rows)
+            return self._build(version)
+
+    def refresh(self) -> Glossary | None:
+        """A new snapshot if the store has moved on since the last one, else None."""
+        with self._lock:
+            if self.store.data_version() == self.version:
+                return None
+            version, rows = self.store.live_records(self.version)
+            self._take(rows)
+            return self._build(version)
+
+    def _take(self, rows) -> None:
+        from glossary.compiled import from_record
+
+        for entry_id, retired, record in rows:
+            if retired:
+                self._rows.pop(entry_id, None)
+            else:
+                entry, compiled, position = from_record(record)
+                self._rows[entry_id] = ((entry.source or "", position), entry, compiled)
+
+    def _build(self, version: int) -> Glossary:
+        self.version = version
+        ordered = sorted(self._rows.values(), key=lambda row: row[0])
+        return Glossary([row[1] for row in ordered], version=f"{self.store_id}-{version}",
+                        compiled={row[1].id: row[2] for row in ordered})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import current_app
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from glossary.model import ENTRY_TYPES
 from glossary.normalize import MODES, NAME_ORDERS, TARGETS
@@ -423,3 +423,87 @@ class DraftBatch(ProtocolSchema):
         if isinstance(data, dict) and isinstance(data.get("queries"), list):
             check_limit("MAX_BATCH_QUERIES", len(data["queries"]))
         return super().load(data, *args, **kwargs)
+
+
+# -- writes (service/curate.py) -------------------------------------------------------------------
+
+MAX_BATCH = 500
+
+
+class EntryRevisionArgs(EntryArgs):
+    revision = fields.Integer(validate=validate.Range(min=1, max=2**31),
+                              metadata={"description": "show the entry as it was at this revision"})
+
+
+class MergePatch(Schema):
+    """A JSON Merge Patch (RFC 7396) of an entry as a seed file holds it: members replace the entry's,
+    ``null`` removes one, objects (names, family_name, overrides) merge member by member."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+class RevertRequest(Schema):
+    revision = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31),
+                              metadata={"description": "the revision to restore (as a new revision)"})
+
+
+WRITE_OPS = ("create", "replace", "patch", "retire", "revert")
+
+
+class BatchOperation(Schema):
+    op = fields.String(required=True, validate=validate.OneOf(WRITE_OPS))
+    id = fields.String(validate=validate.Length(min=1, max=ID_CHARS),
+                       metadata={"description": "the entry (every op but create)"})
+    entry = fields.Dict(metadata={"description": "create, replace: the entry as a seed file holds it"})
+    patch = fields.Dict(metadata={"description": "patch: a JSON Merge Patch"})
+    to = fields.Integer(validate=validate.Range(min=1, max=2**31), metadata={"description": "revert: the revision"})
+    revision = fields.Integer(validate=validate.Range(min=1, max=2**31),
+                              metadata={"description": "the revision the change is based on: the batch fails "
+                                                       "with 412 if the entry has moved on"})
+
+    @validates_schema
+    def complete(self, data, **kwargs):
+        op = data.get("op")
+        needs = {"create": ("entry",), "replace": ("id", "entry"), "patch": ("id", "patch"), "retire": ("id",),
+                 "revert": ("id", "to")}.get(op, ())
+        missing = [f for f in needs if f not in data]
+        if missing:
+            raise ValidationError({f: [f"{op} needs {f}"] for f in missing})
+
+
+class BatchRequest(Schema):
+    operations = fields.List(fields.Nested(BatchOperation), required=True,
+                             validate=validate.Length(min=1, max=MAX_BATCH),
+                             metadata={"description": f"applied in order, in one transaction (at most {MAX_BATCH})"})
+
+
+class WriteResult(Schema):
+    id = fields.String(required=True)
+    revision = fields.Integer(required=True)
+    retired = fields.Boolean(required=True)
+
+
+class BatchResult(Schema):
+    results = fields.List(fields.Nested(WriteResult), required=True)
+
+
+class FieldChange(Schema):
+    field = fields.String(required=True)
+    before = fields.Raw(metadata={"description": "absent when the field was added"})
+    after = fields.Raw(metadata={"description": "absent when the field was removed"})
+
+
+class RevisionOut(Schema):
+    revision = fields.Integer(required=True)
+    action = fields.String(required=True, metadata={"description": "import, create, update, revert or retire"})
+    author = fields.String(required=True, metadata={"description": "the name of the token that wrote it"})
+    at = fields.String(required=True, metadata={"description": "UTC time, ISO 8601"})
+    changes = fields.List(fields.Nested(FieldChange), required=True,
+                          metadata={"description": "the fields this revision changed, with their values"})
+
+
+class HistoryOut(Schema):
+    id = fields.String(required=True)
+    retired = fields.Boolean(required=True)
+    revisions = fields.List(fields.Nested(RevisionOut), required=True)
