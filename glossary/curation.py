@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from glossary.checks import check_hepburn, check_pinyin, check_traditional
+from glossary.checks import ENTRY_CHECKS
 from glossary.compiled import Compiled, compile_entry, to_record
 from glossary.index import Glossary
 from glossary.model import Entry
@@ -46,7 +46,7 @@ class Checked:
 
 def entry_checks(entry: Entry) -> list[Problem]:
     """The per-entry checks of ``make check`` fast enough for every write: curated readings and Han forms."""
-    return check_pinyin([entry]) + check_traditional([entry]) + check_hepburn([entry])
+    return [p for check in ENTRY_CHECKS for p in check([entry])]
 
 
 def validate_change(snapshot: Glossary, seed: dict, pending: Mapping[str, Checked | None] | None = None,
@@ -65,19 +65,13 @@ def validate_change(snapshot: Glossary, seed: dict, pending: Mapping[str, Checke
     entry = entries[0]
     live = (set(snapshot.entries) | {i for i, c in pending.items() if c is not None} | {entry.id}) - {
         i for i, c in pending.items() if c is None}
-    problems = [p for p in reference_problems([entry]) if False] + _references(entry, live)
+    problems = reference_problems([entry], live)
     problems += entry_checks(entry)
     compiled = compile_entry(entry)
     problems += _shared_names(snapshot, entry, compiled, pending)
     if problems:
         raise InvalidChange(problems)
     return Checked(entry, compiled)
-
-
-def _references(entry: Entry, live: set[str]) -> list[Problem]:
-    # reference_problems checks against the entries it is given: here, against every live id
-    stand_ins = [entry] + [Entry(id=i, type="other", description="", names={}) for i in live if i != entry.id]
-    return reference_problems(stand_ins)
 
 
 def _shared_names(snapshot: Glossary, entry: Entry, compiled: Compiled,
