@@ -9,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     HOST=0.0.0.0 \
     PORT=8000 \
-    GLOSSARY_SEEDS=/app/seeds
+    GLOSSARY_SEEDS=/app/seeds \
+    GLOSSARY_DB=/data/glossary.db
 
 WORKDIR /app
 # Dependencies from the lock file (pinned, hashes checked), then the project without dependencies.
@@ -20,7 +21,11 @@ COPY glossary ./glossary
 COPY service ./service
 COPY seeds ./seeds
 RUN pip install --no-cache-dir --no-deps . \
-    && useradd --create-home --uid 10001 glossary
+    && useradd --create-home --uid 10001 glossary \
+    && mkdir /data && chown 10001 /data
+
+# The store (created from /app/seeds on first start; edits through the API land here): keep it on a volume.
+VOLUME ["/data"]
 
 USER 10001
 EXPOSE 8000
