@@ -83,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("--db", metavar="PATH", help="the store (default: $GLOSSARY_DB, else instance/glossary.db; "
                                                   "created from seeds/ if missing)")
     p = sub.add_parser("token", help="create or revoke an API token for writes", parents=[db])
-    tokens = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    tokens = p.add_subparsers(dest="action", required=True, metavar="ACTION", help="create or revoke")
     t = tokens.add_parser("create", help="a new token, printed once on the last line (only its hash is kept)",
                           parents=[db])
     t.add_argument("name", help="who uses it (the author in entry history)")

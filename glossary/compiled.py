@@ -41,10 +41,11 @@ def _variant(row: list) -> Variant:
     return Variant(*row)
 
 
-def from_record(text: str | bytes) -> tuple[Entry, Compiled, int]:
-    """(entry, its compiled variants, its position in its seed file) from :func:`to_record`'s JSON."""
+def from_record(text: str | bytes) -> tuple[Entry, Compiled, tuple[int, str, int]]:
+    """(entry, its compiled variants, its place) from :func:`to_record`'s JSON. The place orders a store's
+    entries: (the data version that created it, its seed file, its position there)."""
     data = json.loads(text)
     head = data["entry"]
-    position = head.pop("position", 0)
+    position, created = head.pop("position", 0), head.pop("created", 1)
     entry = Entry(variants=tuple(_variant(r) for r in data["curated"]), **head)
-    return entry, [(_variant(r[:-1]), r[-1]) for r in data["variants"]], position
+    return entry, [(_variant(r[:-1]), r[-1]) for r in data["variants"]], (created, entry.source or "", position)

@@ -85,22 +85,68 @@ class Glossary:
         self._built: dict[str, Any] = {}
         self._lock = allocate_lock()
         self.entries: dict[str, Entry] = {}
-        self.variants: list[IndexedVariant] = []
-        self._by_text: dict[str, list[int]] = defaultdict(list)
-        self._by_key: dict[str, list[int]] = defaultdict(list)
-        self._by_compact: dict[str, list[int]] = defaultdict(list)
-        self._by_entry: dict[str, list[int]] = defaultdict(list)
+        self._by_entry: dict[str, list[IndexedVariant]] = {}
+        self._by_text: dict[str, list[IndexedVariant]] = defaultdict(list)
+        self._by_key: dict[str, list[IndexedVariant]] = defaultdict(list)
+        self._by_compact: dict[str, list[IndexedVariant]] = defaultdict(list)
         for entry in entries:
             if entry.id in self.entries:
                 raise ValueError(f"duplicate entry id {entry.id!r}")
             self.entries[entry.id] = entry
-            if compiled is not None:
-                for variant, key in compiled[entry.id]:
-                    self._add(entry.id, variant, key)
-            else:
-                for variant in all_variants(entry):
-                    self._add(entry.id, variant, name_key(variant.name))
+            indexed = self._by_entry[entry.id] = _indexed(entry, compiled[entry.id] if compiled is not None else None)
+            for iv in indexed:
+                self._by_text[_exact(iv.variant.name)].append(iv)
+                self._by_key[iv.key].append(iv)
+                self._by_compact[iv.key.replace(" ", "")].append(iv)
+        self.variants: list[IndexedVariant] = [iv for ivs in self._by_entry.values() for iv in ivs]
         self._fuzzy_keys = [k for k in self._by_key if len(k) >= FUZZY_MIN_KEY_LENGTH]
+
+    def updated(self, changes: dict[str, tuple[Entry, list[tuple[Variant, str]]] | None], version: str) -> Glossary:
+        """A new snapshot: this one with ``changes`` (id -> (entry, its compiled variants), or None to remove).
+
+        Only the index rows of the changed entries are redone; everything else is shared with this
+        snapshot (which is left as it was). A changed entry keeps its place; new entries go last, in the
+        order of ``changes`` -- the order a full build of the same entries gives them.
+        """
+        new = Glossary.__new__(Glossary)
+        new.version, new._built, new._lock = version, {}, allocate_lock()
+        new.entries, new._by_entry = dict(self.entries), dict(self._by_entry)
+        tables = {"_by_text": lambda iv: _exact(iv.variant.name), "_by_key": lambda iv: iv.key,
+                  "_by_compact": lambda iv: iv.key.replace(" ", "")}
+        touched: dict[str, set[str]] = {name: set() for name in tables}
+        added: dict[str, dict[str, list[IndexedVariant]]] = {name: defaultdict(list) for name in tables}
+        for entry_id, change in changes.items():
+            for iv in self._by_entry.get(entry_id, ()):
+                for name, key_of in tables.items():
+                    touched[name].add(key_of(iv))
+            if change is None:
+                new.entries.pop(entry_id, None)
+                new._by_entry.pop(entry_id, None)
+                continue
+            entry, compiled = change
+            new.entries[entry_id] = entry
+            indexed = new._by_entry[entry_id] = _indexed(entry, compiled)
+            for iv in indexed:
+                for name, key_of in tables.items():
+                    key = key_of(iv)
+                    touched[name].add(key)
+                    added[name][key].append(iv)
+        rank = {entry_id: n for n, entry_id in enumerate(new.entries)}
+        for name in tables:
+            table = defaultdict(list, getattr(self, name))
+            for key in touched[name]:
+                rows = [iv for iv in table.get(key, ()) if iv.entry_id not in changes] + added[name].get(key, [])
+                if rows:
+                    table[key] = sorted(rows, key=lambda iv: rank[iv.entry_id])  # stable: an entry's own order
+                else:
+                    table.pop(key, None)
+            setattr(new, name, table)
+        new.variants = [iv for ivs in new._by_entry.values() for iv in ivs]
+        kept = [k for k in self._fuzzy_keys if k in new._by_key]
+        known = set(self._fuzzy_keys)
+        new._fuzzy_keys = kept + [k for k in touched["_by_key"]
+                                  if k in new._by_key and k not in known and len(k) >= FUZZY_MIN_KEY_LENGTH]
+        return new
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()  # pickled without the lock and what is built from the data
@@ -109,16 +155,6 @@ class Glossary:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state, _lock=allocate_lock(), _built={})
-
-    def _add(self, entry_id: str, variant: Variant, key: str) -> None:
-        if not key:
-            return
-        i = len(self.variants)
-        self.variants.append(IndexedVariant(entry_id, variant, key))
-        self._by_text[_exact(variant.name)].append(i)
-        self._by_key[key].append(i)
-        self._by_compact[key.replace(" ", "")].append(i)
-        self._by_entry[entry_id].append(i)
 
     # -- what is built from the data, once per snapshot ---------------------------------------------
 
@@ -178,14 +214,14 @@ class Glossary:
 
     def with_key(self, key: str) -> list[IndexedVariant]:
         """Every indexed variant whose name key is ``key``."""
-        return [self.variants[i] for i in self._by_key.get(key, ())]
+        return list(self._by_key.get(key, ()))
 
     def compiled(self, entry_id: str) -> list[tuple[Variant, str]]:
         """The entry's indexed variants with their keys (what :mod:`glossary.compiled` stores)."""
-        return [(self.variants[i].variant, self.variants[i].key) for i in self._by_entry.get(entry_id, ())]
+        return [(iv.variant, iv.key) for iv in self._by_entry.get(entry_id, ())]
 
     def variants_of(self, entry_id: str) -> list[Variant]:
-        return [self.variants[i].variant for i in self._by_entry.get(entry_id, ())]
+        return [iv.variant for iv in self._by_entry.get(entry_id, ())]
 
     def stats(self) -> dict:
         by_type: dict[str, int] = defaultdict(int)
@@ -219,8 +255,7 @@ class Glossary:
             return []
         best: dict[str, Match] = {}
 
-        def offer(i: int, method: str, score: float) -> None:
-            iv = self.variants[i]
+        def offer(iv: IndexedVariant, method: str, score: float) -> None:
             entry = self.entries[iv.entry_id]
             if type is not None and entry.type != type:
                 return
@@ -238,21 +273,21 @@ class Glossary:
         key = name_key(query)
         if not key:
             return []
-        for i in self._by_text.get(text, ()):
-            v = self.variants[i].variant
+        for iv in self._by_text.get(text, ()):
+            v = iv.variant
             top = v.kind == "name" or v.preferred  # a preferred variant is the usual reading of the string
-            offer(i, "exact", 1.0 if top else 0.97 if v.origin == "curated" else 0.95)
-        for i in self._by_key.get(key, ()):
-            derived = self.variants[i].variant.origin == "derived"
-            offer(i, "derived" if derived else "normalized", 0.90 if derived else 0.92)
-        for i in self._by_compact.get(key.replace(" ", ""), ()):
-            offer(i, "compact", 0.85)
+            offer(iv, "exact", 1.0 if top else 0.97 if v.origin == "curated" else 0.95)
+        for iv in self._by_key.get(key, ()):
+            derived = iv.variant.origin == "derived"
+            offer(iv, "derived" if derived else "normalized", 0.90 if derived else 0.92)
+        for iv in self._by_compact.get(key.replace(" ", ""), ()):
+            offer(iv, "compact", 0.85)
         if not best and len(key) >= FUZZY_MIN_KEY_LENGTH:
             for found_key, ratio, _ in process.extract(
                 key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=max(limit * 4, 10)
             ):
-                for i in self._by_key[found_key]:
-                    offer(i, "fuzzy", 0.8 * ratio / 100)
+                for iv in self._by_key[found_key]:
+                    offer(iv, "fuzzy", 0.8 * ratio / 100)
         ranked = sorted((m for m in best.values() if m.score >= MIN_SCORE), key=_rank)
         if len(ranked) > 1 and ranked[0].score == ranked[1].score:
             top = ranked[0].score
@@ -260,6 +295,12 @@ class Glossary:
                       for m in ranked]
         return ranked[:limit]
 
+
+
+def _indexed(entry: Entry, compiled: list[tuple[Variant, str]] | None) -> list[IndexedVariant]:
+    """The entry's variants with their keys (derived here when not compiled already); keyless ones left out."""
+    pairs = compiled if compiled is not None else [(v, name_key(v.name)) for v in all_variants(entry)]
+    return [IndexedVariant(entry.id, v, key) for v, key in pairs if key]
 
 
 def _exact(text: str) -> str:

@@ -226,6 +226,17 @@ def entry_patterns(entry: Entry, variants: list[Variant]) -> list[tuple[tuple[bo
     return out
 
 
+def _automaton_value(latin_and_key: tuple[bool, str], rows: list) -> tuple:
+    """What the automaton holds for one key: its length, its pattern set, the fast-path decision and, for
+    a Latin key, where its last capitalised word starts (when all its spellings agree)."""
+    latin, key = latin_and_key
+    patterns = PatternSet.of(dict.fromkeys(pattern for pattern, _last in rows))
+    if not latin:
+        return (len(key), patterns, _fast_path(patterns))
+    caps = {last for _pattern, last in rows}
+    return (len(key), patterns, _fast_path(patterns), caps.pop() if len(caps) == 1 else None)
+
+
 class TextMatcher:
     """Two automata over the scan forms of every variant: one for Latin names, one for Han/kana names.
 
@@ -234,52 +245,56 @@ class TextMatcher:
 
     def __init__(self, glossary: Glossary, boundaries: WordBoundaries | None = None,
                  previous: TextMatcher | None = None):
-        """``previous``: the matcher of an earlier snapshot; the patterns of every entry that is the same
-        object in both snapshots are taken from it instead of being worked out again (a store's refresh
-        after a write changes a few entries, and only those are redone)."""
+        """``previous``: the matcher of an earlier snapshot. Only the entries that are not the same object
+        in both snapshots are worked out again, and only the keys they touch (a store's refresh after a
+        write changes a few entries); the rest is shared with ``previous``, which is left as it was."""
         self.glossary = glossary
         self.boundaries = boundaries or SHARED_BOUNDARIES
-        reuse = previous.parts if previous is not None else {}
+        earlier = previous.parts if previous is not None else {}
         self.parts: dict[str, tuple[Entry, list]] = {}
-        by_key: dict[tuple[bool, str], list[Pattern]] = {}
-        last_caps: dict[str, set[int | None]] = {}  # Latin key -> where its last capitalised word starts
+        changed: set[str] = set()
         for entry_id, entry in glossary.entries.items():
-            part = reuse.get(entry_id)
+            part = earlier.get(entry_id)
             if part is None or part[0] is not entry:
                 part = (entry, entry_patterns(entry, glossary.variants_of(entry_id)))
+                changed.add(entry_id)
             self.parts[entry_id] = part
-            for latin_and_key, pattern, last in part[1]:
-                by_key.setdefault(latin_and_key, []).append(pattern)
-                if latin_and_key[0]:
-                    last_caps.setdefault(latin_and_key[1], set()).add(last)
+        if previous is None:
+            # (latin, key) -> [(pattern, where its last capitalised word starts)], in entry order
+            by_key: dict[tuple[bool, str], list] = {}
+            for _entry, patterns in self.parts.values():
+                for latin_and_key, pattern, last in patterns:
+                    by_key.setdefault(latin_and_key, []).append((pattern, last))
+            self.by_key = by_key
+            self.values = {k: _automaton_value(k, rows) for k, rows in by_key.items()}
+        else:
+            gone = changed | {entry_id for entry_id in earlier if entry_id not in self.parts}
+            touched: dict[tuple[bool, str], list] = {}
+            for entry_id in gone:
+                for latin_and_key, _pattern, _last in earlier.get(entry_id, (None, ()))[1]:
+                    touched.setdefault(latin_and_key, [])
+            for entry_id in changed:
+                for latin_and_key, pattern, last in self.parts[entry_id][1]:
+                    touched.setdefault(latin_and_key, []).append((pattern, last))
+            rank = {entry_id: n for n, entry_id in enumerate(glossary.entries)}
+            self.by_key, self.values = dict(previous.by_key), dict(previous.values)
+            for k, added in touched.items():
+                rows = [row for row in previous.by_key.get(k, ()) if row[0].entry_id not in gone] + added
+                if rows:
+                    rows.sort(key=lambda row: rank[row[0].entry_id])  # stable: an entry's own order
+                    self.by_key[k], self.values[k] = rows, _automaton_value(k, rows)
+                else:
+                    del self.by_key[k], self.values[k]
         self.latin = ahocorasick.Automaton()
         self.cjk = ahocorasick.Automaton()
         self.latin_longest = 0
-        # (latin, key) -> (its patterns as found, the automaton's value): a key whose patterns are the
-        # same objects as in ``previous`` keeps its pattern set, worked out there.
-        earlier = previous.values if previous is not None else {}
-        self.values: dict[tuple[bool, str], tuple[list[Pattern], tuple]] = {}
-        for (latin, key), found in by_key.items():
-            old = earlier.get((latin, key))
-            same = old is not None and len(old[0]) == len(found) and all(
-                a is b for a, b in zip(old[0], found, strict=True))
-            if same:
-                value = old[1]
-            else:
-                patterns = PatternSet.of(dict.fromkeys(found))
-                if latin:
-                    caps = last_caps[key]
-                    last = caps.pop() if len(caps) == 1 else None
-                    value = (len(key), patterns, _fast_path(patterns), last)
-                else:
-                    value = (len(key), patterns, _fast_path(patterns))
-            self.values[(latin, key)] = (found, value)
+        for (latin, key), value in self.values.items():
             if latin:
                 self.latin.add_word(key, value)
                 self.latin_longest = max(self.latin_longest, len(key))
             else:
                 self.cjk.add_word(key, value)
-        self.size = len(by_key)
+        self.size = len(self.values)
         self.canonical: dict[tuple[str, str], dict[str, str]] = {}  # (target, order) -> id -> name
         for automaton in (self.latin, self.cjk):
             if len(automaton):

@@ -35,45 +35,51 @@ class SnapshotHolder:
 class StoreSnapshots:
     """Snapshots of a store: a full load once, then, at each new data version, only the entries changed since.
 
-    A refresh keeps every unchanged entry (the same objects), so the new snapshot's text matcher reuses
-    the old one's work for them. The version a snapshot reports is ``<store id>-<data version>``.
+    A refresh builds the next snapshot from the current one (:meth:`Glossary.updated`): unchanged entries
+    stay the same objects with the same index rows, so the new snapshot's text matcher redoes only the
+    changed entries too. A refreshed snapshot is the one a full load of the same data would give (entries
+    in the store's order: created, file, position). The version a snapshot reports is
+    ``<store id>-<data version>``.
     """
 
     def __init__(self, store):
         self.store = store
         self.store_id = store.store_id()
         self.version = 0
-        self._rows: dict[str, tuple[tuple[str, int], object, list]] = {}
+        self.current: Glossary | None = None
         self._lock = threading.Lock()
 
     def load(self) -> Glossary:
+        from glossary.compiled import from_record
+
         with self._lock:
             version, rows = self.store.live_records(0)
-            self._rows = {}
-            self._take(rows)
-            return self._build(version)
+            entries, compiled = [], {}
+            for _id, _retired, record in rows:
+                entry, variants, _place = from_record(record)
+                entries.append(entry)
+                compiled[entry.id] = variants
+            self.version = version
+            self.current = Glossary(entries, version=f"{self.store_id}-{version}", compiled=compiled)
+            return self.current
 
     def refresh(self) -> Glossary | None:
         """A new snapshot if the store has moved on since the last one, else None."""
-        with self._lock:
-            if self.store.data_version() == self.version:
-                return None
-            version, rows = self.store.live_records(self.version)
-            self._take(rows)
-            return self._build(version)
-
-    def _take(self, rows) -> None:
         from glossary.compiled import from_record
 
-        for entry_id, retired, record in rows:
-            if retired:
-                self._rows.pop(entry_id, None)
-            else:
-                entry, compiled, position = from_record(record)
-                self._rows[entry_id] = ((entry.source or "", position), entry, compiled)
-
-    def _build(self, version: int) -> Glossary:
-        self.version = version
-        ordered = sorted(self._rows.values(), key=lambda row: row[0])
-        return Glossary([row[1] for row in ordered], version=f"{self.store_id}-{version}",
-                        compiled={row[1].id: row[2] for row in ordered})
+        with self._lock:
+            if self.current is None or self.store.data_version() == self.version:
+                return None
+            version, rows = self.store.live_records(self.version)
+            changed = []
+            for entry_id, retired, record in rows:
+                if retired:
+                    changed.append(((0, "", 0), entry_id, None))
+                else:
+                    entry, variants, place = from_record(record)
+                    changed.append((place, entry_id, (entry, variants)))
+            changed.sort(key=lambda row: row[0])  # new entries go last, in the store's order
+            self.version = version
+            self.current = self.current.updated({entry_id: change for _place, entry_id, change in changed},
+                                                version=f"{self.store_id}-{version}")
+            return self.current

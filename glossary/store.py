@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS entries (
     record TEXT NOT NULL,       -- the compiled entry with every variant and key (glossary.compiled)
     lead TEXT NOT NULL DEFAULT '',  -- comments and blank lines before it in its seed file
     body TEXT,                  -- its YAML as imported; NULL once changed (export writes it afresh)
-    changed INTEGER NOT NULL    -- the data version that last changed it
+    changed INTEGER NOT NULL,   -- the data version that last changed it
+    created INTEGER NOT NULL    -- the data version that created it (entries are ordered by it, file, position)
 );
 CREATE INDEX IF NOT EXISTS entries_changed ON entries (changed);
 CREATE TABLE IF NOT EXISTS revisions (
@@ -187,7 +188,7 @@ class SQLiteStore:
             conn.executemany("INSERT INTO files VALUES (?, ?)", files.items())
             for file, position, seed, record, lead, body in entries:
                 text = _json(seed)
-                conn.execute("INSERT INTO entries VALUES (?, ?, ?, 1, 0, ?, ?, ?, ?, 1)",
+                conn.execute("INSERT INTO entries VALUES (?, ?, ?, 1, 0, ?, ?, ?, ?, 1, 1)",
                              (seed["id"], file, position, text, record, lead, body))
                 conn.execute("INSERT INTO revisions VALUES (?, 1, 'import', ?, ?, ?)",
                              (seed["id"], author, stamp, text))
@@ -206,7 +207,8 @@ class SQLiteStore:
 
     def live_records(self, since: int = 0) -> tuple[int, list[tuple[str, bool, str]]]:
         """(data version, [(id, retired, record)]) of the entries changed after ``since``, in one read
-        transaction so that the version and the rows agree; ``since=0``: every live entry, in file order."""
+        transaction so that the version and the rows agree; ``since=0``: every live entry, in order
+        (created, file, position)."""
         with self._read() as conn:
             conn.execute("BEGIN")
             version = int(conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
@@ -214,7 +216,7 @@ class SQLiteStore:
                 rows = conn.execute("SELECT id, retired, record FROM entries WHERE changed > ?", (since,))
             else:
                 rows = conn.execute("SELECT id, retired, record FROM entries WHERE retired = 0 "
-                                    "ORDER BY file, position")
+                                    "ORDER BY created, file, position")
             out = [(i, bool(r), rec) for i, r, rec in rows]
             conn.execute("COMMIT")
         return version, out
@@ -267,10 +269,10 @@ class SQLiteStore:
                     position = conn.execute("SELECT COALESCE(MAX(position), 0) + 1 FROM entries WHERE file = ?",
                                             (c.file,)).fetchone()[0]
                     conn.execute("INSERT OR IGNORE INTO files VALUES (?, '')", (c.file,))
-                    conn.execute("INSERT INTO entries VALUES (?, ?, ?, 1, 0, ?, ?, '\n', NULL, ?)",
+                    conn.execute("INSERT INTO entries VALUES (?, ?, ?, 1, 0, ?, ?, '\n', NULL, ?, ?)",
                                  (c.entry_id, c.file, position, _json(c.seed),
-                                  _stamp(c.record, position=position, revision=1, source=c.file),
-                                  version))
+                                  _stamp(c.record, position=position, revision=1, source=c.file, created=version),
+                                  version, version))
                     revision = 1
                 else:
                     if row is None:

@@ -156,15 +156,35 @@ def test_snapshots_refresh_from_the_changed_rows_only(store):
     beijing = store.get("beijing").seed
     _write(store, {**beijing, "names": {**beijing["names"], "en": "Quixotic Capital"}})
     store.apply([Change("retire", "east-china-sea")], "test")
+    _write(store, {"id": "aa-new", "type": "place", "description": "A new place.", "names": {"en": "Quixotic Sea"}},
+           action="create", file="mini.yaml")
     second = snapshots.refresh()
     full = StoreSnapshots(store).load()
-    assert second.version == full.version == f"{store.store_id()}-3"
+    assert second.version == full.version == f"{store.store_id()}-4"
+    assert list(second.entries)[-1] == "aa-new"  # new entries last, as a full load orders them
     assert second.entries == full.entries and "east-china-sea" not in second.entries
     assert [(iv.entry_id, iv.key) for iv in second.variants] == [(iv.entry_id, iv.key) for iv in full.variants]
     assert second.lookup("Quixotic Capital")[0].entry.id == "beijing" and not first.lookup("Quixotic Capital")
     assert second.entries["taiwan"] is first.entries["taiwan"]  # unchanged entries are reused
     second.prepare(previous=first)
     assert second.matcher().parts["taiwan"] is first.matcher().parts["taiwan"]
+    # the refreshed snapshot is the one a full load gives: every index row and every matcher key, in order
+    for table in ("_by_text", "_by_key", "_by_compact", "_by_entry"):
+        assert _rows(getattr(second, table)) == _rows(getattr(full, table)), table
+    assert sorted(second._fuzzy_keys) == sorted(full._fuzzy_keys)
+    assert _patterns(second.matcher().by_key) == _patterns(full.matcher().by_key)
+    from glossary.normalize import normalize_text
+
+    text = "Quixotic Capital and 北京 and the East China Sea; 钓鱼岛 and Xi Jinping met Kishida."
+    assert normalize_text(second, text).as_dict() == normalize_text(full, text).as_dict()
+
+
+def _rows(table) -> dict:
+    return {k: [(iv.entry_id, iv.variant, iv.key) for iv in rows] for k, rows in table.items()}
+
+
+def _patterns(by_key) -> dict:
+    return {k: [(p.entry_id, p.variant, last) for p, last in rows] for k, rows in by_key.items()}
 
 
 def test_tokens_are_kept_only_as_hashes(store):
@@ -225,6 +245,6 @@ def test_records_carry_what_the_index_needs(mini_dir):
 
     for entry in load_glossary(mini_dir).entries.values():
         compiled = compile_entry(entry)
-        again, again_compiled, position = from_record(to_record(entry, compiled, 3))
-        assert (again, again_compiled, position) == (entry, compiled, 3)
+        again, again_compiled, place = from_record(to_record(entry, compiled, 3))
+        assert (again, again_compiled, place) == (entry, compiled, (1, entry.source, 3))
         json.loads(to_record(entry, compiled))  # plain JSON
