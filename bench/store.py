@@ -51,7 +51,8 @@ from glossary.store import Change, SQLiteStore
 store = SQLiteStore(sys.argv[1])
 snapshots = StoreSnapshots(store)
 holder = SnapshotHolder(snapshots.load())
-seed = {"id": "bench-refresh", "type": "other", "description": "written by the benchmark", "names": {"en": "Zq Bench"}}
+seed = {"id": f"bench-refresh-{time.time_ns()}", "type": "other", "description": "written by the benchmark",
+        "names": {"en": "Zq Bench Refresh"}}
 entry = validate_entries("api.yaml", [seed])[0][0]
 t0 = time.perf_counter()
 record = to_record(entry, compile_entry(entry))
@@ -59,7 +60,7 @@ store.apply([Change("create", seed["id"], seed, record=record, file="api.yaml")]
 t1 = time.perf_counter()
 holder.swap(snapshots.refresh())
 t2 = time.perf_counter()
-assert holder.current.lookup("Zq Bench")[0].entry.id == "bench-refresh"
+assert holder.current.lookup("Zq Bench Refresh")[0].entry.id == seed["id"]
 print(json.dumps({"write": t1 - t0, "refresh": t2 - t1}))
 """
 

@@ -35,3 +35,10 @@ def post_worker_init(worker):
     refresher = getattr(worker.wsgi, "extensions", {}).get("refresher")
     if refresher is not None:
         refresher.start()
+
+
+def worker_exit(server, worker):
+    """Stop the worker's store refresher, so that the worker exits without waiting for it."""
+    refresher = getattr(worker.wsgi, "extensions", {}).get("refresher")
+    if refresher is not None:
+        refresher.stop()

@@ -5,9 +5,9 @@ reads the store's data version (one small query); when it has moved on, it reads
 builds the new snapshot (reusing the unchanged entries and their matcher patterns), prepares it and
 swaps it into the holder. Requests in flight keep the snapshot they pinned; nothing is dropped.
 
-Under gunicorn's gevent worker the thread is a real OS thread (gevent's monkey-patching would otherwise
-make it a greenlet that blocks the worker's event loop while it builds): the interpreter switches between
-it and the event loop every few milliseconds, so requests are served while it builds.
+Under gunicorn's gevent worker the poller is a greenlet and the build runs in gevent's thread pool (a real
+OS thread, which gevent stops when the worker exits): the interpreter switches between it and the event
+loop every few milliseconds, so requests are served while it builds.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class Refresher:
         self.holder = holder
         self.snapshots = snapshots
         self._pid: int | None = None
+        self._stopping = False
         self._lock = threading.Lock()
         self.last_error: str | None = None
 
@@ -50,26 +51,31 @@ class Refresher:
             return True
 
     def start(self) -> None:
-        """Start this process's polling thread (once per process: call it again after a fork)."""
+        """Start this process's poller (once per process: call it again after a fork)."""
         if self._pid == os.getpid():
             return
         self._pid = os.getpid()
         self._lock = _original("_thread", "allocate_lock", threading.Lock)()  # a fresh, unpatched lock per process
-        start_thread = _original("_thread", "start_new_thread", None)
-        if start_thread is not None:
-            start_thread(self._run, ())
-        else:
-            threading.Thread(target=self._run, name="glossary-refresh", daemon=True).start()
+        threading.Thread(target=self._run, name="glossary-refresh", daemon=True).start()  # a greenlet under gevent
+
+    def stop(self) -> None:
+        """Ask this process's polling thread to end (gunicorn's worker_exit hook): a worker exits at once."""
+        self._stopping = True
 
     def _run(self) -> None:
-        sleep = _original("time", "sleep", time.sleep)
-        while True:
+        refresh = self.refresh_now
+        if _original("_thread", "allocate_lock", None) is not None:  # gevent: build in its thread pool
+            from gevent import get_hub
+
+            pool = get_hub().threadpool
+            refresh = lambda: pool.apply(self.refresh_now)  # noqa: E731
+        while not self._stopping:
             try:
-                if self.refresh_now():
+                if refresh():
                     log.info("glossary data version %s in pid %d", self.holder.current.version, os.getpid())
                 self.last_error = None
             except Exception as exc:  # the store is busy or gone for a moment: keep serving, try again
                 if str(exc) != self.last_error:
                     log.warning("glossary refresh failed: %s", exc)
                 self.last_error = str(exc)
-            sleep(POLL_SECONDS)
+            time.sleep(POLL_SECONDS)  # gevent.sleep under gevent
