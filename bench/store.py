@@ -51,8 +51,9 @@ from glossary.store import Change, SQLiteStore
 store = SQLiteStore(sys.argv[1])
 snapshots = StoreSnapshots(store)
 holder = SnapshotHolder(snapshots.load())
-seed = {"id": f"bench-refresh-{time.time_ns()}", "type": "other", "description": "written by the benchmark",
-        "names": {"en": "Zq Bench Refresh"}}
+n = time.time_ns()
+seed = {"id": f"bench-refresh-{n}", "type": "other", "description": "written by the benchmark",
+        "names": {"en": f"Zq Bench Refresh {n}"}}
 entry = validate_entries("api.yaml", [seed])[0][0]
 t0 = time.perf_counter()
 record = to_record(entry, compile_entry(entry))
@@ -60,13 +61,15 @@ store.apply([Change("create", seed["id"], seed, record=record, file="api.yaml")]
 t1 = time.perf_counter()
 holder.swap(snapshots.refresh())
 t2 = time.perf_counter()
-assert holder.current.lookup("Zq Bench Refresh")[0].entry.id == seed["id"]
+assert holder.current.lookup(f"Zq Bench Refresh {n}")[0].entry.id == seed["id"]
 print(json.dumps({"write": t1 - t0, "refresh": t2 - t1}))
 """
 
 
 def _run(code: str, *args: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
+    if out.returncode:
+        raise RuntimeError(out.stderr[-2000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -91,15 +94,16 @@ def write_enlarged(path: Path, base: Glossary, variants: int) -> int:
     return len(big.variants)
 
 
-def bench_store(curated: Glossary, big_variants: int = 1_000_000, matcher_at_scale: bool = True) -> list[str]:
+def bench_store(curated: Glossary, big_variants: int = 1_000_000, matcher_at_scale: bool = True,
+                repeat: int = 3) -> list[str]:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         small = Path(tmp) / "curated.db"
         t = time.perf_counter()
         SQLiteStore(small).create(*compile_seeds(ROOT / "seeds"))
         created = time.perf_counter() - t
-        load = min((_run(LOAD, str(small), "1") for _ in range(3)), key=lambda r: r["load_and_index"])
-        refresh = min((_run(REFRESH, str(small)) for _ in range(3)), key=lambda r: r["refresh"])
+        load = min((_run(LOAD, str(small), "1") for _ in range(repeat)), key=lambda r: r["load_and_index"])
+        refresh = min((_run(REFRESH, str(small)) for _ in range(repeat)), key=lambda r: r["refresh"])
         print(f"  store, curated: created from seeds/ in {created:.1f}s; load+index {load['load_and_index']:.2f}s, "
               f"matcher {load['matcher']:.2f}s, peak RSS {load['peak_mb']:.0f} MB; "
               f"write {refresh['write'] * 1000:.0f} ms, refresh {refresh['refresh']:.2f}s")
