@@ -224,7 +224,7 @@ class Curator:
         return self._compiled(Change(action, stored.id, seed, expected=expected), checked), checked
 
     def _compiled(self, change: Change, checked: Checked) -> Change:
-        return replace(change, record=to_record(replace(checked.entry, source=checked.entry.source), checked.compiled))
+        return replace(change, record=to_record(checked.entry, checked.compiled))
 
     def _current(self, entry_id: str | None) -> StoredEntry:
         stored = self.store.get(entry_id or "")
