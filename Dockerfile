@@ -10,7 +10,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HOST=0.0.0.0 \
     PORT=8000 \
     GLOSSARY_SEEDS=/app/seeds \
-    GLOSSARY_REFERENCE=/app/reference.sqlite3
+    GLOSSARY_REFERENCE=/app/reference.sqlite3 \
+    GLOSSARY_DB=/data/glossary.db
 
 WORKDIR /app
 # Dependencies from the lock file (pinned, hashes checked), then the project without dependencies.
@@ -23,7 +24,11 @@ COPY seeds ./seeds
 # The reference layer (JMnedict, CC-CEDICT) compiled once into the image, not on the first request.
 RUN pip install --no-cache-dir --no-deps . \
     && python -m glossary reference \
-    && useradd --create-home --uid 10001 glossary
+    && useradd --create-home --uid 10001 glossary \
+    && mkdir /data && chown 10001 /data
+
+# The store (created from /app/seeds on first start; edits through the API land here): keep it on a volume.
+VOLUME ["/data"]
 
 USER 10001
 EXPOSE 8000

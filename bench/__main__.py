@@ -12,10 +12,12 @@ import gc
 import json
 import os
 import platform
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 import urllib.request
@@ -157,13 +159,15 @@ def _rss_kb(pid: int, field: str = "VmHWM") -> int:
 def bench_http(corpus: str, repeat: int) -> dict:
     """POST /v1/normalize with a 1 MB batch to gunicorn on loopback (one worker), as `make run` serves."""
     port = _free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"}
+    store = tempfile.mkdtemp()  # a store created from seeds/ as they are now, not instance/'s
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1",
+           "GLOSSARY_DB": str(Path(store) / "glossary.db")}
     proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--config", "service/gunicorn_conf.py",
                              "service:serve()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 300  # the first start creates the store from seeds/
         while True:
             try:
                 urllib.request.urlopen(base + "/v1/health", timeout=2)
@@ -197,6 +201,7 @@ def bench_http(corpus: str, repeat: int) -> dict:
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
+        shutil.rmtree(store, ignore_errors=True)
 
 
 def _worker_pids(master: int) -> list[int]:
@@ -287,10 +292,25 @@ def write_batch_results(lines: list[str], machine_line: str) -> None:
     print(f"\nbatch figures written to {README}")
 
 
+STORE_BEGIN, STORE_END = "<!-- store results: written by make bench -->", "<!-- /store results -->"
+
+
+def write_store_results(machine_name: str, lines: list[str]) -> None:
+    """The store's figures in their own section of bench/README.md (``--only store`` leaves the rest)."""
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    head = [f"Measured by `make bench` on {when}, code at commit {commit.stdout.strip() or 'unknown'}; "
+            f"machine: {machine_name}.", ""]
+    text = README.read_text(encoding="utf-8")
+    before, rest = text.split(STORE_BEGIN, 1) if STORE_BEGIN in text else (text.rstrip() + "\n\n", STORE_END)
+    after = rest.split(STORE_END, 1)[1] if STORE_END in rest else "\n"
+    README.write_text(before + STORE_BEGIN + "\n" + "\n".join(head + lines) + STORE_END + after, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--quick", action="store_true", help="smaller corpora and fewer repeats")
-    parser.add_argument("--only", choices=["normalise", "http", "startup", "reconcile", "reference", "batch"])
+    parser.add_argument("--only", choices=["normalise", "http", "startup", "reconcile", "reference", "batch", "store"])
     args = parser.parse_args(argv)
     size, repeat = (200_000, 2) if args.quick else (1_000_000, 5)
     sections: dict = {"machine": machine()}
@@ -326,7 +346,12 @@ def main(argv: list[str] | None = None) -> int:
 
         print("batch normalisation:")
         write_batch_results(bench_batch(curated, quick=args.quick), sections["machine"])
-    if args.only != "batch":
+    if args.only in (None, "store"):
+        from bench.store import bench_store
+
+        print("store:")
+        write_store_results(sections["machine"], bench_store(curated, 200_000 if args.quick else 1_000_000))
+    if args.only not in ("batch", "store"):
         write_results(sections)
     return 0
 

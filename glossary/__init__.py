@@ -11,7 +11,6 @@ This package never imports Flask; ``service/`` is a thin HTTP layer over it.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from glossary.index import MIN_SCORE, Glossary, Match
@@ -29,7 +28,6 @@ __all__ = [
     "SeedError",
     "Variant",
     "build_glossary",
-    "default_glossary",
     "load_glossary",
     "name_key",
     "romanize",
@@ -47,9 +45,3 @@ def load_glossary(path: Path | str = DEFAULT_SEEDS) -> Glossary:
 def build_glossary(entries, version: str = "unversioned") -> Glossary:
     """Index any iterable of :class:`Entry` (tests, other stores)."""
     return Glossary(entries, version=version)
-
-
-@lru_cache(maxsize=1)
-def default_glossary() -> Glossary:
-    """The curated glossary, loaded once per process."""
-    return load_glossary()

@@ -65,6 +65,11 @@ class WordBoundaries:
         return TextSegments(self, text, scanned)
 
 
+# The general-language lexicons are not glossary data: one instance serves every snapshot of the process
+# (and, loaded before a server forks, every worker).
+SHARED_BOUNDARIES = WordBoundaries()
+
+
 class TextSegments:
     """The segmentation of one text's Han/kana stretches, each segmented once when first needed."""
 

@@ -24,7 +24,7 @@ def run_checks(glossary: Glossary, dictionaries: bool = False) -> list[Problem]:
     """Every check; with ``dictionaries``, also readings against JMnedict and KANJIDIC (jamdict-data)."""
     entries = list(glossary.entries.values())
     problems: list[Problem] = []
-    for check in (check_pinyin, check_traditional, check_hepburn, check_references):
+    for check in (*ENTRY_CHECKS, check_references):
         problems.extend(check(entries))
     problems.extend(check_shared_variants(glossary))
     if dictionaries:
@@ -100,6 +100,10 @@ def check_hepburn(entries: Iterable[Entry]) -> list[Problem]:
             out.append(_p(e, f"names.{HEPBURN}",
                           f"{hepburn!r} does not spell the reading {kana!r} (pykakasi: {expected!r})"))
     return out
+
+
+# The checks of one entry on its own, fast enough for every write (glossary.curation.validate_change runs them).
+ENTRY_CHECKS = (check_pinyin, check_traditional, check_hepburn)
 
 
 def _joined_key(romaji: str) -> str:

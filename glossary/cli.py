@@ -11,6 +11,10 @@
 
     python -m glossary export-tbx [FILE]    (also export-csv, export-jsonl; default stdout)
     python -m glossary import-tbx FILE      what the file would change (also import-csv); exit 1 if anything
+    python -m glossary token create NAME --role editor|admin    (the token: the last line printed)
+    python -m glossary token revoke NAME
+    python -m glossary export-seeds DIR      the store (GLOSSARY_DB) written back as seed files
+    python -m glossary import-seeds DIR      reviewed seed files into the store, with a report
 """
 
 from __future__ import annotations
@@ -140,6 +144,25 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--partial", action="store_true",
                        help="the file holds some entries only: do not propose removing the others")
         p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", metavar="PATH", help="the store (default: $GLOSSARY_DB, else instance/glossary.db; "
+                                                  "created from seeds/ if missing)")
+    p = sub.add_parser("token", help="create or revoke an API token for writes", parents=[db])
+    tokens = p.add_subparsers(dest="action", required=True, metavar="ACTION", help="create or revoke")
+    t = tokens.add_parser("create", help="a new token, printed once on the last line (only its hash is kept)",
+                          parents=[db])
+    t.add_argument("name", help="who uses it (the author in entry history)")
+    t.add_argument("--role", required=True, choices=["editor", "admin"],
+                   help="editor: create and change entries; admin: also retire and revert")
+    t = tokens.add_parser("revoke", help="revoke a token by its name", parents=[db])
+    t.add_argument("name", help="the token's name")
+    p = sub.add_parser("export-seeds", help="write the store back as seed files", parents=[db])
+    p.add_argument("directory", help="where to write the *.yaml files")
+    p = sub.add_parser("import-seeds", help="bring reviewed seed files into the store; reports adds, changes "
+                                            "and removals", parents=[db])
+    p.add_argument("directory", help="the seed directory (or one file)")
+    p.add_argument("--dry-run", action="store_true", help="report only; change nothing")
     return parser
 
 
@@ -162,6 +185,46 @@ def _size(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _store_command(args) -> int:
+    from glossary.curation import export_seeds, import_seeds
+    from glossary.store import StoreConflict, open_store
+
+    try:
+        store = open_store(args.db)
+    except SeedError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.command == "token":
+        if args.action == "revoke":
+            if not store.revoke_token(args.name):
+                print(f"no live token named {args.name!r}", file=sys.stderr)
+                return 2
+            print(f"revoked the token {args.name!r}")
+            return 0
+        try:
+            token = store.create_token(args.name, args.role)
+        except StoreConflict as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        print(f"token for {args.name!r} ({args.role}); it is shown this once, keep it secret:")
+        print(token)
+        return 0
+    if args.command == "export-seeds":
+        names = export_seeds(store, args.directory)
+        print(f"wrote {len(names)} seed files to {args.directory}")
+        return 0
+    try:
+        report = import_seeds(store, args.directory, dry_run=args.dry_run)
+    except SeedError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for line in report.lines():
+        print(line)
+    if args.dry_run:
+        print("(dry run: nothing changed)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "reference":
@@ -173,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
                  "seconds": round(time.perf_counter() - started, 2)}
         print(json.dumps(stats, indent=2))
         return 0
+    if args.command in ("token", "export-seeds", "import-seeds"):
+        return _store_command(args)
     seeds = getattr(args, "path", None) or getattr(args, "seeds", None) or str(DEFAULT_SEEDS)
     if args.command == "batch":
         return _batch(args, seeds)

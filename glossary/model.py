@@ -66,6 +66,7 @@ class Entry:
     overrides: dict[str, str] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
     source: str | None = None  # the seed file it came from
+    revision: int = 1  # 1 when created, one more at every change (a store keeps every revision)
 
     def name(self, lang: str) -> str | None:
         """The preferred name in ``lang``, falling back along zh-Hant/zh-Hans/ja and then English."""

@@ -46,7 +46,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
-from glossary.boundaries import WordBoundaries
+from glossary.boundaries import SHARED_BOUNDARIES, WordBoundaries
 from glossary.derive import convert_han
 from glossary.index import Glossary
 from glossary.keys import INVISIBLE, is_han, is_kana, scan_fold, scan_spellings
@@ -221,52 +221,99 @@ class PatternSet(tuple):
         return ps
 
 
+def entry_patterns(entry: Entry, variants: list[Variant]) -> list[tuple[tuple[bool, str], Pattern, int | None]]:
+    """What one entry puts into the matcher: ((latin, key), pattern, last capital) for each scanned spelling."""
+    out = []
+    for v in variants:
+        if not _scanned(entry, v):
+            continue
+        for spelling in scan_spellings(v.name) if v.name.isascii() or not _CJK_RE.search(v.name) else [v.name]:
+            form = scan_form(spelling)
+            if not _usable(form, v):
+                continue
+            latin = not _CJK_RE.search(form)
+            key = latin_key(form) if latin else form
+            if latin and len(key.strip()) < 2:
+                continue
+            pattern = _pattern(entry, v, latin)
+            out.append(((latin, key), pattern, _last_capital(spelling, key) if latin else None))
+            if not latin and " " in key:
+                # Han and kana names are printed with and without their separators (ジョー・バイデン,
+                # ジョーバイデン; あべ しんぞう, あべしんぞう): scan for both.
+                out.append(((False, key.replace(" ", "")), pattern, None))
+    return out
+
+
+def _automaton_value(latin_and_key: tuple[bool, str], rows: list) -> tuple:
+    """What the automaton holds for one key: its length, its pattern set, the fast-path decision and, for
+    a Latin key, where its last capitalised word starts (when all its spellings agree)."""
+    latin, key = latin_and_key
+    patterns = PatternSet.of(dict.fromkeys(pattern for pattern, _last in rows))
+    if not latin:
+        return (len(key), patterns, _fast_path(patterns))
+    caps = {last for _pattern, last in rows}
+    return (len(key), patterns, _fast_path(patterns), caps.pop() if len(caps) == 1 else None)
+
+
 class TextMatcher:
     """Two automata over the scan forms of every variant: one for Latin names, one for Han/kana names.
 
     Built once per glossary snapshot (it holds nothing but what it derives from that glossary).
     """
 
-    def __init__(self, glossary: Glossary, boundaries: WordBoundaries | None = None):
+    def __init__(self, glossary: Glossary, boundaries: WordBoundaries | None = None,
+                 previous: TextMatcher | None = None):
+        """``previous``: the matcher of an earlier snapshot. Only the entries that are not the same object
+        in both snapshots are worked out again, and only the keys they touch (a store's refresh after a
+        write changes a few entries); the rest is shared with ``previous``, which is left as it was."""
         self.glossary = glossary
-        self.boundaries = boundaries or WordBoundaries()
-        by_key: dict[tuple[bool, str], list[Pattern]] = {}
-        last_caps: dict[str, set[int | None]] = {}  # Latin key -> where its last capitalised word starts
-        for iv in glossary.variants:
-            v = iv.variant
-            entry = glossary.entries[iv.entry_id]
-            if not _scanned(entry, v):
-                continue
-            for spelling in scan_spellings(v.name) if v.name.isascii() or not _CJK_RE.search(v.name) else [v.name]:
-                form = scan_form(spelling)
-                if not _usable(form, v):
-                    continue
-                latin = not _CJK_RE.search(form)
-                key = latin_key(form) if latin else form
-                if latin and len(key.strip()) < 2:
-                    continue
-                pattern = _pattern(entry, v, latin)
-                by_key.setdefault((latin, key), []).append(pattern)
-                if latin:
-                    last_caps.setdefault(key, set()).add(_last_capital(spelling, key))
-                if not latin and " " in key:
-                    # Han and kana names are printed with and without their separators (ジョー・バイデン,
-                    # ジョーバイデン; あべ しんぞう, あべしんぞう): scan for both.
-                    by_key.setdefault((False, key.replace(" ", "")), []).append(pattern)
+        self.boundaries = boundaries or SHARED_BOUNDARIES
+        earlier = previous.parts if previous is not None else {}
+        self.parts: dict[str, tuple[Entry, list]] = {}
+        changed: set[str] = set()
+        for entry_id, entry in glossary.entries.items():
+            part = earlier.get(entry_id)
+            if part is None or part[0] is not entry:
+                part = (entry, entry_patterns(entry, glossary.variants_of(entry_id)))
+                changed.add(entry_id)
+            self.parts[entry_id] = part
+        if previous is None:
+            # (latin, key) -> [(pattern, where its last capitalised word starts)], in entry order
+            by_key: dict[tuple[bool, str], list] = {}
+            for _entry, patterns in self.parts.values():
+                for latin_and_key, pattern, last in patterns:
+                    by_key.setdefault(latin_and_key, []).append((pattern, last))
+            self.by_key = by_key
+            self.values = {k: _automaton_value(k, rows) for k, rows in by_key.items()}
+        else:
+            gone = changed | {entry_id for entry_id in earlier if entry_id not in self.parts}
+            touched: dict[tuple[bool, str], list] = {}
+            for entry_id in gone:
+                for latin_and_key, _pattern, _last in earlier.get(entry_id, (None, ()))[1]:
+                    touched.setdefault(latin_and_key, [])
+            for entry_id in changed:
+                for latin_and_key, pattern, last in self.parts[entry_id][1]:
+                    touched.setdefault(latin_and_key, []).append((pattern, last))
+            rank = {entry_id: n for n, entry_id in enumerate(glossary.entries)}
+            self.by_key, self.values = dict(previous.by_key), dict(previous.values)
+            for k, added in touched.items():
+                rows = [row for row in previous.by_key.get(k, ()) if row[0].entry_id not in gone] + added
+                if rows:
+                    rows.sort(key=lambda row: rank[row[0].entry_id])  # stable: an entry's own order
+                    self.by_key[k], self.values[k] = rows, _automaton_value(k, rows)
+                else:
+                    del self.by_key[k], self.values[k]
         latin_keys, self.latin_values, cjk_keys, self.cjk_values = [], [], [], []
         self.latin_longest = 0
-        for (latin, key), found in by_key.items():
-            patterns = PatternSet.of(dict.fromkeys(found))
+        for (latin, key), value in self.values.items():
             if latin:
-                caps = last_caps[key]
-                last = caps.pop() if len(caps) == 1 else None
                 latin_keys.append(key)
-                self.latin_values.append((len(key), patterns, _fast_path(patterns), last))
+                self.latin_values.append(value)
                 self.latin_longest = max(self.latin_longest, len(key))
             else:
                 cjk_keys.append(key)
-                self.cjk_values.append((len(key), patterns, _fast_path(patterns)))
-        self.size = len(by_key)
+                self.cjk_values.append(value)
+        self.size = len(self.values)
         self.canonical: dict[tuple[str, str], dict[str, str]] = {}  # (target, order) -> id -> name
         # Leftmost-longest for the Latin scan; every overlapping hit for the alternatives inside a rejected
         # Latin name and for Han/kana text, whose boundaries are decided afterwards.
@@ -468,10 +515,7 @@ def _passes_cjk(p: Pattern, text: str, start: int, end: int) -> bool:
 
 def matcher_for(glossary: Glossary) -> TextMatcher:
     """The glossary's text matcher, built on first use and kept by the glossary snapshot itself."""
-    matcher = glossary.__dict__.get("_text_matcher")
-    if matcher is None:
-        matcher = glossary.__dict__["_text_matcher"] = TextMatcher(glossary)
-    return matcher
+    return glossary.matcher()
 
 
 # -- choosing and resolving -----------------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from functools import lru_cache
 
 from glossary.index import Glossary, Match
 from glossary.keys import name_key
@@ -118,9 +117,12 @@ def _property_check(glossary: Glossary, pid: str, value):
     return _never
 
 
-@lru_cache(maxsize=1024)
 def _country_codes(glossary: Glossary, text: str) -> frozenset[str]:
     """The codes a country value names: itself as a code, and the codes of the glossary countries it names."""
+    return glossary.memo("country_codes", text, lambda: _find_country_codes(glossary, text))
+
+
+def _find_country_codes(glossary: Glossary, text: str) -> frozenset[str]:
     codes = {text.upper()}
     for found in glossary.lookup(text, type="place", limit=3):
         place = found.entry.details
@@ -129,19 +131,15 @@ def _country_codes(glossary: Glossary, text: str) -> frozenset[str]:
     return frozenset(codes)
 
 
-@lru_cache(maxsize=8192)
 def _role_haystack(glossary: Glossary, entry_id: str) -> str:
-    e = glossary.entries[entry_id]
+    return glossary.memo("role_words", entry_id, lambda: _role_words(glossary.entries[entry_id]))
+
+
+def _role_words(e: Entry) -> str:
     return name_key(" ".join([e.description, *(r.get("role", "") for r in e.details.get("roles", ()))]))
 
 
 # -- suggest ------------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=4)
-def _sorted_keys(glossary: Glossary) -> tuple[list[str], list[int]]:
-    pairs = sorted((iv.key, i) for i, iv in enumerate(glossary.variants))
-    return [k for k, _ in pairs], [i for _, i in pairs]
 
 
 def suggest_entities(glossary: Glossary, prefix: str, types: list[str] | None = None,
@@ -150,7 +148,7 @@ def suggest_entities(glossary: Glossary, prefix: str, types: list[str] | None = 
     key = name_key(prefix)
     if not key:
         return []
-    keys, index = _sorted_keys(glossary)
+    keys, index = glossary.sorted_keys()
     found: dict[str, int] = {}
     start = bisect.bisect_left(keys, key)
     for pos in range(start, len(keys)):

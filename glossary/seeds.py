@@ -125,10 +125,12 @@ def duplicate_ids(entries: Iterable[Entry]) -> list[Problem]:
     return problems
 
 
-def reference_problems(entries: Iterable[Entry]) -> list[Problem]:
-    """see_also and ambiguous_with must name entries that exist (the loader and `check` both run it)."""
+def reference_problems(entries: Iterable[Entry], ids: set[str] | None = None) -> list[Problem]:
+    """see_also and ambiguous_with must name entries that exist: among ``entries``, or in ``ids`` when given
+    (the loader, `check` and every write run it)."""
     entries = list(entries)
-    ids = {e.id for e in entries}
+    if ids is None:
+        ids = {e.id for e in entries}
     out = []
     for e in entries:
         for ref in e.details.get("see_also", ()):

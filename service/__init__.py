@@ -23,8 +23,9 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from glossary import SeedError, __version__, load_glossary
-from glossary.normalize import matcher_for
 from glossary.reference import ReferenceLayer, start_compiling
+from glossary.snapshot import SnapshotHolder, StoreSnapshots
+from glossary.store import default_path, open_store
 from service.deadline import start_deadline
 from service.errors import PROBLEM_MIMETYPE, ProblemSchema, problem_response, request_json_guard
 from service.limits import LIMITS, ConfigError
@@ -63,6 +64,8 @@ def create_app(config: dict | None = None) -> Flask:
         OPENAPI_JSON_PATH="openapi.json",
         GLOSSARY_SEEDS=None,
         GLOSSARY_REFERENCE=None,  # the reference layer's artefact: None (the cache dir), a path, or "off"
+        GLOSSARY_DB=None,
+        GLOSSARY_REFRESH_ON_WRITE=False,
         PUBLIC_URL="http://127.0.0.1:8000",
         LIMIT_NAMES=tuple(LIMITS),
         **{name: default for name, (default, _) in LIMITS.items()},
@@ -72,6 +75,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["GLOSSARY_SEEDS"] = os.environ["GLOSSARY_SEEDS"]
     if "GLOSSARY_REFERENCE" in os.environ:
         app.config["GLOSSARY_REFERENCE"] = os.environ["GLOSSARY_REFERENCE"]
+    if "GLOSSARY_DB" in os.environ:
+        app.config["GLOSSARY_DB"] = os.environ["GLOSSARY_DB"]
     if "GLOSSARY_PUBLIC_URL" in os.environ:  # where clients reach the service (reconciliation manifest)
         app.config["PUBLIC_URL"] = os.environ["GLOSSARY_PUBLIC_URL"]
     app.config.update(config or {})
@@ -79,17 +84,25 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    seeds = app.config["GLOSSARY_SEEDS"]
     started = time.perf_counter()
-    glossary = app.config.get("GLOSSARY") or (load_glossary(seeds) if seeds else load_glossary())
+    glossary, store, store_snapshots = _source(app)
     # Build the text scanner and load the word-boundary lexicons now, not on the first request (with
     # preload_app, the workers then share them).
-    matcher_for(glossary).boundaries.warm_up()
+    snapshots = SnapshotHolder(glossary)
+    glossary.matcher().boundaries.warm_up()
+    from service import data
+
+    data.init_app(app, snapshots)
+    if store is not None:
+        from service.refresh import Refresher
+
+        app.extensions["store"] = store
+        app.extensions["refresher"] = refresher = Refresher(snapshots, store_snapshots)
+        app.before_request(refresher.start)  # once per process: after gunicorn forks, in each worker
     # The glossary lives as long as the process: keep its objects out of the collector's full passes (each
     # would walk millions of them, a pause in the middle of some request) and, with preload_app, out of the
     # pages that a collection would touch and so copy in every worker.
     gc.freeze()
-    app.extensions["glossary"] = glossary
     # Reference layer (JMnedict, CC-CEDICT; glossary/reference.py): nothing is read here. Each worker opens
     # the compiled artefact on first use; a missing one is compiled by a process of its own meanwhile.
     reference = app.config["GLOSSARY_REFERENCE"]
@@ -106,6 +119,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     api = ProblemApi(app, spec_kwargs={"info": {"description": _DESCRIPTION},
                                        "extra_plugins": [ErrorResponsesPlugin()]})
+    api.spec.components.security_scheme("bearerAuth", {
+        "type": "http", "scheme": "bearer",
+        "description": "a token from `python -m glossary token create NAME --role editor|admin`"})
     from service.api import blp
     from service.docs import docs
     from service.reconcile import bp as reconcile_bp
@@ -124,6 +140,22 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(request_json_guard)  # after the request id: every blueprint's JSON, one guard
     app.wsgi_app = guard_body(app.wsgi_app)
     return app
+
+
+def _source(app: Flask):
+    """(first snapshot, store, its snapshots) or (glossary, None, None).
+
+    A store (``GLOSSARY_DB``, else ``instance/glossary.db``, created from the seeds on first start) unless
+    the app is given a glossary (tests) or seed files without a store (``GLOSSARY_SEEDS`` alone: read-only).
+    """
+    seeds, db = app.config["GLOSSARY_SEEDS"], app.config["GLOSSARY_DB"]
+    if app.config.get("GLOSSARY") is not None:
+        return app.config["GLOSSARY"], None, None
+    if seeds and not db:
+        return load_glossary(seeds), None, None
+    store = open_store(db or default_path(), seeds)
+    snapshots = StoreSnapshots(store)
+    return snapshots.load(), store, snapshots
 
 
 def serve() -> Flask:

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import json
 
-from flask import current_app
+from flask import current_app, g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from glossary import __version__, interchange
-from glossary.normalize import matcher_for, normalize_text
+from glossary.curation import Operation, field_diff
+from glossary.normalize import normalize_text
 from glossary.readings import readings, reference_lookup, reference_mentions
+from glossary.schemas import EntrySchema
+from service import curate
 from service import schemas as s
+from service.data import data_version, glossary
 from service.deadline import check_deadline
 from service.errors import truncate
 from service.schemas import check_limit
 from service.serialize import entry_dict, match_dict
 
 blp = Blueprint("v1", __name__, url_prefix="/v1", description="Glossary lookup, normalisation, romanisation")
-
-
-def glossary():
-    return current_app.extensions["glossary"]
 
 
 def reference():
@@ -47,7 +47,7 @@ class Lookup(MethodView):
     @blp.response(200, s.LookupResult)
     def get(self, args):
         """Ranked matches for one name, best first; empty when nothing is good enough."""
-        return _lookup(args, args["variants"])
+        return {**_lookup(args, args["variants"]), "data_version": data_version()}
 
     @blp.arguments(s.LookupBatch)
     @blp.response(200, s.LookupBatchResult)
@@ -57,7 +57,7 @@ class Lookup(MethodView):
         for q in body["queries"]:
             check_deadline()
             results.append(_lookup(q, body["variants"]))
-        return {"results": results}
+        return {"results": results, "data_version": data_version()}
 
 
 def _lookup(q: dict, variants: str) -> dict:
@@ -84,7 +84,7 @@ class Normalize(MethodView):
             out = result.answer()
             if body["reference"]:  # reference names (JMnedict, CC-CEDICT): only when asked, apart from mentions
                 out["reference_names"] = reference_mentions(reference(), text, result.mentions,
-                                                            matcher_for(glossary()).boundaries,
+                                                            glossary().matcher().boundaries,
                                                             utf16=body["offsets"] == "utf16")
                 mentions += len(out["reference_names"])
             # Counted before the answer is built: the mention dicts and their JSON are what cost memory.
@@ -93,9 +93,21 @@ class Normalize(MethodView):
         # The result dicts are built field for field to NormalizeResponse (tests check every answer
         # against openapi.yaml), so they are sent as they are: dumping a megabyte batch through
         # marshmallow would take twice as long as finding the mentions.
-        answer = json.dumps({"results": results}, ensure_ascii=False).encode()
+        answer = json.dumps({"results": results, "data_version": data_version()}, ensure_ascii=False).encode()
         check_limit("MAX_ANSWER_BYTES", len(answer), hint="send fewer or shorter texts per request")
         return current_app.response_class(answer, mimetype="application/json")
+
+
+ENTRY_ID = {"in": "path", "name": "entry_id", "required": True, "description": "an entry id, such as xi-jinping",
+            "schema": {"type": "string", "minLength": 1, "maxLength": s.ID_CHARS, "pattern": s.NO_NUL}}
+AUTH = {"security": [{"bearerAuth": []}]}
+
+
+def _written(status: int, stored, variants: str = "all"):
+    """The answer to a write: the entry as stored now, its ETag and, for a new one, its Location."""
+    blp.set_etag(curate.etag_data(stored.id, stored.revision))
+    curate.refresh_after_write()
+    return curate.stored_dict(stored, variants), status
 
 
 @blp.route("/entries")
@@ -108,21 +120,156 @@ class Entries(MethodView):
         page, per_page = args["page"], args["per_page"]
         items = found[(page - 1) * per_page : page * per_page]
         return {"items": [entry_dict(glossary(), e, args["variants"]) for e in items], "total": len(found),
-                "page": page, "per_page": per_page}
+                "page": page, "per_page": per_page, "data_version": data_version()}
+
+    @curate.requires("editor")
+    @blp.etag
+    @blp.arguments(EntrySchema, as_kwargs=False)
+    @blp.response(201, s.EntryOut, headers={"Location": {"description": "the new entry", "schema": {"type": "string"}}})
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(**AUTH)
+    def post(self, _entry):
+        """Create an entry (an editor's token): validated as a seed entry is; 409 if the id exists or existed."""
+        stored = curate.write([Operation("create", entry=g.json_body)])[0]
+        body, status = _written(201, stored)
+        return body, status, {"Location": url_for("v1.EntryView", entry_id=stored.id, _external=False)}
 
 
-@blp.route("/entries/<string:entry_id>", parameters=[
-    {"in": "path", "name": "entry_id", "required": True, "description": "an entry id, such as xi-jinping",
-     "schema": {"type": "string", "minLength": 1, "maxLength": s.ID_CHARS, "pattern": s.NO_NUL}}])
+@blp.route("/entries/<string:entry_id>", parameters=[ENTRY_ID])
 class EntryView(MethodView):
-    @blp.arguments(s.EntryArgs, location="query")
+    @blp.etag
+    @blp.arguments(s.EntryRevisionArgs, location="query")
     @blp.response(200, s.EntryOut)
+    @blp.alt_response(410, response="GONE")
     def get(self, args, entry_id):
-        """One entry with its names and variants (derived variants marked)."""
-        entry = glossary().get(entry_id) if len(entry_id) <= s.ID_CHARS else None
-        if entry is None:
+        """One entry with its names and variants (derived variants marked); ``revision`` shows an old one."""
+        if len(entry_id) > s.ID_CHARS:
             abort(404, message=f"no entry with id {truncate(entry_id)!r}")
+        if "revision" in args:
+            body = curate.revision_dict(entry_id, args["revision"], args["variants"])
+            blp.set_etag(curate.etag_data(entry_id, args["revision"]))
+            return body
+        entry = glossary().get(entry_id)
+        if entry is None:
+            if current_app.extensions.get("store") is not None:
+                curate.current_revision(entry_id)  # 410 for a retired entry
+            abort(404, message=f"no entry with id {truncate(entry_id)!r}")
+        blp.set_etag(curate.etag_data(entry.id, entry.revision))
         return entry_dict(glossary(), entry, args["variants"])
+
+    @curate.requires("editor")
+    @blp.etag
+    @blp.arguments(EntrySchema, as_kwargs=False)
+    @blp.response(200, s.EntryOut)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(410, response="GONE")
+    @blp.doc(**AUTH)
+    def put(self, _entry, entry_id):
+        """Replace an entry (If-Match: its ETag; 412 if it changed since, 428 without If-Match)."""
+        revision = _check_etag(entry_id)
+        stored = curate.write([Operation("replace", entry_id, entry=g.json_body, expected=revision)])[0]
+        return _written(200, stored)
+
+    @curate.requires("editor")
+    @blp.etag
+    @blp.arguments(s.MergePatch, content_type="application/merge-patch+json")
+    @blp.response(200, s.EntryOut)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(410, response="GONE")
+    @blp.doc(**AUTH)
+    def patch(self, patch, entry_id):
+        """Change some fields of an entry with a JSON Merge Patch (RFC 7396; If-Match as for PUT)."""
+        revision = _check_etag(entry_id)
+        stored = curate.write([Operation("patch", entry_id, patch=g.json_body, expected=revision)])[0]
+        return _written(200, stored)
+
+    @curate.requires("admin")
+    @blp.etag
+    @blp.response(204)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(410, response="GONE")
+    @blp.doc(**AUTH)
+    def delete(self, entry_id):
+        """Retire an entry (an admin's token; If-Match): lookups no longer find it, its id is never reused,
+        its history stays."""
+        revision = _check_etag(entry_id)
+        curate.write([Operation("retire", entry_id, expected=revision)])
+        curate.refresh_after_write()
+
+
+def _check_etag(entry_id: str) -> int:
+    """412 unless If-Match is the entry's current ETag in the store; returns that revision."""
+    revision = curate.current_revision(entry_id)
+    blp.check_etag(curate.etag_data(entry_id, revision))
+    return revision
+
+
+@blp.route("/entries/<string:entry_id>/history", parameters=[ENTRY_ID])
+class History(MethodView):
+    @blp.response(200, s.HistoryOut)
+    def get(self, entry_id):
+        """Every revision of an entry, oldest first: who, when, what action, and the fields it changed."""
+        revisions = curate.store().history(entry_id)
+        if not revisions:
+            abort(404, message=f"no entry with id {truncate(entry_id)!r}")
+        out, before = [], None
+        for r in revisions:
+            after = None if r.action == "retire" else r.seed
+            out.append({"revision": r.revision, "action": r.action, "author": r.author, "at": r.at,
+                        "changes": field_diff(before, after) if r.action != "retire" else []})
+            before = after if after is not None else before
+        return {"id": entry_id, "retired": revisions[-1].action == "retire", "revisions": out}
+
+
+@blp.route("/entries/<string:entry_id>/revert", parameters=[ENTRY_ID])
+class Revert(MethodView):
+    @curate.requires("admin")
+    @blp.arguments(s.RevertRequest)
+    @blp.response(200, s.EntryOut)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.doc(parameters=[{"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+                          "description": "the entry's ETag: 412 if it has changed since"}], **AUTH)
+    def post(self, body, entry_id):
+        """Restore an old revision of an entry as a new revision (an admin's token)."""
+        revision = curate.current_revision(entry_id)
+        if request.if_match and not request.if_match.contains(blp._generate_etag(curate.etag_data(entry_id, revision))):
+            abort(412, message="the entry has changed since the ETag in If-Match")
+        stored = curate.write([Operation("revert", entry_id, revision=body["revision"], expected=revision)])[0]
+        blp.set_etag(curate.etag_data(stored.id, stored.revision))
+        curate.refresh_after_write()
+        return curate.stored_dict(stored)
+
+
+@blp.route("/entries:batch")
+class Batch(MethodView):
+    @curate.requires("editor")
+    @blp.arguments(s.BatchRequest)
+    @blp.response(200, s.BatchResult)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.doc(**AUTH)
+    def post(self, body):
+        """Many changes in one transaction, all or nothing (retire and revert need an admin's token).
+
+        Problems are reported by item: ``errors`` keys start with the item's index."""
+        ops = [Operation(o["op"], o.get("id"), entry=o.get("entry"), patch=o.get("patch"), revision=o.get("to"),
+                         expected=o.get("revision")) for o in body["operations"]]
+        stored = curate.write(ops)
+        curate.refresh_after_write()
+        return {"results": [{"id": e.id, "revision": e.revision, "retired": e.retired} for e in stored]}
 
 
 @blp.route("/romanize")

@@ -61,8 +61,9 @@ class DeadlineExceeded(HTTPException):
     code = 503
 
 
-_SLUGS = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 408: "request-timeout",
-          413: "limit-exceeded",
+_SLUGS = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method-not-allowed",
+          408: "request-timeout", 409: "conflict", 410: "gone", 412: "precondition-failed",
+          413: "limit-exceeded", 428: "precondition-required",
           414: "limit-exceeded", 415: "unsupported-media-type", 422: "validation-error",
           500: "internal-error", 503: "deadline-exceeded"}
 
@@ -160,7 +161,7 @@ def request_json_guard() -> None:
     are checked too: a lone surrogate (``"\\udc00"`` in JSON) cannot be encoded in any answer, and keys
     are echoed back (batch keys, marshmallow's "unknown field" messages).
     """
-    if request.method != "POST":
+    if request.method not in ("POST", "PUT", "PATCH"):
         return
     if request.blueprint in JSON_BLUEPRINTS and not request.is_json:
         raise UnsupportedMediaType(f"send the body as application/json (got {request.mimetype or 'nothing'})")

@@ -24,5 +24,21 @@ accesslog = "-"
 errorlog = "-"
 loglevel = "info"
 logger_class = "service.accesslog.AccessLogger"  # the request line is cut in the log
-# One line per request: client, request line (method, path, query), status, size, duration, request id.
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms rid=%({x-request-id}o)s'
+# One line per request: client, request line (method, path, query), status, size, duration, request id,
+# the glossary data version it was answered from and the worker's pid (no header of the request: a token
+# is never logged).
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms rid=%({x-request-id}o)s dv=%({x-data-version}o)s pid=%(p)s'
+
+
+def post_worker_init(worker):
+    """Start the worker's store refresher now, not at its first request (service/refresh.py)."""
+    refresher = getattr(worker.wsgi, "extensions", {}).get("refresher")
+    if refresher is not None:
+        refresher.start()
+
+
+def worker_exit(server, worker):
+    """Stop the worker's store refresher, so that the worker exits without waiting for it."""
+    refresher = getattr(worker.wsgi, "extensions", {}).get("refresher")
+    if refresher is not None:
+        refresher.stop()

@@ -16,6 +16,7 @@ from werkzeug.exceptions import NotFound
 from glossary import __version__
 from glossary import reconcile as core
 from service import schemas as s
+from service.data import glossary
 from service.deadline import check_deadline
 from service.errors import BadInput, InvalidRequest, parse_json, truncate
 from service.schemas import check_limit, clean_text
@@ -24,10 +25,6 @@ bp = Blueprint("reconcile", __name__, url_prefix="/v1/reconcile")
 IDENTIFIER_SPACE = "https://jcglossary.example/entries/"
 SCHEMA_SPACE = "https://jcglossary.example/types/"
 _CALLBACK_RE = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
-
-
-def glossary():
-    return current_app.extensions["glossary"]
 
 
 def _param(name: str, max_chars: int | None = None) -> str | None:

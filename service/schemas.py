@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from flask import current_app
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from glossary import interchange
 from glossary.model import ENTRY_TYPES
 from glossary.normalize import DATE_PATTERN, MODES, NAME_ORDERS, OFFSETS, TARGETS
+from glossary.schemas import EntrySchema
 from service.errors import LimitExceeded
 from service.limits import default
 
@@ -80,37 +81,17 @@ class VariantOut(Schema):
     note = fields.String(allow_none=True)
 
 
-class RoleOut(Schema):
-    role = fields.String()
-    from_ = fields.String(data_key="from", attribute="from")
-    to = fields.String()
-    note = fields.String()
+class EntryOut(EntrySchema):
+    """An entry as the API answers it: the one entry schema (glossary/schemas.py, which loads seeds and
+    validates writes) with every variant, curated and derived, and the entry's source and revision."""
 
+    class Meta:
+        unknown = EXCLUDE
 
-class EntryOut(Schema):
-    id = fields.String(required=True)
-    type = fields.String(required=True, validate=validate.OneOf(ENTRY_TYPES))
-    subtype = fields.String()
-    description = fields.String(required=True)
-    names = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
-                        metadata={"description": "preferred name per BCP 47 tag"})
     variants = fields.List(fields.Nested(VariantOut), required=True)
-    family_name = fields.Dict(keys=fields.String(), values=fields.String())
-    country = fields.List(fields.String())
-    region = fields.String()
-    born = fields.String()
-    died = fields.String()
-    date = fields.String()
-    end_date = fields.String()
-    roles = fields.List(fields.Nested(RoleOut))
-    name_usage = fields.List(fields.Dict())
-    label_note = fields.String()
-    overrides = fields.Dict(keys=fields.String(), values=fields.String())
-    unverified = fields.List(fields.Dict())
-    see_also = fields.List(fields.String())
-    needs_context = fields.List(fields.String(), metadata={"description": "names that are also common words"})
-    note = fields.String()
-    source = fields.String(metadata={"description": "the seed file the entry comes from"})
+    country = fields.List(fields.String(), metadata={"description": "ISO 3166-1 alpha-2 codes"})
+    source = fields.String(allow_none=True, metadata={"description": "the seed file the entry belongs to"})
+    revision = fields.Integer(required=True, metadata={"description": "1 when created, one more at every change"})
 
 
 class EntryArgs(Schema):
@@ -130,6 +111,8 @@ class EntriesPage(Schema):
     total = fields.Integer(required=True)
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
+    data_version = fields.String(required=True, metadata={"description": "the version of the glossary data this "
+                                                                        "answer comes from (X-Data-Version)"})
 
 
 # -- lookup ---------------------------------------------------------------------------------------
@@ -206,10 +189,14 @@ class LookupResult(Schema):
     reference = fields.List(fields.Nested(ReferenceOut), metadata={
         "description": "only with reference=true: dictionary readings of a name that no glossary entry has "
                        "(the matches are at most fuzzy guesses or context-only short forms), else empty"})
+    data_version = fields.String(metadata={"description": "the version of the glossary data this answer comes "
+                                                         "from (X-Data-Version); on GET /v1/lookup"})
 
 
 class LookupBatchResult(Schema):
     results = fields.List(fields.Nested(LookupResult), required=True)
+    data_version = fields.String(required=True, metadata={"description": "the version of the glossary data this "
+                                                                        "answer comes from (X-Data-Version)"})
 
 
 # -- normalize ------------------------------------------------------------------------------------
@@ -283,6 +270,8 @@ class NormalizeResultOut(Schema):
 
 class NormalizeResponse(Schema):
     results = fields.List(fields.Nested(NormalizeResultOut), required=True)
+    data_version = fields.String(required=True, metadata={"description": "the version of the glossary data this "
+                                                                        "answer comes from (X-Data-Version)"})
 
 
 # -- romanize -------------------------------------------------------------------------------------
@@ -355,7 +344,9 @@ class Health(Schema):
     variants = fields.Integer(required=True)
     curated_variants = fields.Integer()
     derived_variants = fields.Integer()
-    data_version = fields.String(required=True, metadata={"description": "hash of the loaded seed files"})
+    data_version = fields.String(required=True, metadata={
+        "description": "the version of the loaded glossary data (seed files: a hash of them; a store: its "
+                       "data version)"})
     version = fields.String(required=True, metadata={"description": "service version"})
     by_type = fields.Dict(keys=fields.String(), values=fields.Integer())
     limits = fields.Dict(keys=fields.String(), values=fields.Integer())
@@ -507,3 +498,87 @@ class DraftBatch(ProtocolSchema):
         if isinstance(data, dict) and isinstance(data.get("queries"), list):
             check_limit("MAX_BATCH_QUERIES", len(data["queries"]))
         return super().load(data, *args, **kwargs)
+
+
+# -- writes (service/curate.py) -------------------------------------------------------------------
+
+MAX_BATCH = 500
+
+
+class EntryRevisionArgs(EntryArgs):
+    revision = fields.Integer(validate=validate.Range(min=1, max=2**31),
+                              metadata={"description": "show the entry as it was at this revision"})
+
+
+class MergePatch(Schema):
+    """A JSON Merge Patch (RFC 7396) of an entry as a seed file holds it: members replace the entry's,
+    ``null`` removes one, objects (names, family_name, overrides) merge member by member."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+class RevertRequest(Schema):
+    revision = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31),
+                              metadata={"description": "the revision to restore (as a new revision)"})
+
+
+WRITE_OPS = ("create", "replace", "patch", "retire", "revert")
+
+
+class BatchOperation(Schema):
+    op = fields.String(required=True, validate=validate.OneOf(WRITE_OPS))
+    id = fields.String(validate=validate.Length(min=1, max=ID_CHARS),
+                       metadata={"description": "the entry (every op but create)"})
+    entry = fields.Dict(metadata={"description": "create, replace: the entry as a seed file holds it"})
+    patch = fields.Dict(metadata={"description": "patch: a JSON Merge Patch"})
+    to = fields.Integer(validate=validate.Range(min=1, max=2**31), metadata={"description": "revert: the revision"})
+    revision = fields.Integer(validate=validate.Range(min=1, max=2**31),
+                              metadata={"description": "the revision the change is based on: the batch fails "
+                                                       "with 412 if the entry has moved on"})
+
+    @validates_schema
+    def complete(self, data, **kwargs):
+        op = data.get("op")
+        needs = {"create": ("entry",), "replace": ("id", "entry"), "patch": ("id", "patch"), "retire": ("id",),
+                 "revert": ("id", "to")}.get(op, ())
+        missing = [f for f in needs if f not in data]
+        if missing:
+            raise ValidationError({f: [f"{op} needs {f}"] for f in missing})
+
+
+class BatchRequest(Schema):
+    operations = fields.List(fields.Nested(BatchOperation), required=True,
+                             validate=validate.Length(min=1, max=MAX_BATCH),
+                             metadata={"description": f"applied in order, in one transaction (at most {MAX_BATCH})"})
+
+
+class WriteResult(Schema):
+    id = fields.String(required=True)
+    revision = fields.Integer(required=True)
+    retired = fields.Boolean(required=True)
+
+
+class BatchResult(Schema):
+    results = fields.List(fields.Nested(WriteResult), required=True)
+
+
+class FieldChange(Schema):
+    field = fields.String(required=True)
+    before = fields.Raw(metadata={"description": "absent when the field was added"})
+    after = fields.Raw(metadata={"description": "absent when the field was removed"})
+
+
+class RevisionOut(Schema):
+    revision = fields.Integer(required=True)
+    action = fields.String(required=True, metadata={"description": "import, create, update, revert or retire"})
+    author = fields.String(required=True, metadata={"description": "the name of the token that wrote it"})
+    at = fields.String(required=True, metadata={"description": "UTC time, ISO 8601"})
+    changes = fields.List(fields.Nested(FieldChange), required=True,
+                          metadata={"description": "the fields this revision changed, with their values"})
+
+
+class HistoryOut(Schema):
+    id = fields.String(required=True)
+    retired = fields.Boolean(required=True)
+    revisions = fields.List(fields.Nested(RevisionOut), required=True)

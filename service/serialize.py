@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from glossary.index import Glossary, Match
-from glossary.model import Entry
+from glossary.model import Entry, Variant
 
 
 def entry_dict(glossary: Glossary, entry: Entry, variants: str = "all") -> dict:
-    if variants == "none":
-        chosen = []
-    else:
-        chosen = [v for v in glossary.variants_of(entry.id) if variants == "all" or v.origin == "curated"]
+    return variants_dict(entry, glossary.variants_of(entry.id) if variants != "none" else [], variants)
+
+
+def variants_dict(entry: Entry, every: list[Variant], variants: str = "all") -> dict:
+    """The entry with ``every`` variant of it, or only the curated ones, or none."""
+    chosen = [] if variants == "none" else [v for v in every if variants == "all" or v.origin == "curated"]
     return {
         "id": entry.id,
         "type": entry.type,
@@ -20,6 +22,7 @@ def entry_dict(glossary: Glossary, entry: Entry, variants: str = "all") -> dict:
         "family_name": entry.family_name,
         "overrides": entry.overrides,
         "source": entry.source,
+        "revision": entry.revision,
         **entry.details,
     }
 

@@ -142,3 +142,45 @@ def test_the_index_is_cached(capsys, monkeypatch, tmp_path):
     copy.write_text((FIXTURES / "mini.yaml").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     with pytest.raises(AssertionError, match="loaded the seeds again"):
         main(["--seeds", str(copy), "lookup", "Kishida"])
+
+
+# -- the store's commands ---------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def store(tmp_path):
+    from glossary.store import open_store
+
+    return open_store(tmp_path / "g.db", MINI)
+
+
+def test_token_create_prints_the_token_once_on_the_last_line(capsys, store):
+    code, out, _ = run(capsys, "token", "create", "alice", "--role", "editor", "--db", str(store.path))
+    token = out.splitlines()[-1]
+    assert code == 0 and token.startswith("jcg_") and out.count(token) == 1
+    assert store.find_token(token) == ("alice", "editor")
+    code, _, err = run(capsys, "token", "create", "alice", "--role", "admin", "--db", str(store.path))
+    assert code == 2 and "revoke it first" in err
+    assert run(capsys, "token", "revoke", "alice", "--db", str(store.path))[0] == 0
+    assert store.find_token(token) is None
+    code, _, err = run(capsys, "token", "revoke", "alice", "--db", str(store.path))
+    assert code == 2 and "no live token" in err
+
+
+def test_token_create_needs_a_known_role(capsys, store):
+    with pytest.raises(SystemExit):
+        main(["token", "create", "x", "--role", "owner", "--db", str(store.path)])
+
+
+def test_export_then_import_seeds(capsys, store, tmp_path):
+    code, out, _ = run(capsys, "export-seeds", str(tmp_path / "out"), "--db", str(store.path))
+    assert code == 0 and "wrote 1 seed files" in out
+    path = tmp_path / "out" / "mini.yaml"
+    assert path.read_bytes() == (FIXTURES / "mini.yaml").read_bytes()
+    path.write_text(path.read_text(encoding="utf-8").replace("description: Japan.", "description: Japan, the state."),
+                    encoding="utf-8")
+    code, out, _ = run(capsys, "import-seeds", str(tmp_path / "out"), "--db", str(store.path), "--dry-run")
+    assert code == 0 and "change  japan" in out and "(dry run" in out and store.get("japan").revision == 1
+    code, out, _ = run(capsys, "import-seeds", str(tmp_path / "out"), "--db", str(store.path))
+    assert code == 0 and out.splitlines()[-1].startswith("0 added, 1 changed, 0 removed")
+    assert store.get("japan").revision == 2

@@ -35,10 +35,11 @@ def validate(version: str, schema_file: str, instance) -> None:
 
 
 @pytest.fixture(scope="module")
-def rc():
+def rc(curated):
     from service import create_app
 
-    return create_app({"TESTING": True}).test_client()  # the curated glossary, as OpenRefine would see it
+    # the curated glossary, as OpenRefine would see it (served as given: no store)
+    return create_app({"TESTING": True, "GLOSSARY": curated}).test_client()
 
 
 def _jsonp(response, callback="cb"):
@@ -96,13 +97,11 @@ def test_match_only_when_unambiguous(rc):
     assert not any(c["match"] for c in body["a"]["result"])
 
 
-def test_scores_sort_as_lookup_does(rc):
-    from glossary import default_glossary
-
+def test_scores_sort_as_lookup_does(rc, curated):
     for q in ["Kitamura", "钓鱼岛", "Kishda Fumio", "Hiroshima", "Li"]:
         body = rc.get("/v1/reconcile", query_string={"queries": json.dumps({"x": {"query": q, "limit": 5}})}).get_json()
         ours = [c["id"] for c in body["x"]["result"]]
-        assert ours == [m.entry.id for m in default_glossary().lookup(q, limit=5)]
+        assert ours == [m.entry.id for m in curated.lookup(q, limit=5)]
         scores = [c["score"] for c in body["x"]["result"]]
         assert scores == sorted(scores, reverse=True)
 

@@ -20,9 +20,13 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "25"))
 
 
 def _app():
+    """The test glossary in a temporary store: reads answer from it, writes ask for a token (401)."""
+    import tempfile
+
     from service import create_app
 
-    return create_app({"GLOSSARY_SEEDS": str(FIXTURES / "mini.yaml"), "TESTING": True})
+    store = Path(tempfile.mkdtemp(prefix="glossary-schemathesis-")) / "glossary.db"
+    return create_app({"GLOSSARY_SEEDS": str(FIXTURES / "mini.yaml"), "GLOSSARY_DB": str(store), "TESTING": True})
 
 
 CONFIG = SchemathesisConfig.from_path(str(Path(__file__).resolve().parent.parent / "schemathesis.toml"))

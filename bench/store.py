@@ -1,0 +1,134 @@
+"""The store's figures: how long a worker takes to load a snapshot from it, and the memory that takes, at the
+curated size and at about a million variants; and how long a refresh after one write takes.
+
+Each load runs in a fresh process (what a starting worker does): read every live row, build the index,
+then the text matcher; RSS is the process's peak (VmHWM). The 1M-variant store holds the curated
+entries and generated people (bench/corpus.py), compiled once when the store is written.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.corpus import enlarged_glossary
+from glossary import Glossary
+from glossary.compiled import to_record
+from glossary.store import SQLiteStore, compile_seeds
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LOAD = """
+import json, sys, time
+t0 = time.perf_counter()
+from glossary.snapshot import StoreSnapshots
+from glossary.store import SQLiteStore
+snapshots = StoreSnapshots(SQLiteStore(sys.argv[1]))
+t1 = time.perf_counter()
+g = snapshots.load()
+t2 = time.perf_counter()
+rss_index = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS"))
+matcher = sys.argv[2] == "1"
+if matcher:
+    g.prepare()
+t3 = time.perf_counter()
+status = {l.split(":")[0]: int(l.split()[1]) for l in open("/proc/self/status") if l.startswith(("VmRSS", "VmHWM"))}
+print(json.dumps({"entries": len(g.entries), "variants": len(g.variants), "load_and_index": t2 - t1,
+                  "matcher": t3 - t2 if matcher else None, "rss_index_mb": rss_index / 1024,
+                  "rss_mb": status["VmRSS"] / 1024, "peak_mb": status["VmHWM"] / 1024}))
+"""
+
+REFRESH = """
+import json, sys, time
+from glossary.compiled import compile_entry, to_record
+from glossary.seeds import validate_entries
+from glossary.snapshot import SnapshotHolder, StoreSnapshots
+from glossary.store import Change, SQLiteStore
+store = SQLiteStore(sys.argv[1])
+snapshots = StoreSnapshots(store)
+holder = SnapshotHolder(snapshots.load())
+n = time.time_ns()
+seed = {"id": f"bench-refresh-{n}", "type": "other", "description": "written by the benchmark",
+        "names": {"en": f"Zq Bench Refresh {n}"}}
+entry = validate_entries("api.yaml", [seed])[0][0]
+t0 = time.perf_counter()
+record = to_record(entry, compile_entry(entry))
+store.apply([Change("create", seed["id"], seed, record=record, file="api.yaml")], "bench")
+t1 = time.perf_counter()
+holder.swap(snapshots.refresh())
+t2 = time.perf_counter()
+assert holder.current.lookup(f"Zq Bench Refresh {n}")[0].entry.id == seed["id"]
+print(json.dumps({"write": t1 - t0, "refresh": t2 - t1}))
+"""
+
+
+def _run(code: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
+    if out.returncode:
+        raise RuntimeError(out.stderr[-2000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _seed(entry) -> dict:
+    seed = {"id": entry.id, "type": entry.type, "description": entry.description, "names": entry.names}
+    if entry.variants:
+        seed["variants"] = [{"name": v.name, "lang": v.lang, "kind": v.kind} for v in entry.variants]
+    if entry.family_name:
+        seed["family_name"] = entry.family_name
+    return {**seed, **entry.details}
+
+
+def write_enlarged(path: Path, base: Glossary, variants: int) -> int:
+    """A store of the curated entries and generated people, ``variants`` variants in all."""
+    big = enlarged_glossary(base, variants)
+    store = SQLiteStore(path)
+    rows = []
+    for position, entry in enumerate(big.entries.values(), 1):
+        rows.append((entry.source or "generated.yaml", position, _seed(entry),
+                     to_record(entry, big.compiled(entry.id), position), "\n", None))
+    store.create({"generated.yaml": ""}, rows)
+    return len(big.variants)
+
+
+def bench_store(curated: Glossary, big_variants: int = 1_000_000, matcher_at_scale: bool = True,
+                repeat: int = 3) -> list[str]:
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        small = Path(tmp) / "curated.db"
+        t = time.perf_counter()
+        SQLiteStore(small).create(*compile_seeds(ROOT / "seeds"))
+        created = time.perf_counter() - t
+        load = min((_run(LOAD, str(small), "1") for _ in range(repeat)), key=lambda r: r["load_and_index"])
+        refresh = min((_run(REFRESH, str(small)) for _ in range(repeat)), key=lambda r: r["refresh"])
+        print(f"  store, curated: created from seeds/ in {created:.1f}s; load+index {load['load_and_index']:.2f}s, "
+              f"matcher {load['matcher']:.2f}s, peak RSS {load['peak_mb']:.0f} MB; "
+              f"write {refresh['write'] * 1000:.0f} ms, refresh {refresh['refresh']:.2f}s")
+        results.append(("curated", small.stat().st_size, created, load, refresh))
+        big = Path(tmp) / "big.db"
+        t = time.perf_counter()
+        n = write_enlarged(big, curated, big_variants)
+        created = time.perf_counter() - t
+        load = _run(LOAD, str(big), "1" if matcher_at_scale else "0")
+        refresh = _run(REFRESH, str(big)) if matcher_at_scale else None
+        print(f"  store, {n:,} variants: written in {created:.0f}s; load+index {load['load_and_index']:.1f}s "
+              f"(RSS {load['rss_index_mb']:.0f} MB), matcher {load['matcher'] or 0:.1f}s, peak RSS "
+              f"{load['peak_mb']:.0f} MB" + (f"; refresh after a write {refresh['refresh']:.1f}s" if refresh else ""))
+        results.append((f"{n:,} variants", big.stat().st_size, created, load, refresh))
+    lines = ["### Store (SQLite): load and memory", "",
+             "A fresh process loads the store as a starting worker does: every live row, the index, then the "
+             "text matcher. Refresh: one write, then the new snapshot built from the changed rows (reusing "
+             "the unchanged entries' matcher patterns) and swapped in.", "",
+             "| store | file | written in | load + index | RSS after index | text matcher | peak RSS | "
+             "refresh after a write |", "|---|---|---|---|---|---|---|---|"]
+    for label, size, created, load, refresh in results:
+        matcher = f"{load['matcher']:.1f}s" if load["matcher"] is not None else "not measured"
+        lines.append(f"| {label} ({load['entries']:,} entries, {load['variants']:,} variants) | "
+                     f"{size / 2**20:.0f} MB | {created:.0f}s | {load['load_and_index']:.1f}s | "
+                     f"{load['rss_index_mb']:.0f} MB | {matcher} | {load['peak_mb']:.0f} MB | "
+                     + (f"{refresh['refresh']:.2f}s |" if refresh else "not measured |"))
+    lines.append("")
+    return lines

@@ -1,0 +1,85 @@
+"""The current glossary snapshot of a process, swapped in one assignment.
+
+A :class:`~glossary.index.Glossary` is immutable and owns everything built from its data (index, text
+matcher, suggest keys, caches). A :class:`SnapshotHolder` holds the one that serves now. To change the
+data, build a new snapshot off the request path, :meth:`~glossary.index.Glossary.prepare` it, then
+:meth:`SnapshotHolder.swap` it in: readers that took the old one keep it, whole, until they are done
+(the service takes it once per request), and it is freed when the last of them lets go.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from glossary.index import Glossary
+
+
+class SnapshotHolder:
+    def __init__(self, snapshot: Glossary):
+        self._current = snapshot.prepare()
+        self._swap_lock = threading.Lock()  # one swap at a time; readers never wait
+
+    @property
+    def current(self) -> Glossary:
+        """The snapshot that serves now. Take it once and keep the reference for the whole unit of work."""
+        return self._current
+
+    def swap(self, snapshot: Glossary) -> Glossary:
+        """Prepare ``snapshot`` (outside any lock readers take) and make it current; returns the old one."""
+        snapshot.prepare(previous=self._current)
+        with self._swap_lock:
+            old, self._current = self._current, snapshot
+        return old
+
+
+class StoreSnapshots:
+    """Snapshots of a store: a full load once, then, at each new data version, only the entries changed since.
+
+    A refresh builds the next snapshot from the current one (:meth:`Glossary.updated`): unchanged entries
+    stay the same objects with the same index rows, so the new snapshot's text matcher redoes only the
+    changed entries too. A refreshed snapshot is the one a full load of the same data would give (entries
+    in the store's order: created, file, position). The version a snapshot reports is
+    ``<store id>-<data version>``.
+    """
+
+    def __init__(self, store):
+        self.store = store
+        self.store_id = store.store_id()
+        self.version = 0
+        self.current: Glossary | None = None
+        self._lock = threading.Lock()
+
+    def load(self) -> Glossary:
+        from glossary.compiled import from_record
+
+        with self._lock:
+            version, rows = self.store.live_records(0)
+            entries, compiled = [], {}
+            for _id, _retired, record in rows:
+                entry, variants, _place = from_record(record)
+                entries.append(entry)
+                compiled[entry.id] = variants
+            self.version = version
+            self.current = Glossary(entries, version=f"{self.store_id}-{version}", compiled=compiled)
+            return self.current
+
+    def refresh(self) -> Glossary | None:
+        """A new snapshot if the store has moved on since the last one, else None."""
+        from glossary.compiled import from_record
+
+        with self._lock:
+            if self.current is None or self.store.data_version() == self.version:
+                return None
+            version, rows = self.store.live_records(self.version)
+            changed = []
+            for entry_id, retired, record in rows:
+                if retired:
+                    changed.append(((0, "", 0), entry_id, None))
+                else:
+                    entry, variants, place = from_record(record)
+                    changed.append((place, entry_id, (entry, variants)))
+            changed.sort(key=lambda row: row[0])  # new entries go last, in the store's order
+            self.version = version
+            self.current = self.current.updated({entry_id: change for _place, entry_id, change in changed},
+                                                version=f"{self.store_id}-{version}")
+            return self.current

@@ -1,0 +1,80 @@
+"""Curation while gunicorn serves: a write is answered from in every worker within 2 seconds, no request fails."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+from tests.test_packaging import ROOT
+from tests.test_server import Server
+
+HU = {"id": "hu-jintao", "type": "person", "description": "President of China (2003–2013).",
+      "names": {"en": "Hu Jintao", "zh-Hans": "胡锦涛"}, "family_name": {"en": "Hu", "zh-Hans": "胡"}}
+
+
+def _get(url: str, rid: str) -> tuple[int, dict]:
+    request = urllib.request.Request(url, headers={"X-Request-ID": rid, "Connection": "close"})
+    with urllib.request.urlopen(request, timeout=10) as r:
+        return r.status, json.loads(r.read())
+
+
+def test_a_write_reaches_every_worker_within_two_seconds(tmp_path):
+    db = tmp_path / "glossary.db"
+    server = Server(tmp_path, workers=2, GLOSSARY_DB=str(db), GLOSSARY_POLL_SECONDS="0.2")
+    failures: list[str] = []
+    stop = threading.Event()
+
+    def background():  # requests all along: none may fail while the workers refresh
+        n = 0
+        while not stop.is_set():
+            n += 1
+            try:
+                status, _ = _get(server.base + "/v1/lookup?q=Xi%20Jinping", f"bg-{n}")
+                if status != 200:
+                    failures.append(str(status))
+            except (OSError, urllib.error.URLError) as exc:
+                failures.append(repr(exc))
+
+    try:
+        created = subprocess.run([sys.executable, "-m", "glossary", "token", "create", "desk", "--role", "editor",
+                                  "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                                 env={**os.environ, "GLOSSARY_DB": str(db)})
+        assert created.returncode == 0, created.stderr
+        token = created.stdout.splitlines()[-1]
+        assert token not in server.output()
+        for n in range(20):  # every worker has served the old data
+            assert not _get(server.base + "/v1/lookup?q=Hu%20Jintao", f"before-{n}")[1]["matches"]
+        thread = threading.Thread(target=background)
+        thread.start()
+        request = urllib.request.Request(server.base + "/v1/entries", data=json.dumps(HU).encode(), method="POST",
+                                         headers={"Content-Type": "application/json",
+                                                  "Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=30) as r:
+            assert r.status == 201
+        acknowledged = time.monotonic()
+        time.sleep(max(0.0, acknowledged + 2.0 - time.monotonic()))
+        answers = [_get(server.base + "/v1/lookup?q=Hu%20Jintao", f"after-{n}") for n in range(40)]
+        stop.set()
+        thread.join()
+        assert all(status == 200 and body["matches"][0]["entry"]["id"] == "hu-jintao" for status, body in answers)
+        normalized = urllib.request.Request(
+            server.base + "/v1/normalize", method="POST", headers={"Content-Type": "application/json"},
+            data=json.dumps({"texts": ["胡锦涛在北京。"], "target": "en"}).encode())
+        with urllib.request.urlopen(normalized, timeout=10) as r:
+            assert "Hu Jintao" in json.loads(r.read())["results"][0]["text"]
+        time.sleep(0.5)  # the access log is written after the answer
+        log = server.output()
+        pids = set(re.findall(r"rid=after-\d+ dv=\S+ pid=(\S+)", log))
+        assert len(pids) == 2, log[-3000:]  # both workers answered, both from the new data
+        assert not failures, failures[:5]
+        assert token not in log
+    finally:
+        stop.set()
+        assert server.stop() == 0

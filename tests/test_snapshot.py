@@ -1,0 +1,110 @@
+"""One snapshot per request, swapped atomically: answers during repeated swaps each come wholly from one version."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pytest
+
+from glossary import Entry, build_glossary, load_glossary
+from glossary.snapshot import SnapshotHolder
+from tests.conftest import FIXTURES
+
+ZEBRA = Entry(id="quixotic-zebra", type="other", description="only version B has it [B]",
+              names={"en": "Quixotic Zebra"})
+
+
+def _versions():
+    """Version A: the mini glossary. Version B: every description marked, plus one more entry."""
+    base = list(load_glossary(FIXTURES / "mini.yaml").entries.values())
+    a = build_glossary(base, version="A")
+    b = build_glossary([replace(e, description=e.description + " [B]") for e in base] + [ZEBRA], version="B")
+    return a, b
+
+
+def test_snapshot_owns_what_it_builds():
+    a, b = _versions()
+    assert a.matcher() is a.matcher() and a.matcher() is not b.matcher()
+    assert a.sorted_keys() is a.sorted_keys()
+    assert a.memo("t", 1, lambda: "x") == "x" and a.memo("t", 1, lambda: "y") == "x"
+    assert b.memo("t", 1, lambda: "y") == "y"  # another snapshot, another cache
+
+
+def test_holder_swaps_and_returns_the_old_one():
+    a, b = _versions()
+    holder = SnapshotHolder(a)
+    assert holder.current is a
+    assert holder.swap(b) is a and holder.current is b
+
+
+@pytest.fixture(scope="module")
+def swapping_app():
+    from service import create_app
+
+    a, b = _versions()
+    app = create_app({"GLOSSARY": a, "TESTING": True})
+    return app, a, b
+
+
+QUERIES = ["Xi Jinping", "Kishida", "Quixotic Zebra", "Senkaku Islands", "China", "Beijing", "Taiwan", "Japan"]
+
+
+def _check_answer(kind: str, response) -> str:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    version = body["data_version"]
+    assert response.headers["X-Data-Version"] == version
+    marked = version == "B"
+    if kind == "lookup":
+        results = body["results"]
+        descriptions = [m["entry"]["description"] for r in results for m in r["matches"]]
+        assert descriptions and all(d.endswith(" [B]") == marked for d in descriptions), (version, descriptions)
+        zebra = [m["entry"]["id"] for m in results[2]["matches"]]
+        assert (zebra == ["quixotic-zebra"]) == marked, (version, zebra)
+    else:
+        ids = {m.get("entry_id") for r in body["results"] for m in r["mentions"]}
+        assert ("quixotic-zebra" in ids) == marked, (version, ids)
+        assert "xi-jinping" in ids
+    return version
+
+
+def test_answers_during_repeated_swaps_come_from_one_version(swapping_app):
+    app, a, b = swapping_app
+    holder = app.extensions["snapshots"]
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    seen: dict[str, int] = {"A": 0, "B": 0}
+    swaps = [0]
+
+    def swapper():
+        while not stop.is_set():
+            holder.swap(b if holder.current is a else a)
+            swaps[0] += 1
+
+    def reader(n: int):
+        client = app.test_client()
+        try:
+            for i in range(n):
+                if i % 2:
+                    r = client.post("/v1/lookup", json={"queries": [{"q": q} for q in QUERIES]})
+                    seen[_check_answer("lookup", r)] += 1
+                else:
+                    texts = ["Xi Jinping met Quixotic Zebra in Beijing. " * 3] * 4
+                    r = client.post("/v1/normalize", json={"texts": texts, "mode": "mentions"})
+                    seen[_check_answer("normalize", r)] += 1
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    swap_thread = threading.Thread(target=swapper)
+    readers = [threading.Thread(target=reader, args=(300,)) for _ in range(8)]
+    swap_thread.start()
+    for t in readers:
+        t.start()
+    for t in readers:
+        t.join()
+    stop.set()
+    swap_thread.join()
+    assert not errors, errors[0]
+    assert seen["A"] + seen["B"] == 2400
+    assert seen["A"] and seen["B"] and swaps[0] > 100, (seen, swaps)

@@ -1,0 +1,250 @@
+"""The SQLite store: created from seeds, written back byte for byte, imports with a report, durable on kill -9,
+tokens kept only as hashes, snapshots refreshed from the rows changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from glossary import load_glossary
+from glossary.compiled import compile_entry, to_record
+from glossary.curation import export_seeds, import_seeds
+from glossary.seeds import DEFAULT_SEEDS, SeedError, load_seeds
+from glossary.snapshot import StoreSnapshots
+from glossary.store import Change, SQLiteStore, StoreConflict, open_store
+from tests.conftest import FIXTURES
+
+MINI = FIXTURES / "mini.yaml"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def mini_dir(tmp_path):
+    d = tmp_path / "seeds"
+    d.mkdir()
+    shutil.copy(MINI, d / "mini.yaml")
+    return d
+
+
+@pytest.fixture()
+def store(tmp_path, mini_dir):
+    return open_store(tmp_path / "g.db", mini_dir)
+
+
+def _files(d: Path) -> dict[str, bytes]:
+    return {f.name: f.read_bytes() for f in sorted(d.glob("*.yaml"))}
+
+
+def test_a_new_store_holds_the_seed_entries_in_wal_mode(store, mini_dir):
+    assert store.data_version() == 1
+    assert store.integrity_check() == "ok"
+    import sqlite3
+
+    with sqlite3.connect(store.path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    from_store = StoreSnapshots(store).load()
+    from_seeds = load_glossary(mini_dir)
+    assert list(from_store.entries) == list(from_seeds.entries)
+    assert from_store.entries == from_seeds.entries  # the same Entry values, field for field
+    assert [(iv.entry_id, iv.variant, iv.key) for iv in from_store.variants] == \
+        [(iv.entry_id, iv.variant, iv.key) for iv in from_seeds.variants]
+
+
+def test_the_curated_seeds_round_trip_byte_for_byte(tmp_path):
+    store = open_store(tmp_path / "curated.db", DEFAULT_SEEDS)
+    export_seeds(store, tmp_path / "out")
+    assert _files(tmp_path / "out") == _files(DEFAULT_SEEDS)
+
+
+def _write(store: SQLiteStore, seed: dict, action: str = "update", **kw) -> None:
+    entry = load_seeds_entry(seed, store.get(seed["id"]).file if store.get(seed["id"]) else "mini.yaml")
+    store.apply([Change(action, seed["id"], seed, record=to_record(entry, compile_entry(entry)), **kw)], "test")
+
+
+def load_seeds_entry(seed: dict, file: str):
+    from glossary.seeds import validate_entries
+
+    entries, problems = validate_entries(file, [seed])
+    assert not problems, problems
+    return entries[0]
+
+
+def test_export_after_changes_keeps_every_unchanged_entry_byte_for_byte(store, mini_dir, tmp_path):
+    beijing = store.get("beijing").seed
+    _write(store, {**beijing, "description": "The capital city of China, Beijing."})
+    store.apply([Change("retire", "east-china-sea")], "test")
+    export_seeds(store, tmp_path / "out")
+    original = (mini_dir / "mini.yaml").read_text(encoding="utf-8")
+    exported = (tmp_path / "out" / "mini.yaml").read_text(encoding="utf-8")
+    for entry_id in ("xi-jinping", "kishida-fumio", "taiwan", "china-japan-friendship-association"):
+        block = _block(original, entry_id)
+        assert block in exported, entry_id  # unchanged entries: the same bytes
+    assert "The capital city of China, Beijing." in exported
+    assert "id: east-china-sea" not in exported
+    again = load_seeds(tmp_path / "out")
+    assert {e.id for e in again.entries} == set(load_glossary(mini_dir).entries) - {"east-china-sea"}
+    assert next(e for e in again.entries if e.id == "beijing").description.startswith("The capital city")
+
+
+def _block(text: str, entry_id: str) -> str:
+    start = text.index(f"- id: {entry_id}\n")
+    end = text.find("\n- id: ", start + 1)
+    return text[start:end if end > 0 else len(text)]
+
+
+def test_import_seeds_reports_and_applies_adds_changes_and_removals(store, tmp_path):
+    export_seeds(store, tmp_path / "reviewed")
+    path = tmp_path / "reviewed" / "mini.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(_block(text, "taiwan-strait"), "")  # removed
+    text = text.replace("description: Capital of the People's", "description: Capital city of the People's")
+    text += ("\n- id: hu-jintao\n  type: person\n  description: President of China (2003–2013).\n"
+             "  names: {en: Hu Jintao, zh-Hans: 胡锦涛}\n")
+    path.write_text(text, encoding="utf-8")
+    assert "description: Capital city of the People's" in text, "the fixture's Beijing description changed"
+    before = store.data_version()
+    dry = import_seeds(store, tmp_path / "reviewed", dry_run=True)
+    assert store.data_version() == before
+    report = import_seeds(store, tmp_path / "reviewed")
+    assert (report.added, report.changed, report.removed) == (["hu-jintao"], ["beijing"], ["taiwan-strait"])
+    assert dry.lines() == report.lines()
+    assert report.lines()[-1] == f"1 added, 1 changed, 1 removed, {report.unchanged} unchanged"
+    assert store.get("taiwan-strait").retired and store.get("beijing").revision == 2
+    assert [r.author for r in store.history("hu-jintao")] == ["import-seeds"]
+    export_seeds(store, tmp_path / "again")
+    assert _files(tmp_path / "again") == _files(tmp_path / "reviewed")  # the reviewed text, byte for byte
+
+
+def test_import_seeds_refuses_a_retired_id_and_bad_seeds(store, tmp_path):
+    export_seeds(store, tmp_path / "reviewed")
+    store.apply([Change("retire", "taiwan-strait")], "test")
+    with pytest.raises(SeedError, match="ids are never reused"):
+        import_seeds(store, tmp_path / "reviewed")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "x.yaml").write_text("- id: Bad Id\n  type: person\n", encoding="utf-8")
+    with pytest.raises(SeedError):
+        import_seeds(store, tmp_path / "bad")
+
+
+def test_stale_and_impossible_changes_are_refused_whole(store):
+    beijing = store.get("beijing").seed
+    version = store.data_version()
+    with pytest.raises(StoreConflict) as stale:
+        _write(store, {**beijing, "description": "Stale write here."}, expected=7)
+    assert stale.value.kind == "stale"
+    good = load_seeds_entry({**beijing, "description": "A good write."}, "mini.yaml")
+    with pytest.raises(StoreConflict) as missing:  # the second change fails: the first is rolled back
+        store.apply([Change("update", "beijing", {**beijing, "description": "A good write."},
+                            record=to_record(good, compile_entry(good))),
+                     Change("retire", "no-such-entry")], "test")
+    assert missing.value.kind == "missing"
+    assert store.data_version() == version and store.get("beijing").revision == 1
+
+
+def test_snapshots_refresh_from_the_changed_rows_only(store):
+    snapshots = StoreSnapshots(store)
+    first = snapshots.load().prepare()
+    assert snapshots.refresh() is None  # nothing new
+    beijing = store.get("beijing").seed
+    _write(store, {**beijing, "names": {**beijing["names"], "en": "Quixotic Capital"}})
+    store.apply([Change("retire", "east-china-sea")], "test")
+    _write(store, {"id": "aa-new", "type": "place", "description": "A new place.", "names": {"en": "Quixotic Sea"}},
+           action="create", file="mini.yaml")
+    second = snapshots.refresh()
+    full = StoreSnapshots(store).load()
+    assert second.version == full.version == f"{store.store_id()}-4"
+    assert list(second.entries)[-1] == "aa-new"  # new entries last, as a full load orders them
+    assert second.entries == full.entries and "east-china-sea" not in second.entries
+    assert [(iv.entry_id, iv.key) for iv in second.variants] == [(iv.entry_id, iv.key) for iv in full.variants]
+    assert second.lookup("Quixotic Capital")[0].entry.id == "beijing" and not first.lookup("Quixotic Capital")
+    assert second.entries["taiwan"] is first.entries["taiwan"]  # unchanged entries are reused
+    second.prepare(previous=first)
+    assert second.matcher().parts["taiwan"] is first.matcher().parts["taiwan"]
+    # the refreshed snapshot is the one a full load gives: every index row and every matcher key, in order
+    for table in ("_by_text", "_by_key", "_by_compact", "_by_entry"):
+        assert _rows(getattr(second, table)) == _rows(getattr(full, table)), table
+    assert sorted(second._fuzzy_keys) == sorted(full._fuzzy_keys)
+    assert _patterns(second.matcher().by_key) == _patterns(full.matcher().by_key)
+    from glossary.normalize import normalize_text
+
+    text = "Quixotic Capital and 北京 and the East China Sea; 钓鱼岛 and Xi Jinping met Kishida."
+    assert normalize_text(second, text).as_dict() == normalize_text(full, text).as_dict()
+
+
+def _rows(table) -> dict:
+    return {k: [(iv.entry_id, iv.variant, iv.key) for iv in rows] for k, rows in table.items()}
+
+
+def _patterns(by_key) -> dict:
+    return {k: [(p.entry_id, p.variant, last) for p, last in rows] for k, rows in by_key.items()}
+
+
+def test_tokens_are_kept_only_as_hashes(store):
+    token = store.create_token("alice", "editor")
+    assert store.find_token(token) == ("alice", "editor")
+    assert store.find_token(token + "x") is None and store.find_token("") is None
+    with pytest.raises(StoreConflict):
+        store.create_token("alice", "admin")
+    for f in store.path.parent.glob("g.db*"):
+        assert token.encode() not in f.read_bytes()
+    assert store.revoke_token("alice") and not store.revoke_token("alice")
+    assert store.find_token(token) is None
+    again = store.create_token("alice", "admin")  # a revoked name may get a new token
+    assert store.find_token(again) == ("alice", "admin")
+
+
+WRITER = """
+import sys
+from glossary.compiled import compile_entry, to_record
+from glossary.seeds import validate_entries
+from glossary.store import Change, SQLiteStore
+store = SQLiteStore(sys.argv[1])
+n = 0
+while True:
+    n += 1
+    seed = {"id": f"written-{n}", "type": "other", "description": f"written number {n}", "names": {"en": f"Zq {n}"}}
+    entry = validate_entries("mini.yaml", [seed])[0][0]
+    store.apply([Change("create", seed["id"], seed, record=to_record(entry, compile_entry(entry)),
+                        file="mini.yaml")], "writer")
+    print(n, flush=True)  # acknowledged: committed
+"""
+
+
+def test_every_acknowledged_write_survives_kill_9(store):
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(store.path)], stdout=subprocess.PIPE, text=True,
+                            cwd=ROOT)
+    acknowledged = 0
+    deadline = time.monotonic() + 120
+    while acknowledged < 40 and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        acknowledged = int(line)
+    os.kill(proc.pid, signal.SIGKILL)  # in the middle of the stream of writes
+    proc.wait()
+    acknowledged = max([acknowledged] + [int(x) for x in proc.stdout.read().split()])
+    assert acknowledged >= 40
+    reopened = SQLiteStore(store.path)
+    assert reopened.integrity_check() == "ok"
+    ids = reopened.ids()
+    assert all(f"written-{n}" in ids for n in range(1, acknowledged + 1))
+    snapshot = StoreSnapshots(reopened).load()
+    assert snapshot.lookup(f"Zq {acknowledged}")[0].entry.id == f"written-{acknowledged}"
+
+
+def test_records_carry_what_the_index_needs(mini_dir):
+    from glossary.compiled import from_record
+
+    for entry in load_glossary(mini_dir).entries.values():
+        compiled = compile_entry(entry)
+        again, again_compiled, place = from_record(to_record(entry, compiled, 3))
+        assert (again, again_compiled, place) == (entry, compiled, (1, entry.source, 3))
+        json.loads(to_record(entry, compiled))  # plain JSON
