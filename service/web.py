@@ -130,8 +130,10 @@ def _country_name(code: str) -> str:
     """A party code (ISO 3166-1, as in ``used_by``) as the English name of its country entry, if there is one."""
     names = g.get("country_names")
     if names is None:
-        names = g.country_names = {_countries(e)[0]: e.label for e in glossary().entries.values()
-                                   if e.details.get("subtype") == "country" and len(_countries(e)) == 1}
+        # A country entry's first code is its own (Taiwan: TW, CN); one with a single code wins a tie.
+        countries = [e for e in glossary().entries.values() if e.details.get("subtype") == "country" and _countries(e)]
+        names = g.country_names = {_countries(e)[0]: e.label
+                                   for e in sorted(countries, key=lambda e: -len(_countries(e)))}
     return names.get(code, code)
 
 

@@ -175,6 +175,9 @@ def test_normalise_a_chinese_paragraph(browser, site):
     card = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "body > .card")))
     assert "Fumio Kishida" in card.text and "Prime Minister" in card.text
     assert browser.find_element(By.CSS_SELECTOR, "#rewritten-out .mention[lang=en]")
+    screenshot(browser, "normalize-card")
+    webdriver.ActionChains(browser).move_to_element(browser.find_element(By.TAG_NAME, "h1")).perform()
+    wait(browser).until(EC.invisibility_of_element_located((By.CSS_SELECTOR, "body > .card")))
     screenshot(browser, "normalize")
     # Changing the target language redoes it at once.
     Select(browser.find_element(By.ID, "target")).select_by_value("ja")
@@ -253,3 +256,15 @@ def test_api_docs_try_it_out(browser, site):
         (By.CSS_SELECTOR, "#operations-v1-get_v1_health .live-responses-table .response-col_description pre")))
     assert '"data_version"' in body.text
     assert console_errors(browser) == []
+
+
+@pytest.mark.parametrize("path", ["/?q=Xi", "/entries/senkaku-islands", "/entries/kishida-fumio", "/normalize", "/docs"])
+def test_nothing_overflows_a_phone_screen(browser, site, path):
+    browser.set_window_size(*PHONE)
+    try:
+        browser.get(site + path)
+        widths = browser.execute_script(
+            "return [document.documentElement.clientWidth, document.documentElement.scrollWidth]")
+        assert widths[1] <= widths[0], f"{path} is wider than the screen: {widths}"
+    finally:
+        browser.set_window_size(*DESKTOP)
