@@ -176,7 +176,8 @@ def normalize_page():
 def _normalized(text: str, target: str, order: str) -> dict:
     data = glossary()
     result = normalize_text(data, text, target=target, mode="rewrite", name_order=order)
-    entries = {c: data.get(c) for m in result.mentions for c in ([m.entry_id] if m.entry_id else m.candidates)}
+    ids = [i for m in result.mentions for i in ([m.entry_id] if m.entry_id else []) + list(m.candidates)]
+    entries = {i: data.get(i) for i in ids}
     rewritten = _segments(text, result.mentions, data, rewrite=True)
     if "".join(s["text"] for s in rewritten) != result.text:  # never show other text than the API's
         rewritten = [{"text": result.text}]

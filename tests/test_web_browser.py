@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
@@ -85,7 +86,8 @@ def browser_nojs():
 
 
 def wait(driver, seconds: float = 10):
-    return WebDriverWait(driver, seconds)
+    """Waits that retry when the script has just replaced the element (the normalise page swaps its result)."""
+    return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,))
 
 
 def screenshot(driver, name: str) -> None:
@@ -263,8 +265,24 @@ def test_nothing_overflows_a_phone_screen(browser, site, path):
     browser.set_window_size(*PHONE)
     try:
         browser.get(site + path)
+        if path == "/docs":  # Swagger UI draws the operations after the spec arrives
+            wait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".opblock")))
+        if path == "/normalize":  # with a result
+            browser.find_element(By.ID, "text").send_keys(CHINESE)
+            browser.find_element(By.CSS_SELECTOR, "#normalize-form button[type=submit]").click()
+            wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "table.mentions")))
+        browser.execute_script("return document.fonts.ready")
+        fits = "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        try:  # the layout settles after the resize and the CJK fonts
+            wait(browser, 5).until(lambda d: d.execute_script(fits))
+        except TimeoutException:
+            pass
         widths = browser.execute_script(
             "return [document.documentElement.clientWidth, document.documentElement.scrollWidth]")
-        assert widths[1] <= widths[0], f"{path} is wider than the screen: {widths}"
+        wide = browser.execute_script("""
+            const width = document.documentElement.clientWidth;
+            return [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > width + 1)
+                .map((e) => e.tagName + "." + e.className + ": " + e.textContent.trim().slice(0, 40)).slice(-5);""")
+        assert widths[1] <= widths[0], f"{path} is wider than the screen: {widths}, {wide}"
     finally:
         browser.set_window_size(*DESKTOP)
