@@ -3,6 +3,9 @@
 Server-rendered Jinja templates (service/templates/) that work with JavaScript off; service/static/site.js
 adds results as you type and in-page normalisation on top. The views read the glossary only through
 :func:`service.api.glossary` and normalise with the same core call as ``POST /v1/normalize``.
+
+Curation (issue 13) plugs in on the entry page: ``{% block curation %}`` in templates/entry.html is where the
+edit form (sending If-Match), the history and revert go.
 """
 
 from __future__ import annotations
@@ -66,8 +69,10 @@ def index():
     if type_ not in ENTRY_TYPES:
         type_ = None
     results = search(q, type_)
+    data = glossary()
     return render_template("index.html", q=q, type=type_, types=ENTRY_TYPES, results=results,
-                           searched=bool(q or type_), stats=glossary().stats())
+                           searched=bool(q or type_), entries=len(data.entries), names=len(data.variants),
+                           version=data.version)
 
 
 # -- one entry -------------------------------------------------------------------------------------

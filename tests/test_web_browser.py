@@ -25,7 +25,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver") or next(
-    (p for p in ("/usr/lib/chromium/chromedriver", "/usr/bin/chromedriver") if Path(p).exists()), None)
+    (p for p in ("/usr/lib/chromium/chromedriver",) if Path(p).exists()), None)
 DESKTOP, PHONE = (1280, 900), (390, 844)
 
 # A Chinese paragraph written for this test: two people, a disputed place, a capital and a short form
