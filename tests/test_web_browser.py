@@ -58,7 +58,7 @@ def _browser(javascript: bool = True):
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="jcglossary-chromium-")
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--hide-scrollbars",
                  f"--user-data-dir={profile}", f"--window-size={DESKTOP[0]},{DESKTOP[1]}", "--lang=en-GB"):
         options.add_argument(flag)
     if not javascript:
