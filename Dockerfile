@@ -9,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     HOST=0.0.0.0 \
     PORT=8000 \
-    GLOSSARY_SEEDS=/app/seeds
+    GLOSSARY_SEEDS=/app/seeds \
+    GLOSSARY_REFERENCE=/app/reference.sqlite3
 
 WORKDIR /app
 # Dependencies from the lock file (pinned, hashes checked), then the project without dependencies.
@@ -19,7 +20,9 @@ COPY pyproject.toml README.md ./
 COPY glossary ./glossary
 COPY service ./service
 COPY seeds ./seeds
+# The reference layer (JMnedict, CC-CEDICT) compiled once into the image, not on the first request.
 RUN pip install --no-cache-dir --no-deps . \
+    && python -m glossary reference \
     && useradd --create-home --uid 10001 glossary
 
 USER 10001

@@ -1,4 +1,4 @@
-"""`make bench`: measure the normaliser, the HTTP endpoint, start-up, and reconciliation, in one run.
+"""`make bench`: measure the normaliser, the HTTP endpoint, start-up, reconciliation and batch normalisation.
 
 Every figure printed is measured by this run on this machine; ratios compare contenders measured in
 the same run on the same corpus and glossary, which is what stays meaningful on a shared, noisy machine.
@@ -21,7 +21,7 @@ import tracemalloc
 import urllib.request
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick  # pyahocorasick, the bare-scan baseline (bench extra)
 
 from bench.corpus import enlarged_glossary, make_corpus
 from glossary import Glossary, load_glossary
@@ -85,6 +85,7 @@ def documents(text: str, size: int = 2_000) -> list[str]:
 
 def bench_normalise(glossary: Glossary, label: str, corpora: dict[str, str], repeat: int) -> list[dict]:
     matcher_for(glossary)
+    gc.freeze()  # as the service does once the glossary is loaded (service.create_app)
     kp = flashtext_processor(glossary)
     automaton = bare_automaton(glossary)
     rows = []
@@ -257,6 +258,8 @@ def write_results(sections: dict) -> None:
                   f"{h['worker_peak_rss_mb']:.0f} MB peak (VmHWM)", ""]
     if "reconcile" in sections:
         lines += sections["reconcile"]
+    if "reference" in sections:
+        lines += sections["reference"]
     text = README.read_text(encoding="utf-8")
     head, rest = text.split(BEGIN, 1) if BEGIN in text else (text.rstrip() + "\n\n", END)
     tail = rest.split(END, 1)[1] if END in rest else ""
@@ -264,10 +267,30 @@ def write_results(sections: dict) -> None:
     print(f"\nwritten to {README}")
 
 
+def _commit() -> str:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "glossary", "service", "bench"], cwd=ROOT,
+                           capture_output=True, text=True).stdout.strip()
+    return (commit.stdout.strip() or "unknown") + (" with uncommitted changes" if dirty else "")
+
+
+def write_batch_results(lines: list[str], machine_line: str) -> None:
+    """The batch figures go between their own markers, so `--only batch` leaves the other figures alone."""
+    begin, end = "<!-- batch results: written by make bench -->", "<!-- /batch results -->"
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    block = [lines[0], "", f"Measured by `make bench` on {when}, code at commit {_commit()}; machine: {machine_line}.",
+             *lines[1:]]
+    text = README.read_text(encoding="utf-8")
+    head, rest = text.split(begin, 1) if begin in text else (text.rstrip() + "\n\n", end)
+    tail = (rest.split(end, 1)[1] if end in rest else "") or "\n"
+    README.write_text(head + begin + "\n" + "\n".join(block) + "\n" + end + tail, encoding="utf-8")
+    print(f"\nbatch figures written to {README}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--quick", action="store_true", help="smaller corpora and fewer repeats")
-    parser.add_argument("--only", choices=["normalise", "http", "startup", "reconcile"])
+    parser.add_argument("--only", choices=["normalise", "http", "startup", "reconcile", "reference", "batch"])
     args = parser.parse_args(argv)
     size, repeat = (200_000, 2) if args.quick else (1_000_000, 5)
     sections: dict = {"machine": machine()}
@@ -293,7 +316,18 @@ def main(argv: list[str] | None = None) -> int:
         from bench.reconcile import bench_reconcile
 
         sections["reconcile"] = bench_reconcile(curated)
-    write_results(sections)
+    if args.only in (None, "reference"):  # the reference layer (bench/reference.py)
+        from bench.reference import bench_reference
+
+        sections["reference"] = bench_reference(
+            curated, {lang: make_corpus(curated, lang, size // 4) for lang in ("zh", "ja")})
+    if args.only in (None, "batch"):
+        from bench.batch import bench_batch
+
+        print("batch normalisation:")
+        write_batch_results(bench_batch(curated, quick=args.quick), sections["machine"])
+    if args.only != "batch":
+        write_results(sections)
     return 0
 
 

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import cache
 
-from glossary.derive import HEPBURN, PINYIN, convert_han
+from glossary.derive import HEPBURN, KEPT_SURNAMES, PINYIN, convert_name
 from glossary.index import Glossary
 from glossary.keys import compact_key, fold_kana, is_han, name_key
 from glossary.model import Entry
@@ -73,10 +73,18 @@ def check_traditional(entries: Iterable[Entry]) -> list[Problem]:
         hans, hant = e.names.get("zh-Hans"), e.names.get("zh-Hant")
         if not hans or not hant or "zh-Hant" in e.overrides:
             continue
-        allowed = {convert_han(hans, "s2t"), convert_han(hans, "s2tw")}
+        allowed = {convert_name(e, hans, "s2t"), convert_name(e, hans, "s2tw")}
         if hant not in allowed:
             out.append(_p(e, "names.zh-Hant", f"{hant!r} is not OpenCC's conversion of {hans!r} "
                                               f"({' or '.join(sorted(allowed))}); fix it or add overrides.zh-Hant"))
+    for e in entries:
+        family = e.family_name.get("zh-Hans", "")
+        if e.type == "person" and family[:1] in KEPT_SURNAMES:
+            for lang in ("zh-Hant", "ja"):
+                written = e.family_name.get(lang)
+                if written and written[0] != family[0] and lang not in e.overrides:
+                    out.append(_p(e, f"family_name.{lang}", f"the surname {family[0]} is written {family[0]} in "
+                                                             f"{lang} too, not {written[0]}"))
     return out
 
 

@@ -43,6 +43,19 @@ def convert_han(text: str, config: str) -> str:
     return text
 
 
+# Surnames that traditional script writes as simplified script does: OpenCC converts them as the words
+# they also are (范 "model" -> 範, 于 -> 於, 余 -> 餘, 后 -> 後, 党 -> 黨, 云 -> 雲), which no one writes for 范丽青.
+KEPT_SURNAMES = frozenset("范于余后党云")
+
+
+def convert_name(entry: Entry, text: str, config: str) -> str:
+    """:func:`convert_han` for a name of ``entry``: a person's kept surname (:data:`KEPT_SURNAMES`) stays."""
+    if (entry.type == "person" and text[:1] in KEPT_SURNAMES and config.startswith("s2t")
+            and entry.family_name.get("zh-Hans", "").startswith(text[0])):
+        return text[0] + convert_han(text[1:], config)
+    return convert_han(text, config)
+
+
 def curated_variants(entry: Entry) -> list[Variant]:
     """The entry's preferred names (kind "name") followed by its curated variants.
 
@@ -106,7 +119,7 @@ def _han_forms(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
         for lang, config in targets:
             if v.kind == "name" and lang in entry.names:
                 continue  # a curated preferred name in that script exists and wins
-            text = convert_han(v.name, config)
+            text = convert_name(entry, v.name, config)
             if any(_RARE_HAN_LO <= ord(c) <= _RARE_HAN_HI for c in text if c not in v.name):
                 continue  # OpenCC reached for a rare variant character nobody prints (樫 -> 㭴)
             if text != v.name:
@@ -228,7 +241,7 @@ def _surnames(entry: Entry) -> Iterator[Variant]:
             yield _derived(family, lang, "short", entry.names.get(lang, family), "family-name", standalone=False,
                            context=context)
         if lang == "zh-Hans" and "zh-Hant" not in entry.family_name:
-            trad = convert_han(family, "s2t")
+            trad = convert_name(entry, family, "s2t")
             context = SINGLE_SURNAME_CONTEXT if len(trad) == 1 and is_han(trad) else ()
             yield _derived(trad, "zh-Hant", "short", family, "family-name+opencc-s2t", standalone=False,
                            context=context)

@@ -7,6 +7,7 @@ service from starting rather than serving half the data.
 
 from __future__ import annotations
 
+import gc
 import http
 import logging
 import os
@@ -23,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 
 from glossary import SeedError, __version__, load_glossary
 from glossary.normalize import matcher_for
+from glossary.reference import ReferenceLayer, start_compiling
 from service.deadline import start_deadline
 from service.errors import PROBLEM_MIMETYPE, ProblemSchema, problem_response, request_json_guard
 from service.limits import LIMITS, ConfigError
@@ -60,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         GLOSSARY_SEEDS=None,
+        GLOSSARY_REFERENCE=None,  # the reference layer's artefact: None (the cache dir), a path, or "off"
         PUBLIC_URL="http://127.0.0.1:8000",
         LIMIT_NAMES=tuple(LIMITS),
         **{name: default for name, (default, _) in LIMITS.items()},
@@ -67,6 +70,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(limits_from_environ(os.environ))
     if "GLOSSARY_SEEDS" in os.environ:
         app.config["GLOSSARY_SEEDS"] = os.environ["GLOSSARY_SEEDS"]
+    if "GLOSSARY_REFERENCE" in os.environ:
+        app.config["GLOSSARY_REFERENCE"] = os.environ["GLOSSARY_REFERENCE"]
     if "GLOSSARY_PUBLIC_URL" in os.environ:  # where clients reach the service (reconciliation manifest)
         app.config["PUBLIC_URL"] = os.environ["GLOSSARY_PUBLIC_URL"]
     app.config.update(config or {})
@@ -80,7 +85,19 @@ def create_app(config: dict | None = None) -> Flask:
     # Build the text scanner and load the word-boundary lexicons now, not on the first request (with
     # preload_app, the workers then share them).
     matcher_for(glossary).boundaries.warm_up()
+    # The glossary lives as long as the process: keep its objects out of the collector's full passes (each
+    # would walk millions of them, a pause in the middle of some request) and, with preload_app, out of the
+    # pages that a collection would touch and so copy in every worker.
+    gc.freeze()
     app.extensions["glossary"] = glossary
+    # Reference layer (JMnedict, CC-CEDICT; glossary/reference.py): nothing is read here. Each worker opens
+    # the compiled artefact on first use; a missing one is compiled by a process of its own meanwhile.
+    reference = app.config["GLOSSARY_REFERENCE"]
+    if reference == "off":
+        app.extensions["reference"] = None
+    else:
+        app.extensions["reference"] = ReferenceLayer(reference, compile_missing=False)
+        app.extensions["reference_compiler"] = start_compiling(app.extensions["reference"].path)
     app.logger.info("glossary %s: %d entries, %d variants, ready in %.2fs", glossary.version,
                     len(glossary.entries), len(glossary.variants), time.perf_counter() - started)
 

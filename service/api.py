@@ -8,9 +8,9 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from glossary import __version__
-from glossary.normalize import normalize_text
-from glossary.readings import readings
+from glossary import __version__, interchange
+from glossary.normalize import matcher_for, normalize_text
+from glossary.readings import readings, reference_lookup, reference_mentions
 from service import schemas as s
 from service.deadline import check_deadline
 from service.errors import truncate
@@ -24,6 +24,11 @@ def glossary():
     return current_app.extensions["glossary"]
 
 
+def reference():
+    """The reference layer (JMnedict, CC-CEDICT), or None when the service runs without it."""
+    return current_app.extensions.get("reference")
+
+
 @blp.route("/health")
 class Health(MethodView):
     @blp.response(200, s.Health)
@@ -31,8 +36,9 @@ class Health(MethodView):
         """Service status, the loaded glossary's size and its data version (a hash of seeds/)."""
         stats = glossary().stats()
         limits = {k: current_app.config[k] for k in current_app.config["LIMIT_NAMES"]}
+        layer = reference()
         return {"status": "ok", **stats, "data_version": stats["version"], "version": __version__,
-                "limits": limits}
+                "limits": limits, "reference": layer.status() if layer is not None else "off"}
 
 
 @blp.route("/lookup")
@@ -56,7 +62,10 @@ class Lookup(MethodView):
 
 def _lookup(q: dict, variants: str) -> dict:
     matches = glossary().lookup(q["q"], type=q.get("type"), limit=q["limit"])
-    return {"query": q["q"], "matches": [match_dict(glossary(), m, variants) for m in matches]}
+    out = {"query": q["q"], "matches": [match_dict(glossary(), m, variants) for m in matches]}
+    if q["reference"]:  # a field of its own: reference names are never ranked with the entries
+        out["reference"] = reference_lookup(reference(), q["q"], matches, q.get("type"), q["limit"])
+    return out
 
 
 @blp.route("/normalize")
@@ -72,21 +81,21 @@ class Normalize(MethodView):
                                     name_order=body["name_order"], utf16=body["offsets"] == "utf16",
                                     date=body.get("date"))
             mentions += len(result.mentions)
+            out = result.answer()
+            if body["reference"]:  # reference names (JMnedict, CC-CEDICT): only when asked, apart from mentions
+                out["reference_names"] = reference_mentions(reference(), text, result.mentions,
+                                                            matcher_for(glossary()).boundaries,
+                                                            utf16=body["offsets"] == "utf16")
+                mentions += len(out["reference_names"])
             # Counted before the answer is built: the mention dicts and their JSON are what cost memory.
             check_limit("MAX_MENTIONS", mentions, hint="send fewer or shorter texts per request")
-            results.append(_without_nulls(result.as_dict()))
+            results.append(out)
         # The result dicts are built field for field to NormalizeResponse (tests check every answer
         # against openapi.yaml), so they are sent as they are: dumping a megabyte batch through
         # marshmallow would take twice as long as finding the mentions.
         answer = json.dumps({"results": results}, ensure_ascii=False).encode()
         check_limit("MAX_ANSWER_BYTES", len(answer), hint="send fewer or shorter texts per request")
         return current_app.response_class(answer, mimetype="application/json")
-
-
-def _without_nulls(result: dict) -> dict:
-    """Mentions leave out the fields that are null (UTF-16 offsets not asked for, no entry when ambiguous)."""
-    result["mentions"] = [{k: v for k, v in m.items() if v is not None} for m in result["mentions"]]
-    return result
 
 
 @blp.route("/entries")
@@ -121,5 +130,53 @@ class Romanize(MethodView):
     @blp.arguments(s.RomanizeRequest)
     @blp.response(200, s.RomanizeResult)
     def post(self, body):
-        """Romanise Chinese or Japanese text; a glossary name gets its curated reading."""
-        return readings(glossary(), body["text"], body["lang"])
+        """Romanise Chinese or Japanese text; a glossary name gets its curated reading, a name in JMnedict or
+        CC-CEDICT the dictionary's (marked with its source), anything else a marked guess."""
+        return readings(glossary(), body["text"], body["lang"], reference())
+
+
+# -- export: whole-glossary downloads, streamed ---------------------------------------------------
+
+_DISPOSITION = {"Content-Disposition": {
+    "description": "attachment; filename=\"jcglossary-<data version>.<tbx|csv|jsonl>\"",
+    "schema": {"type": "string"}}}
+_FILE = {"type": "string", "format": "binary"}
+
+
+@blp.route("/export/tbx")
+class ExportTbx(MethodView):
+    @blp.arguments(s.TbxExportArgs, location="query")
+    @blp.response(200, _FILE, content_type=interchange.MEDIA_TYPES["tbx"], headers=_DISPOSITION,
+                  description="A TBX document: one concept entry per glossary entry")
+    def get(self, args):
+        """The whole glossary as TBX (ISO 30042, TBX-Basic) for terminology and CAT tools, streamed."""
+        g = glossary()
+        return _download(g, interchange.iter_tbx(g, version=args["version"], variants=args["variants"]), "tbx")
+
+
+@blp.route("/export/csv")
+class ExportCsv(MethodView):
+    @blp.arguments(s.ExportArgs, location="query")
+    @blp.response(200, _FILE, content_type="text/csv", headers=_DISPOSITION,
+                  description="CSV with a header row: entry_id, type, lang, name, kind, origin, preferred")
+    def get(self, args):
+        """Every name and variant as one CSV row, streamed."""
+        g = glossary()
+        return _download(g, interchange.iter_csv(g, variants=args["variants"]), "csv")
+
+
+@blp.route("/export/jsonl")
+class ExportJsonl(MethodView):
+    @blp.response(200, _FILE, content_type=interchange.MEDIA_TYPES["jsonl"], headers=_DISPOSITION,
+                  description="JSON Lines: one entry a line in the seed files' shape, with its derived variants")
+    def get(self):
+        """Every entry as one JSON object a line, for pipelines, streamed."""
+        g = glossary()
+        return _download(g, interchange.iter_jsonl(g), "jsonl")
+
+
+def _download(g, chunks, fmt: str):
+    """A streamed attachment; the generator holds the snapshot it was given, so a swap cannot mix versions."""
+    response = current_app.response_class(interchange.as_bytes(chunks), content_type=interchange.MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="jcglossary-{g.version}.{fmt}"'
+    return response

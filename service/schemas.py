@@ -7,8 +7,9 @@ import re
 from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from glossary import interchange
 from glossary.model import ENTRY_TYPES
-from glossary.normalize import MODES, NAME_ORDERS, TARGETS
+from glossary.normalize import DATE_PATTERN, MODES, NAME_ORDERS, OFFSETS, TARGETS
 from service.errors import LimitExceeded
 from service.limits import default
 
@@ -43,6 +44,15 @@ class Text(fields.String):
         if max_length is not None:
             metadata["maxLength"] = max_length
         super().__init__(validate=[clean_text, *extra], metadata=metadata, **kwargs)
+
+
+class StrictBoolean(fields.Boolean):
+    """true or false, not 0, 1 or "yes" (the protocol's JSON Schema says boolean)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Not a valid boolean.")
+        return value
 
 
 def check_limit(name: str, actual: int, code: int = 413, hint: str = "") -> None:
@@ -132,6 +142,9 @@ class LookupFields(Schema):
     limit = fields.Integer(load_default=5, validate=validate.Range(min=1),
                            metadata={"description": "at most this many matches (max MAX_LIMIT)",
                                      "maximum": default("MAX_LIMIT")})
+    reference = StrictBoolean(load_default=False, metadata={
+        "description": "also answer `reference`: the readings JMnedict and CC-CEDICT give the name, when no "
+                       "glossary entry has it (at most `limit` of them)"})
 
     @validates_schema
     def limits(self, data, **kwargs):
@@ -145,6 +158,9 @@ class LookupFields(Schema):
 
 class LookupArgs(LookupFields):
     variants = fields.String(load_default="all", validate=validate.OneOf(VARIANT_CHOICES))
+    reference = fields.Boolean(load_default=False, truthy={"true"}, falsy={"false"}, metadata={
+        "description": "true: also answer `reference`, the readings JMnedict and CC-CEDICT give the name, when "
+                       "no glossary entry has it (at most `limit` of them)"})
     limit_code = 414  # the query is in the URL
 
 
@@ -167,9 +183,29 @@ class MatchOut(Schema):
     ambiguous = fields.Boolean(required=True, metadata={"description": "true when entries tie for first"})
 
 
+class ReferenceOut(Schema):
+    """A name from a reference dictionary: not a glossary entry (no id), never ranked with the entries."""
+
+    source = fields.String(required=True, validate=validate.OneOf(("jmnedict", "cc-cedict")),
+                           metadata={"description": "jmnedict or cc-cedict"})
+    attribution = fields.String(required=True, metadata={"description": "the dictionary, its owner and licence"})
+    licence = fields.String(required=True, metadata={"description": "CC BY-SA 4.0"})
+    form = fields.String(required=True, metadata={"description": "the written form the dictionary has"})
+    lang = fields.String(required=True, validate=validate.OneOf(("ja", "zh")))
+    reading = fields.String(required=True, metadata={"description": "hiragana (ja) or pinyin with tone marks (zh)"})
+    romanized = fields.String(required=True, metadata={"description": "Hepburn (ja) or toneless pinyin (zh)"})
+    types = fields.List(fields.String(), required=True, metadata={
+        "description": "JMnedict's name types (surname, given, fem, masc, person, place, station, organization, "
+                       "company, unclass); empty for CC-CEDICT"})
+    gloss = fields.String(required=True, metadata={"description": "the dictionary's English gloss"})
+
+
 class LookupResult(Schema):
     query = fields.String(required=True)
     matches = fields.List(fields.Nested(MatchOut), required=True)
+    reference = fields.List(fields.Nested(ReferenceOut), metadata={
+        "description": "only with reference=true: dictionary readings of a name that no glossary entry has "
+                       "(the matches are at most fuzzy guesses or context-only short forms), else empty"})
 
 
 class LookupBatchResult(Schema):
@@ -177,10 +213,6 @@ class LookupBatchResult(Schema):
 
 
 # -- normalize ------------------------------------------------------------------------------------
-
-
-# A date as texts carry it, to the day at most (compared as text with the glossary's role dates).
-DATE_PATTERN = r"^(?!0000)\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 
 
 class NormalizeRequest(Schema):
@@ -192,12 +224,17 @@ class NormalizeRequest(Schema):
                          metadata={"description": "rewrite, annotate, or mentions (text unchanged)"})
     name_order = fields.String(load_default="given-family", validate=validate.OneOf(NAME_ORDERS),
                                metadata={"description": "English order of Japanese and Korean names"})
-    offsets = fields.String(load_default="codepoint", validate=validate.OneOf(("codepoint", "utf16")))
+    offsets = fields.String(load_default="codepoint", validate=validate.OneOf(OFFSETS))
     date = fields.String(
         validate=validate.Regexp(DATE_PATTERN, error="use YYYY, YYYY-MM or YYYY-MM-DD"),
         metadata={"pattern": DATE_PATTERN,
                   "description": "when the texts were written (YYYY, YYYY-MM or YYYY-MM-DD): a surname next to a "
                                  "title (岸田首相, President Xi) resolves to whoever held that office then"})
+
+    reference = StrictBoolean(load_default=False, metadata={
+        "description": "also answer `reference_names`: proper nouns (by Sudachi's or jieba's tags) that JMnedict "
+                       "(text with kana) or CC-CEDICT (other text) knows and no mention covers; never rewritten. "
+                       "Costs about one more segmenter pass over the text"})
 
     def load(self, data, *args, **kwargs):
         if isinstance(data, dict) and isinstance(data.get("texts"), list):
@@ -227,9 +264,21 @@ class MentionOut(Schema):
     end_utf16 = fields.Integer(metadata={"description": "only with offsets=utf16"})
 
 
+class ReferenceNameOut(ReferenceOut):
+    """A name in the text found in a reference dictionary (normalize with reference=true)."""
+
+    start = fields.Integer(required=True, metadata={"description": "offset of the first code point"})
+    end = fields.Integer(required=True, metadata={"description": "offset after the last (exclusive)"})
+    surface = fields.String(required=True)
+    start_utf16 = fields.Integer(metadata={"description": "only with offsets=utf16"})
+    end_utf16 = fields.Integer(metadata={"description": "only with offsets=utf16"})
+
+
 class NormalizeResultOut(Schema):
     text = fields.String(required=True)
     mentions = fields.List(fields.Nested(MentionOut), required=True)
+    reference_names = fields.List(fields.Nested(ReferenceNameOut), metadata={
+        "description": "only with reference=true: names from JMnedict or CC-CEDICT, not glossary entries"})
 
 
 class NormalizeResponse(Schema):
@@ -252,8 +301,9 @@ class RomanizeRequest(Schema):
 class RomanizeResult(Schema):
     text = fields.String(required=True)
     lang = fields.String(required=True)
-    reading_is_guess = fields.Boolean(required=True,
-                                      metadata={"description": "true unless every reading is curated or kana"})
+    reading_is_guess = fields.Boolean(required=True, metadata={
+        "description": "true unless every reading is curated, the text is kana, or the dictionary knows one reading "
+                       "of the name"})
     entry_id = fields.String(allow_none=True, metadata={"description": "set when the text is a glossary name"})
     pinyin = fields.String()
     pinyin_numbers = fields.String()
@@ -263,6 +313,37 @@ class RomanizeResult(Schema):
     katakana = fields.String()
     hepburn = fields.String()
     hepburn_plain = fields.String()
+    source = fields.String(required=True, validate=validate.OneOf(
+        ("glossary", "jmnedict", "cc-cedict", "pykakasi", "pypinyin")), metadata={
+        "description": "where the reading comes from: a glossary entry, a reference dictionary (JMnedict, "
+                       "CC-CEDICT: see attribution) or the guesser"})
+    attribution = fields.String(metadata={"description": "with a dictionary reading: the dictionary, its owner and "
+                                                         "licence"})
+    readings = fields.List(fields.Nested(lambda: RomanizeReading()), metadata={
+        "description": "with a dictionary reading: every reading the dictionary gives the name, the chosen one "
+                       "first (the one the guesser also gives, then names of more types)"})
+
+
+class RomanizeReading(Schema):
+    reading = fields.String(required=True)
+    romanized = fields.String(required=True)
+    types = fields.List(fields.String(), required=True)
+    gloss = fields.String(required=True)
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+
+class ExportArgs(Schema):
+    variants = fields.String(load_default="all", validate=validate.OneOf(interchange.VARIANT_CHOICES),
+                             metadata={"description": "all names and variants, or only the curated ones"})
+
+
+class TbxExportArgs(ExportArgs):
+    version = fields.Integer(load_default=3, validate=validate.OneOf(interchange.TBX_VERSIONS),
+                             metadata={"description": "3: ISO 30042:2019 (TBX-Basic, DCA style); 2: the same "
+                                                      "content in the 2008 structure (<martif>) for tools that "
+                                                      "read only that one"})
 
 
 # -- health ---------------------------------------------------------------------------------------
@@ -278,6 +359,9 @@ class Health(Schema):
     version = fields.String(required=True, metadata={"description": "service version"})
     by_type = fields.Dict(keys=fields.String(), values=fields.Integer())
     limits = fields.Dict(keys=fields.String(), values=fields.Integer())
+    reference = fields.String(validate=validate.OneOf(("ready", "pending", "failed", "off")), metadata={
+        "description": "the reference layer (JMnedict, CC-CEDICT): ready, pending (being compiled: reference "
+                       "answers are empty meanwhile), failed (unreadable: see the log) or off"})
 
 
 # -- reconciliation (W3C 0.2 and the 1.0 draft's POST /match) ----------------------------------------
@@ -395,15 +479,6 @@ class ExtendQuery(ProtocolSchema):
         if isinstance(data, dict) and isinstance(data.get("ids"), list):
             check_limit("MAX_BATCH_QUERIES", len(data["ids"]))
         return super().load(data, *args, **kwargs)
-
-
-class StrictBoolean(fields.Boolean):
-    """true or false, not 0, 1 or "yes" (the protocol's JSON Schema says boolean)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise ValidationError("Not a valid boolean.")
-        return value
 
 
 class DraftCondition(ProtocolSchema):

@@ -28,6 +28,13 @@ FAULTS = [
     pytest.param(check_traditional, "    en: T\n    zh-Hans: 台湾\n    zh-Hant: 台灣\n  overrides:\n"
                  "    zh-Hant: common Taiwanese form\n", False, id="hant-override"),
     pytest.param(check_traditional, "    en: T\n    zh-Hans: 台湾\n    zh-Hant: 台湾\n", True, id="hant-not-converted"),
+    # A surname that traditional script writes as simplified does (范, not OpenCC's 範 "model").
+    pytest.param(check_traditional, "    en: Fan\n    zh-Hans: 范丽青\n    zh-Hant: 范麗青\n  family_name: {zh-Hans: 范}\n",
+                 False, id="hant-kept-surname"),
+    pytest.param(check_traditional, "    en: Fan\n    zh-Hans: 范丽青\n    zh-Hant: 範麗青\n  family_name: {zh-Hans: 范}\n",
+                 True, id="hant-surname-converted-as-a-word"),
+    pytest.param(check_traditional, "    en: Yu\n    zh-Hans: 于\n  family_name: {zh-Hans: 于, zh-Hant: 於}\n",
+                 True, id="family-name-converted-as-a-word"),
     pytest.param(check_hepburn, "    en: K\n    ja-Hira: こうの たろう\n    ja-Latn-hepburn: Kōno Tarō\n", False, id="hepburn-ok"),
     pytest.param(check_hepburn, "    en: K\n    ja-Hira: こうの たろう\n    ja-Latn-hepburn: Kawano Taro\n", True, id="hepburn-wrong"),
 ]
