@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test fuzz lock lint check report glossary-report bench openapi clean install
+.PHONY: run test fuzz lock lint check report glossary-report bench openapi clean install screenshots
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "need Python 3.11 (set PYTHON=...)"; exit 1; }
@@ -54,6 +54,13 @@ glossary-report: $(STAMP)
 
 openapi: $(STAMP)
 	$(BIN)/python -m service.openapi > openapi.yaml
+
+# The browser tests, then the README's screenshots from what they saw (needs chromium and chromium-driver).
+SHOTS := search entry entry-disputed normalize docs
+screenshots: $(STAMP)
+	$(BIN)/python -m pytest -q tests/test_web_browser.py
+	mkdir -p docs/screenshots
+	for page in $(SHOTS); do cp tests/screenshots/$$page-desktop.png tests/screenshots/$$page-phone.png docs/screenshots/; done
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

@@ -126,9 +126,11 @@ def create_app(config: dict | None = None) -> Flask:
     from service.docs import docs
     from service.reconcile import bp as reconcile_bp
     from service.reconcile import draft as reconcile_draft
+    from service.web import web
 
     api.register_blueprint(blp)
     app.register_blueprint(docs)
+    app.register_blueprint(web)
     app.register_blueprint(reconcile_bp)
     app.register_blueprint(reconcile_draft)
     document_reconciliation(api.spec, app)
@@ -178,8 +180,10 @@ _DESCRIPTION = (
 
 # A caller's request id is kept when it is a plain token (it is logged and echoed in headers).
 _REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._:+=-]{1,64}")
-# HTML pages (/docs, the reconciliation preview) have inline styles and nothing else.
-HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+# HTML pages (the website, /docs, the reconciliation preview): scripts, styles and images only from this
+# service (no inline script; inline styles for the preview and Swagger UI), fetches only to it, forms only to it.
+HTML_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "connect-src 'self'; base-uri 'none'; form-action 'self'")
 
 
 def _request_ids(app: Flask) -> None:
