@@ -20,12 +20,13 @@ $(STAMP): pyproject.toml requirements-dev.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-# Regenerate the lock files from pyproject.toml (requirements.lock: the service, for the Docker image;
+# Regenerate the lock files from pyproject.toml (requirements.lock: the service with its PostgreSQL driver, for
+# the Docker image;
 # requirements-dev.lock: the service and its tests, for make and CI).
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
-		-o requirements.lock pyproject.toml
+		--extra postgres -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
 		--extra test -o requirements-dev.lock pyproject.toml
 
