@@ -32,6 +32,7 @@ from glossary.store import (
     Revision,
     StoreConflict,
     StoredEntry,
+    StoreUnavailable,
     _json,
     _stamp,
     _stored,
@@ -100,8 +101,12 @@ class PostgresStore:
     # -- connections and transactions ---------------------------------------------------------------
 
     def _connect(self):
-        return self._psycopg.connect(self.url, autocommit=True, connect_timeout=10,
-                                     application_name="jcglossary")
+        try:
+            return self._psycopg.connect(self.url, autocommit=True, connect_timeout=10,
+                                         application_name="jcglossary")
+        except self._psycopg.OperationalError as exc:
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            raise StoreUnavailable(f"cannot reach the store at {_redacted(self.url)}: {reason}") from None
 
     @contextmanager
     def _read(self, consistent: bool = False):

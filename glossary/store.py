@@ -92,6 +92,10 @@ class StoreConflict(Exception):
         super().__init__(message)
 
 
+class StoreUnavailable(Exception):
+    """The store cannot be reached (a PostgreSQL server that is down or refuses the connection)."""
+
+
 @dataclass(frozen=True)
 class Change:
     """One change to one entry. ``expected`` is the revision the writer saw (None: do not check)."""
