@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test fuzz lock lint check report glossary-report bench openapi clean install
+.PHONY: run test fuzz lock lint check report glossary-report bench bench-replicas openapi clean install
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "need Python 3.11 (set PYTHON=...)"; exit 1; }
@@ -59,6 +59,10 @@ openapi: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench
+
+# One replica vs three behind nginx on one PostgreSQL store (needs Debian's postgresql, nginx and wrk).
+bench-replicas: $(STAMP)
+	$(BIN)/python -m bench.replicas
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -108,3 +108,33 @@ def test_a_write_while_the_database_is_unreachable_is_a_503_problem_and_reads_go
     body = response.get_json()
     assert body["type"].endswith("/store-unavailable") and "cannot reach the store" in body["detail"]
     assert client.get("/v1/lookup?q=Xi%20Jinping").status_code == 200  # served from the replica's snapshot
+
+
+def test_compose_runs_three_replicas_on_postgres_behind_nginx():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    services = compose["services"]
+    assert services["glossary"]["deploy"]["replicas"] == 3
+    assert services["glossary"]["environment"]["GLOSSARY_DB"].startswith("postgresql://")
+    assert services["glossary"]["build"] == "."
+    assert services["postgres"]["image"].startswith("postgres:")
+    mount = services["nginx"]["volumes"][0].split(":")
+    assert (ROOT / mount[0]).exists() and mount[1] == "/etc/nginx/nginx.conf"
+    assert "server glossary:8000" in (ROOT / mount[0]).read_text()  # the compose service's name and port
+
+
+def test_the_nginx_config_is_valid(tmp_path):
+    """deploy/nginx.conf as the load test runs it (its upstream on loopback), checked by nginx itself."""
+    import shutil
+
+    if not shutil.which("nginx"):
+        pytest.skip("no nginx (apt-get install nginx)")
+    from bench.replicas import nginx_config
+
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(nginx_config([8001, 8002, 8003], 8080))
+    done = subprocess.run(["nginx", "-t", "-p", str(tmp_path), "-c", str(conf), "-g", f"pid {tmp_path}/nginx.pid;"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert conf.read_text().count("server 127.0.0.1:800") == 3
