@@ -8,7 +8,7 @@ each, default 1) on three loopback ports over that one store, and Debian's nginx
 (the config compose.yaml uses; only its upstream's server line and the listening port are changed).
 wrk (Debian's ``wrk``) then drives ``GET /v1/lookup`` through nginx with one replica in the upstream, then
 three, and straight at one replica (no proxy) for reference; the configurations take turns, best of
-``--rounds``. The figures go to the "Replicas" section of bench/README.md.
+``--rounds`` (3). The figures go to the "Replicas" section of bench/README.md.
 """
 
 from __future__ import annotations
@@ -33,16 +33,17 @@ from bench.__main__ import _free_port, machine  # noqa: E402
 PATH = "/v1/lookup?q=Xi%20Jinping"
 
 
-def start_replica(url: str, workers: int, log: Path) -> tuple[subprocess.Popen, str]:
+def start_replica(url: str, workers: int, log: Path, procs: list[subprocess.Popen]) -> str:
     port = _free_port()
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": str(workers),
            "GLOSSARY_DB": url, "GLOSSARY_SEEDS": str(ROOT / "seeds")}
     proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--config", "service/gunicorn_conf.py",
                              "service:serve()"], cwd=ROOT, env=env, stdout=open(log, "w"),
                             stderr=subprocess.STDOUT)
+    procs.append(proc)  # stopped at the end even if it never answers
     base = f"http://127.0.0.1:{port}"
     _wait(base, proc)
-    return proc, base
+    return base
 
 
 def _wait(base: str, proc: subprocess.Popen | None = None, seconds: float = 300) -> None:
@@ -68,7 +69,7 @@ def nginx_config(ports: list[int], listen: int) -> str:
     return text
 
 
-def start_nginx(directory: Path, ports: list[int]) -> tuple[subprocess.Popen, str]:
+def start_nginx(directory: Path, ports: list[int], procs: list[subprocess.Popen]) -> str:
     directory.mkdir(parents=True, exist_ok=True)
     listen = _free_port()
     conf = directory / "nginx.conf"
@@ -76,9 +77,10 @@ def start_nginx(directory: Path, ports: list[int]) -> tuple[subprocess.Popen, st
     proc = subprocess.Popen(["nginx", "-p", str(directory), "-c", str(conf), "-g",
                              f"daemon off; pid {directory}/nginx.pid;"], stdout=subprocess.DEVNULL,
                             stderr=open(directory / "error.log", "w"))
+    procs.append(proc)
     base = f"http://127.0.0.1:{listen}"
     _wait(base, proc, 30)
-    return proc, base
+    return base
 
 
 def wrk(base: str, seconds: int, connections: int, threads: int) -> dict:
@@ -87,9 +89,11 @@ def wrk(base: str, seconds: int, connections: int, threads: int) -> dict:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = {p: _ms(re.search(rf"^\s+{p}%\s+(\S+)", out, re.M).group(1)) for p in ("50", "90", "99")}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    socket_errors = re.search(r"Socket errors: (.*)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    counts = [int(n) for n in socket_errors.groups()] if socket_errors else [0, 0, 0, 0]
+    # wrk's latencies count answered requests only: one not answered within 2 s is a "timeout".
     return {"rps": rps, "p50": latency["50"], "p99": latency["99"], "non_2xx": int(errors.group(1)) if errors else 0,
-            "socket_errors": socket_errors.group(1) if socket_errors else "", "raw": out}
+            "timeouts": counts[3], "socket_errors": sum(counts[:3]), "raw": out}
 
 
 def _ms(text: str) -> float:
@@ -104,9 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk's threads")
     parser.add_argument("--workers", type=int, default=1, help="gunicorn workers per replica (default 1)")
-    parser.add_argument("--rounds", type=int, default=2, help="rounds in which the configurations take turns")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds in which the configurations take turns")
     parser.add_argument("--no-write", action="store_true", help="print the figures, leave bench/README.md alone")
     args = parser.parse_args(argv)
+    args.load = os.getloadavg()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # kill PID: the servers are stopped too
     for tool in ("nginx", "wrk"):
         if not shutil.which(tool):
             print(f"needs {tool}: apt-get install {tool}", file=sys.stderr)
@@ -124,29 +130,26 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             server = PostgresServer(bindir)
             url = server.new_database()
-        replicas = []
-        for n in range(3):
-            proc, base = start_replica(url, args.workers, tmp / f"replica-{n}.log")
-            procs.append(proc)
-            replicas.append(base)
+        replicas = [start_replica(url, args.workers, tmp / f"replica-{n}.log", procs) for n in range(3)]
         ports = [int(b.rsplit(":", 1)[1]) for b in replicas]
-        one, one_base = start_nginx(tmp / "nginx-1", ports[:1])
-        procs.append(one)
-        three, three_base = start_nginx(tmp / "nginx-3", ports)
-        procs.append(three)
+        one_base = start_nginx(tmp / "nginx-1", ports[:1], procs)
+        three_base = start_nginx(tmp / "nginx-3", ports, procs)
         targets = {"one replica, no proxy": replicas[0], "nginx + 1 replica": one_base,
                    "nginx + 3 replicas": three_base}
         for base in targets.values():  # warm up: every worker has answered
             wrk(base, 2, args.connections, args.threads)
         best: dict[str, dict] = {}
+        runs: list[tuple[str, dict]] = []
         for _ in range(args.rounds):
             for label, base in targets.items():
                 result = wrk(base, args.seconds, args.connections, args.threads)
                 print(f"  {label}: {result['rps']:.0f} req/s, p50 {result['p50']:.2f} ms, p99 {result['p99']:.2f} ms,"
-                      f" non-2xx {result['non_2xx']} {result['socket_errors']}", flush=True)
+                      f" non-2xx {result['non_2xx']}, over 2 s {result['timeouts']}, socket errors "
+                      f"{result['socket_errors']}", flush=True)
+                runs.append((label, result))
                 if label not in best or result["rps"] > best[label]["rps"]:
                     best[label] = result
-        lines = report(best, args)
+        lines = report(best, runs, args)
         print("\n".join(lines))
         if not args.no_write:
             write_section(lines)
@@ -165,18 +168,24 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def report(best: dict[str, dict], args) -> list[str]:
+def report(best: dict[str, dict], runs: list[tuple[str, dict]], args) -> list[str]:
     base = best["nginx + 1 replica"]["rps"]
-    lines = [f"Measured on: {machine()}, {os.cpu_count()} CPU cores shared with other work; wrk "
+    load = ", ".join(f"{x:.1f}" for x in args.load)
+    lines = [f"Measured on: {machine()}, shared with other work (load average {load} before the run, over 1, "
+             f"5 and 15 minutes); wrk "
              f"-t{args.threads} -c{args.connections}, best of {args.rounds} runs of {args.seconds} s each, "
              f"`GET {PATH}` on the curated glossary; {args.workers} gunicorn worker(s) per replica; one "
              "PostgreSQL store (a throwaway server on loopback); nginx with deploy/nginx.conf "
              "(worker_processes auto).", "",
-             "| configuration | requests/s | p50 ms | p99 ms | non-2xx | vs nginx + 1 replica |",
-             "|---|---|---|---|---|---|"]
+             "| configuration | requests/s | p50 ms | p99 ms (answered) | not answered in 2 s | non-2xx | "
+             "vs nginx + 1 replica |",
+             "|---|---|---|---|---|---|---|"]
     for label, r in best.items():
-        lines.append(f"| {label} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non_2xx']} | "
-                     f"{r['rps'] / base:.2f}x |")
+        lines.append(f"| {label} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['timeouts']} | "
+                     f"{r['non_2xx'] + r['socket_errors']} | {r['rps'] / base:.2f}x |")
+    lines += ["", "Every run, in the order they ran:", ""]
+    lines += [f"- {label}: {r['rps']:.0f} req/s, p50 {r['p50']:.2f} ms, p99 {r['p99']:.2f} ms, {r['timeouts']} "
+              "not answered in 2 s" for label, r in runs]
     return lines
 
 
