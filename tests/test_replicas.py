@@ -138,3 +138,21 @@ def test_the_nginx_config_is_valid(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert conf.read_text().count("server 127.0.0.1:800") == 3
+
+
+def test_the_poll_keeps_one_connection_and_opens_a_new_one_when_it_is_dropped(postgres_url):
+    import psycopg
+
+    from glossary.store import open_store
+
+    store = open_store(postgres_url, MINI)
+    assert store.data_version() == 1
+    first = store._poll[1]
+    backend = first.info.backend_pid
+    for _ in range(5):
+        assert store.data_version() == 1
+    assert store._poll[1] is first  # the same connection, not one per poll
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (backend,))  # the server drops it
+    assert store.data_version() == 1  # answered on a new connection
+    assert store._poll[1].info.backend_pid != backend
