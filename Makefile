@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test fuzz lock lint check report glossary-report bench openapi clean install screenshots
+.PHONY: run test fuzz lock lint check report glossary-report bench bench-replicas openapi clean install screenshots
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "need Python 3.11 (set PYTHON=...)"; exit 1; }
@@ -20,12 +20,13 @@ $(STAMP): pyproject.toml requirements-dev.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-# Regenerate the lock files from pyproject.toml (requirements.lock: the service, for the Docker image;
+# Regenerate the lock files from pyproject.toml (requirements.lock: the service with its PostgreSQL driver, for
+# the Docker image;
 # requirements-dev.lock: the service and its tests, for make and CI).
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
-		-o requirements.lock pyproject.toml
+		--extra postgres -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
 		--extra test -o requirements-dev.lock pyproject.toml
 
@@ -65,6 +66,10 @@ screenshots: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench
+
+# One replica vs three behind nginx on one PostgreSQL store (needs Debian's postgresql, nginx and wrk).
+bench-replicas: $(STAMP)
+	$(BIN)/python -m bench.replicas
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

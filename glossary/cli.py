@@ -187,11 +187,11 @@ def _size(text: str) -> int:
 
 def _store_command(args) -> int:
     from glossary.curation import export_seeds, import_seeds
-    from glossary.store import StoreConflict, open_store
+    from glossary.store import StoreConflict, StoreUnavailable, open_store
 
     try:
         store = open_store(args.db)
-    except SeedError as exc:
+    except (SeedError, StoreUnavailable) as exc:
         print(exc, file=sys.stderr)
         return 1
     if args.command == "token":

@@ -4,8 +4,11 @@ SQLite (the standard library's ``sqlite3``) is the embedded default: ``instance/
 ``GLOSSARY_DB`` names, created from ``seeds/`` on first start (:func:`open_store`). WAL journal, full
 sync, one transaction per write: a write acknowledged to a client is on disk and survives ``kill -9``.
 
-The interface a store offers (what a PostgreSQL store implements to stand in for :class:`SQLiteStore`;
-everything above it, from :mod:`glossary.curation` to the HTTP API, uses only these):
+PostgreSQL (:class:`glossary.pgstore.PostgresStore`, psycopg 3) when ``GLOSSARY_DB`` is a ``postgresql://``
+URL: several service replicas on one database.
+
+The interface a store offers (what :class:`~glossary.pgstore.PostgresStore` implements to stand in for
+:class:`SQLiteStore`; everything above it, from :mod:`glossary.curation` to the HTTP API, uses only these):
 
 =====================================  ===============================================================
 ``data_version() -> int``              a number that grows with every committed write (cheap: polled)
@@ -87,6 +90,10 @@ class StoreConflict(Exception):
     def __init__(self, kind: str, entry_id: str, message: str):
         self.kind, self.entry_id = kind, entry_id
         super().__init__(message)
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be reached (a PostgreSQL server that is down or refuses the connection)."""
 
 
 @dataclass(frozen=True)
@@ -369,19 +376,30 @@ def _stored(row) -> StoredEntry:
     return StoredEntry(row[0], row[1], row[2], row[3], bool(row[4]), json.loads(row[5]), row[6])
 
 
-def default_path() -> Path:
-    """``$GLOSSARY_DB``, else ``instance/glossary.db`` in the project directory."""
+def default_path() -> Path | str:
+    """``$GLOSSARY_DB`` (a file, or a ``postgresql://`` URL), else ``instance/glossary.db`` in the project
+    directory."""
     env = os.environ.get("GLOSSARY_DB")
+    if env and env.startswith(("postgresql://", "postgres://")):
+        return env
     return Path(env) if env else Path(__file__).resolve().parent.parent / "instance" / "glossary.db"
 
 
-def open_store(path: Path | str | None = None, seeds: Path | str | None = None) -> SQLiteStore:
-    """The store at ``path`` (default: :func:`default_path`), created from the seed files first if it does
-    not exist yet. Raises :class:`~glossary.seeds.SeedError` when the seeds are bad."""
-    store = SQLiteStore(path or default_path())
-    if not store.exists():
-        from glossary.seeds import DEFAULT_SEEDS
+def open_store(path: Path | str | None = None, seeds: Path | str | None = None):
+    """The store at ``path`` (default: :func:`default_path`): a ``postgresql://`` URL opens a
+    :class:`~glossary.pgstore.PostgresStore`, anything else names an SQLite file. Created from the seed
+    files first if it does not exist yet. Raises :class:`~glossary.seeds.SeedError` when the seeds are bad."""
+    from glossary.seeds import DEFAULT_SEEDS
 
+    target = path or default_path()
+    if isinstance(target, str) and target.startswith(("postgresql://", "postgres://")):
+        from glossary.pgstore import PostgresStore
+
+        store = PostgresStore(target)
+        store.create_once(lambda: compile_seeds(seeds or DEFAULT_SEEDS))
+        return store
+    store = SQLiteStore(target)
+    if not store.exists():
         store.create(*compile_seeds(seeds or DEFAULT_SEEDS))
     return store
 

@@ -25,9 +25,10 @@ from werkzeug.exceptions import HTTPException
 from glossary import SeedError, __version__, load_glossary
 from glossary.reference import ReferenceLayer, start_compiling
 from glossary.snapshot import SnapshotHolder, StoreSnapshots
-from glossary.store import default_path, open_store
+from glossary.store import StoreUnavailable, default_path, open_store
 from service.deadline import start_deadline
 from service.errors import PROBLEM_MIMETYPE, ProblemSchema, problem_response, request_json_guard
+from service.errors import StoreUnavailable as StoreUnavailableError
 from service.limits import LIMITS, ConfigError
 from service.limits import from_environ as limits_from_environ
 from service.wsgi import guard_body
@@ -138,6 +139,7 @@ def create_app(config: dict | None = None) -> Flask:
     CORS(app, expose_headers=["X-Request-ID"], max_age=86400)
     app.extensions["api"] = api
     app.register_error_handler(HTTPException, problem_response)
+    app.register_error_handler(StoreUnavailable, lambda exc: problem_response(StoreUnavailableError(str(exc))))
     _request_ids(app)
     app.before_request(request_json_guard)  # after the request id: every blueprint's JSON, one guard
     app.wsgi_app = guard_body(app.wsgi_app)
@@ -165,7 +167,7 @@ def serve() -> Flask:
     clear message (and exit status 3), not at the end of a gunicorn traceback."""
     try:
         return create_app()
-    except (ConfigError, SeedError) as exc:
+    except (ConfigError, SeedError, StoreUnavailable) as exc:
         sys.stderr.write(f"glossary service cannot start: {exc}\n")
         sys.stderr.flush()
         raise SystemExit(3) from None

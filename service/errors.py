@@ -61,6 +61,14 @@ class DeadlineExceeded(HTTPException):
     code = 503
 
 
+class StoreUnavailable(HTTPException):
+    """The store (a PostgreSQL server) cannot be reached for a write or a history: 503, try again later.
+    Reads are answered from the replica's snapshot meanwhile."""
+
+    code = 503
+    slug = "store-unavailable"
+
+
 _SLUGS = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method-not-allowed",
           408: "request-timeout", 409: "conflict", 410: "gone", 412: "precondition-failed",
           413: "limit-exceeded", 428: "precondition-required",
@@ -72,7 +80,7 @@ def problem_response(error: HTTPException):
     """Render any HTTPException as problem details (also used for the flask-smorest error handler)."""
     status = error.code or 500
     body = {
-        "type": PROBLEM_TYPE_BASE + _SLUGS.get(status, "http-error"),
+        "type": PROBLEM_TYPE_BASE + (getattr(error, "slug", None) or _SLUGS.get(status, "http-error")),
         "title": error.name,
         "status": status,
         "detail": error.description or error.name,

@@ -1,3 +1,4 @@
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,32 @@ def app():
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server on loopback for the session (tests/pgserver.py), or a skip saying why there is none."""
+    import os
+
+    from tests.pgserver import ExistingServer, PostgresServer, find_bindir
+
+    if os.environ.get("GLOSSARY_TEST_POSTGRES"):
+        yield ExistingServer(os.environ["GLOSSARY_TEST_POSTGRES"])
+        return
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[postgres]')")
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip("no PostgreSQL server binaries (initdb, pg_ctl): apt-get install postgresql, "
+                    "or set GLOSSARY_TEST_POSTGRES=postgresql://... to a server that runs")
+    try:
+        server = PostgresServer(bindir)
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        pytest.skip(f"a PostgreSQL server could not be started on loopback: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def postgres_url(postgres_server):
+    """A new, empty database on the session's server."""
+    return postgres_server.new_database()

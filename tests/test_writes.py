@@ -1,4 +1,5 @@
-"""Writes over the HTTP API: tokens and roles, ETags, validation, history, revert, batch, concurrency."""
+"""Writes over the HTTP API: tokens and roles, ETags, validation, history, revert, batch, concurrency; each test
+against the SQLite store and the PostgreSQL one (on the tests' throwaway server; skipped where none starts)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ HU = {"id": "hu-jintao", "type": "person", "description": "President of China (2
       "family_name": {"en": "Hu", "zh-Hans": "胡"}, "country": "CN"}
 
 
-@pytest.fixture()
-def app(tmp_path):
+@pytest.fixture(params=["sqlite", "postgres"])
+def app(request, tmp_path):
     from service import create_app
 
-    return create_app({"GLOSSARY_SEEDS": str(FIXTURES / "mini.yaml"), "GLOSSARY_DB": str(tmp_path / "g.db"),
+    db = str(tmp_path / "g.db") if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    return create_app({"GLOSSARY_SEEDS": str(FIXTURES / "mini.yaml"), "GLOSSARY_DB": db,
                        "TESTING": True, "GLOSSARY_REFRESH_ON_WRITE": True})
 
 
