@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 from flask import current_app, g, request, url_for
@@ -320,6 +321,31 @@ class ExportJsonl(MethodView):
         """Every entry as one JSON object a line, for pipelines, streamed."""
         g = glossary()
         return _download(g, interchange.iter_jsonl(g), "jsonl")
+
+
+TBX_UPLOAD_TYPES = ("application/x-tbx", "application/xml", "text/xml")
+
+
+@blp.route("/import/tbx")
+class ImportTbx(MethodView):
+    @curate.requires("editor")
+    @blp.arguments(s.TbxImportArgs, location="query")
+    @blp.response(200, s.ImportReportOut)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.doc(requestBody={"required": True, "description": "a TBX file (ISO 30042:2019 or the 2008 structure)",
+                          "content": {t: {"schema": _FILE} for t in TBX_UPLOAD_TYPES}}, **AUTH)
+    def post(self, args):
+        """What importing a TBX file would add, change and remove (an editor's token): a dry run, nothing changes."""
+        snapshot = glossary()
+        try:
+            report = interchange.read_tbx(snapshot, io.BytesIO(request.get_data(cache=False)),
+                                          partial=args["partial"])
+        except interchange.UnreadableFile as exc:
+            abort(400, message=truncate(str(exc), 300))
+        return {**report.as_dict(), "data_version": snapshot.version}
 
 
 def _download(g, chunks, fmt: str):

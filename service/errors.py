@@ -151,6 +151,8 @@ def _summary(errors: dict, prefix: str = "") -> str:
 MAX_JSON_DEPTH = 32
 # Blueprints whose POST bodies must be JSON (the reconciliation 0.2 endpoint takes a form instead).
 JSON_BLUEPRINTS = ("v1", "reconcile_draft")
+# Routes that take a file instead, with the media types they accept (anything else is still a 415).
+FILE_ROUTES = {"v1.ImportTbx": ("application/x-tbx", "application/xml", "text/xml")}
 
 
 def request_json_guard() -> None:
@@ -162,6 +164,8 @@ def request_json_guard() -> None:
     are echoed back (batch keys, marshmallow's "unknown field" messages).
     """
     if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    if request.mimetype in FILE_ROUTES.get(request.endpoint, ()):
         return
     if request.blueprint in JSON_BLUEPRINTS and not request.is_json:
         raise UnsupportedMediaType(f"send the body as application/json (got {request.mimetype or 'nothing'})")
