@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from glossary import __version__, interchange
-from glossary.curation import Operation, field_diff
+from glossary.curation import Operation
 from glossary.normalize import normalize_text
 from glossary.readings import readings, reference_lookup, reference_mentions
 from glossary.schemas import EntrySchema
@@ -218,16 +218,10 @@ class History(MethodView):
     @blp.response(200, s.HistoryOut)
     def get(self, entry_id):
         """Every revision of an entry, oldest first: who, when, what action, and the fields it changed."""
-        revisions = curate.store().history(entry_id)
-        if not revisions:
+        found = curate.history(entry_id)
+        if found is None:
             abort(404, message=f"no entry with id {truncate(entry_id)!r}")
-        out, before = [], None
-        for r in revisions:
-            after = None if r.action == "retire" else r.seed
-            out.append({"revision": r.revision, "action": r.action, "author": r.author, "at": r.at,
-                        "changes": field_diff(before, after) if r.action != "retire" else []})
-            before = after if after is not None else before
-        return {"id": entry_id, "retired": revisions[-1].action == "retire", "revisions": out}
+        return found
 
 
 @blp.route("/entries/<string:entry_id>/revert", parameters=[ENTRY_ID])
