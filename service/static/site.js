@@ -250,7 +250,7 @@ function setupEdit() {
     for (const f of fields) { f.value = valueOf(entry, f); f.defaultValue = f.value; }
     root.dataset.etag = etag;
     root.dataset.revision = revision;
-    document.getElementById("form-revision").textContent = revision;
+    for (const span of root.querySelectorAll(".js-revision")) span.textContent = revision;
   }
 
   async function showConflict() {
@@ -262,8 +262,8 @@ function setupEdit() {
       const lang = f.dataset.tag || "en";
       rows.push(el("tr", {class: f.value !== f.defaultValue ? "yours-changed" : ""}, [
         el("th", {scope: "row"}, label(f)),
-        el("td", {class: "before"}, now ? el("span", {lang}, now) : el("em", {}, "(none)")),
-        el("td", {class: "after"}, mine ? el("span", {lang}, mine) : el("em", {}, "(none)"))]));
+        el("td", {class: "saved"}, now ? el("span", {lang}, now) : el("em", {}, "(none)")),
+        el("td", {class: "yours"}, mine ? el("span", {lang}, mine) : el("em", {}, "(none)"))]));
     }
     document.getElementById("conflict-rows").replaceChildren(...rows);
     document.getElementById("conflict-who").textContent =
