@@ -18,7 +18,7 @@ from service import curate
 from service import schemas as s
 from service.data import data_version, glossary
 from service.deadline import check_deadline
-from service.errors import truncate
+from service.errors import FILE_ROUTES, check_file_type, truncate
 from service.schemas import check_limit
 from service.serialize import entry_dict, match_dict
 
@@ -317,7 +317,7 @@ class ExportJsonl(MethodView):
         return _download(g, interchange.iter_jsonl(g), "jsonl")
 
 
-TBX_UPLOAD_TYPES = ("application/x-tbx", "application/xml", "text/xml")
+TBX_UPLOAD_TYPES = FILE_ROUTES["v1.ImportTbx"]
 
 
 @blp.route("/import/tbx")
@@ -333,6 +333,7 @@ class ImportTbx(MethodView):
                           "content": {t: {"schema": _FILE} for t in TBX_UPLOAD_TYPES}}, **AUTH)
     def post(self, args):
         """What importing a TBX file would add, change and remove (an editor's token): a dry run, nothing changes."""
+        check_file_type()
         snapshot = glossary()
         try:
             report = interchange.read_tbx(snapshot, io.BytesIO(request.get_data(cache=False)),

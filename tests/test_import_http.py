@@ -86,8 +86,9 @@ BAD = [
     (b'<?xml version="1.0"?><!DOCTYPE tbx [<!ENTITY e SYSTEM "file:///etc/passwd">]><tbx><text><body>'
      b'<conceptEntry id="x"><langSec xml:lang="en"><termSec><term>&e;</term></termSec></langSec></conceptEntry>'
      b"</body></text></tbx>", "application/x-tbx", 200, None, "an external entity is never read"),
-    (b"{}", "application/json", 400, None, "JSON is not a TBX file"),
-    (b"<tbx/>", "text/plain", 415, "application/json", "an unknown media type"),
+    (b"{}", "application/json", 415, "application/x-tbx", "JSON is not a TBX file"),
+    (b"<tbx/>", "text/plain", 415, "application/x-tbx", "an unknown media type"),
+    (b"", None, 415, "got nothing", "no body at all"),
 ]
 
 
@@ -107,6 +108,7 @@ def test_needs_an_editor_token(app, client):
     body = exported(app)
     assert post(client, body, {}).status_code == 401
     assert post(client, body, {"Authorization": "Bearer nope"}).status_code == 401
+    assert post(client, b"", {}, content_type=None).status_code == 401  # the token is checked first
 
 
 def test_over_max_body_bytes_is_413(app, client, editor):
