@@ -418,3 +418,22 @@ def test_nothing_overflows_a_phone_screen(browser, site, path):
         assert widths[1] <= widths[0], f"{path} is wider than the screen: {widths}, {wide}"
     finally:
         browser.set_window_size(*DESKTOP)
+
+
+@pytest.mark.parametrize("path", ["/entries/kishida-fumio/edit", "/entries/kishida-fumio/history"])
+def test_curation_pages_fit_a_phone_screen(browser, store_site, path):
+    site, _ = store_site
+    browser.set_window_size(*PHONE)
+    try:
+        browser.get(site + path)
+        browser.execute_script("return document.fonts.ready")
+        fits = "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        try:
+            wait(browser, 5).until(lambda d: d.execute_script(fits))
+        except TimeoutException:
+            pass
+        widths = browser.execute_script(
+            "return [document.documentElement.clientWidth, document.documentElement.scrollWidth]")
+        assert widths[1] <= widths[0], f"{path} is wider than the screen: {widths}"
+    finally:
+        browser.set_window_size(*DESKTOP)
