@@ -57,7 +57,7 @@ openapi: $(STAMP)
 	$(BIN)/python -m service.openapi > openapi.yaml
 
 # The browser tests, then the README's screenshots from what they saw (needs chromium and chromium-driver).
-SHOTS := search entry entry-disputed normalize docs
+SHOTS := search entry entry-disputed normalize docs edit-conflict
 screenshots: $(STAMP)
 	$(BIN)/python -m pytest -q tests/test_web_browser.py
 	mkdir -p docs/screenshots

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 from flask import current_app, g, request, url_for
@@ -9,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from glossary import __version__, interchange
-from glossary.curation import Operation, field_diff
+from glossary.curation import Operation
 from glossary.normalize import normalize_text
 from glossary.readings import readings, reference_lookup, reference_mentions
 from glossary.schemas import EntrySchema
@@ -17,7 +18,7 @@ from service import curate
 from service import schemas as s
 from service.data import data_version, glossary
 from service.deadline import check_deadline
-from service.errors import truncate
+from service.errors import FILE_ROUTES, check_file_type, truncate
 from service.schemas import check_limit
 from service.serialize import entry_dict, match_dict
 
@@ -217,16 +218,10 @@ class History(MethodView):
     @blp.response(200, s.HistoryOut)
     def get(self, entry_id):
         """Every revision of an entry, oldest first: who, when, what action, and the fields it changed."""
-        revisions = curate.store().history(entry_id)
-        if not revisions:
+        found = curate.history(entry_id)
+        if found is None:
             abort(404, message=f"no entry with id {truncate(entry_id)!r}")
-        out, before = [], None
-        for r in revisions:
-            after = None if r.action == "retire" else r.seed
-            out.append({"revision": r.revision, "action": r.action, "author": r.author, "at": r.at,
-                        "changes": field_diff(before, after) if r.action != "retire" else []})
-            before = after if after is not None else before
-        return {"id": entry_id, "retired": revisions[-1].action == "retire", "revisions": out}
+        return found
 
 
 @blp.route("/entries/<string:entry_id>/revert", parameters=[ENTRY_ID])
@@ -320,6 +315,32 @@ class ExportJsonl(MethodView):
         """Every entry as one JSON object a line, for pipelines, streamed."""
         g = glossary()
         return _download(g, interchange.iter_jsonl(g), "jsonl")
+
+
+TBX_UPLOAD_TYPES = FILE_ROUTES["v1.ImportTbx"]
+
+
+@blp.route("/import/tbx")
+class ImportTbx(MethodView):
+    @curate.requires("editor")
+    @blp.arguments(s.TbxImportArgs, location="query")
+    @blp.response(200, s.ImportReportOut)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.doc(requestBody={"required": True, "description": "a TBX file (ISO 30042:2019 or the 2008 structure)",
+                          "content": {t: {"schema": _FILE} for t in TBX_UPLOAD_TYPES}}, **AUTH)
+    def post(self, args):
+        """What importing a TBX file would add, change and remove (an editor's token): a dry run, nothing changes."""
+        check_file_type()
+        snapshot = glossary()
+        try:
+            report = interchange.read_tbx(snapshot, io.BytesIO(request.get_data(cache=False)),
+                                          partial=args["partial"])
+        except interchange.UnreadableFile as exc:
+            abort(400, message=truncate(str(exc), 300))
+        return {**report.as_dict(), "data_version": snapshot.version}
 
 
 def _download(g, chunks, fmt: str):

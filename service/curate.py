@@ -15,7 +15,7 @@ from flask import current_app, g, request
 from flask_smorest import abort
 
 from glossary.compiled import compile_entry, from_record
-from glossary.curation import Curator, InvalidChange, Operation
+from glossary.curation import Curator, InvalidChange, Operation, field_diff
 from glossary.seeds import validate_entries
 from glossary.store import SQLiteStore, StoreConflict, StoredEntry
 from service.data import holder
@@ -99,6 +99,21 @@ def revision_dict(entry_id: str, revision: int, variants: str) -> dict:
         abort(500, message="a stored revision no longer loads")
     entry = replace(entries[0], revision=revision)
     return variants_dict(entry, [v for v, _ in compile_entry(entry)], variants)
+
+
+def history(entry_id: str) -> dict | None:
+    """Every revision of an entry, oldest first, with the fields each changed (the API's and the website's
+    history); None if the store has never had the entry."""
+    revisions = store().history(entry_id)
+    if not revisions:
+        return None
+    out, before = [], None
+    for r in revisions:
+        after = None if r.action == "retire" else r.seed
+        out.append({"revision": r.revision, "action": r.action, "author": r.author, "at": r.at,
+                    "changes": field_diff(before, after) if r.action != "retire" else []})
+        before = after if after is not None else before
+    return {"id": entry_id, "retired": revisions[-1].action == "retire", "revisions": out}
 
 
 def current_revision(entry_id: str) -> int:

@@ -335,6 +335,37 @@ class TbxExportArgs(ExportArgs):
                                                       "read only that one"})
 
 
+class TbxImportArgs(Schema):
+    partial = fields.Boolean(load_default=False,
+                             metadata={"description": "the file holds only some entries: entries absent from it "
+                                                      "are not proposed for removal"})
+
+
+class ImportChange(Schema):
+    id = fields.String(required=True)
+    action = fields.String(required=True, validate=validate.OneOf(("add", "change", "remove")))
+    changes = fields.List(fields.String(), required=True, metadata={"description": "what would change, for people"})
+    proposed = fields.Dict(required=True, allow_none=True,
+                           metadata={"description": "the entry as it would be (seed shape); null for a removal"})
+
+
+class ImportReportOut(Schema):
+    """What importing a file would do; nothing is changed (a dry run)."""
+
+    format = fields.String(required=True)
+    entries_read = fields.Integer(required=True)
+    added = fields.Integer(required=True)
+    changed = fields.Integer(required=True)
+    removed = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True)
+    skipped_derived = fields.Integer(required=True, metadata={"description": "derived spellings in the file, "
+                                                                             "left to the machine"})
+    problems = fields.Integer(required=True)
+    changes = fields.List(fields.Nested(ImportChange), required=True)
+    problem_list = fields.List(fields.String(), required=True)
+    data_version = fields.String(required=True, metadata={"description": "the glossary version compared with"})
+
+
 # -- health ---------------------------------------------------------------------------------------
 
 

@@ -4,8 +4,10 @@ Server-rendered Jinja templates (service/templates/) that work with JavaScript o
 adds results as you type and in-page normalisation on top. The views read the glossary only through
 :func:`service.api.glossary` and normalise with the same core call as ``POST /v1/normalize``.
 
-Curation (issue 13) plugs in on the entry page: ``{% block curation %}`` in templates/entry.html is where the
-edit form (sending If-Match), the history and revert go.
+Curation (issue 13): with a store, the entry page links to ``/entries/<id>/edit`` (a form that site.js sends
+through the write API with the editor's token and the entry's ETag in If-Match; editing needs JavaScript,
+since the token lives in the browser) and ``/entries/<id>/history`` (every revision as a field diff, from
+the same :func:`service.curate.history` as the API; readable without JavaScript; revert for admins).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from glossary.derive import HEPBURN, PINYIN, WADE_GILES, convert_han
 from glossary.model import ENTRY_TYPES, Entry, Variant
 from glossary.normalize import NAME_ORDERS, TARGETS, Mention, normalize_text
 from glossary.romanize.chinese import parse_pinyin, pinyin_spellings
-from service.api import glossary
+from service import curate
+from service.api import blp, glossary
 from service.errors import problem_response
 
 web = Blueprint("web", __name__)  # templates and static files: the app's, service/templates and service/static
@@ -91,7 +94,59 @@ def entry_page(entry_id: str):
                            curated=[v for v in variants if v.origin == "curated" and v.kind != "name"],
                            derived=[v for v in variants if v.origin == "derived"],
                            facts=_facts(entry), reading_labels=READING_LABELS, version=data.version,
-                           country_name=_country_name)
+                           country_name=_country_name, curation=_has_store())
+
+
+# -- curation: the edit form and the history ----------------------------------------------------------
+
+# The names the edit form offers, in this order (then any other tag the entry has).
+EDIT_TAGS = ("en", "zh-Hans", "zh-Hant", "ja", "ja-Hira", "ja-Latn-hepburn", "zh-Latn-pinyin")
+
+
+def _has_store() -> bool:
+    return current_app.extensions.get("store") is not None
+
+
+def _stored_or_page(entry_id: str):
+    """(the entry as the store holds it now, None) or (None, an error page)."""
+    if not _has_store():
+        return None, (render_template("404.html", what="This service serves its seed files read-only: "
+                                      "there is nothing to edit and no history."), 404)
+    stored = curate.store().get(entry_id) if len(entry_id) <= 200 else None
+    if stored is None:
+        return None, (render_template("404.html", what=f"There is no entry with the id “{entry_id[:200]}”."), 404)
+    return stored, None
+
+
+def etag(entry_id: str, revision: int) -> str:
+    """The ETag header the API sends for this revision (what the form sends back in If-Match)."""
+    return '"' + blp._generate_etag(curate.etag_data(entry_id, revision)) + '"'
+
+
+@web.get("/entries/<string:entry_id>/edit")
+def edit_page(entry_id: str):
+    stored, error = _stored_or_page(entry_id)
+    if error:
+        return error
+    if stored.retired:
+        return render_template("404.html", what=f"The entry “{entry_id}” was retired; its history stays."), 410
+    names = stored.seed.get("names", {})
+    tags = list(EDIT_TAGS) + [t for t in names if t not in EDIT_TAGS]
+    return render_template("edit.html", id=stored.id, seed=stored.seed, revision=stored.revision,
+                           etag=etag(stored.id, stored.revision), tags=tags, names=names,
+                           label=names.get("en") or stored.id, labels={**LANGUAGES, **READING_LABELS, **OTHER_TAGS})
+
+
+@web.get("/entries/<string:entry_id>/history")
+def history_page(entry_id: str):
+    stored, error = _stored_or_page(entry_id)
+    if error:
+        return error
+    found = curate.history(stored.id)
+    names = stored.seed.get("names", {})
+    return render_template("history.html", h=found, id=stored.id, label=names.get("en") or stored.id,
+                           revisions=list(reversed(found["revisions"])), current=stored.revision,
+                           etag=etag(stored.id, stored.revision), retired=stored.retired)
 
 
 def _scripts(entry: Entry, variants: list[Variant]) -> list[dict]:

@@ -284,3 +284,103 @@ def test_every_api_route_is_in_openapi(app):
         assert path in spec, path
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert method.lower() in spec[path], (method, path)
+
+
+# -- curation: edit form, history, revert (with a store) ------------------------------------------------
+
+
+@pytest.fixture()
+def store_app(tmp_path):
+    from service import create_app
+    from tests.conftest import FIXTURES
+
+    return create_app({"GLOSSARY_SEEDS": str(FIXTURES / "mini.yaml"), "GLOSSARY_DB": str(tmp_path / "g.db"),
+                       "TESTING": True, "GLOSSARY_REFRESH_ON_WRITE": True})
+
+
+@pytest.fixture()
+def store_client(store_app):
+    return store_app.test_client()
+
+
+def _auth(app, name: str = "alice", role: str = "editor") -> dict:
+    return {"Authorization": "Bearer " + app.extensions["store"].create_token(name, role)}
+
+
+def _patch(client, headers: dict, etag: str, body: dict, entry_id: str = "kishida-fumio"):
+    return client.patch(f"/v1/entries/{entry_id}", json=body, content_type="application/merge-patch+json",
+                        headers={**headers, "If-Match": etag})
+
+
+@pytest.mark.parametrize("path", ["/entries/kishida-fumio/edit", "/entries/kishida-fumio/history"])
+def test_curation_pages_keep_the_page_rules(store_client, path):
+    """Same origin files only, no inline script or handler: the form is driven by service/static/site.js."""
+    response = store_client.get(path)
+    assert response.status_code == 200
+    assert response.headers["Content-Security-Policy"] == HTML_CSP
+    html, doc = response.get_data(as_text=True), Page(response.get_data(as_text=True))
+    assert doc.inline_scripts == 0
+    assert not re.search(r"<[^>]+\son[a-z]+=", html) and not re.search(r"<[^>]+\sstyle=", html)
+
+
+def test_entry_page_links_to_edit_and_history_only_with_a_store(client, store_client):
+    _, doc = page(store_client, "/entries/kishida-fumio")
+    assert doc.find("a", href="/entries/kishida-fumio/edit") and doc.find("a", href="/entries/kishida-fumio/history")
+    _, doc = page(client, "/entries/kishida-fumio")  # the read-only service has nothing to edit
+    assert not doc.find("a", href="/entries/kishida-fumio/edit")
+    page(client, "/entries/kishida-fumio/edit", 404)
+    page(client, "/entries/kishida-fumio/history", 404)
+
+
+def test_edit_page_carries_the_apis_etag_and_the_names_with_their_lang(store_client):
+    html, doc = page(store_client, "/entries/kishida-fumio/edit")
+    api = store_client.get("/v1/entries/kishida-fumio")
+    assert doc.find("article", id="edit")[0]["data-etag"] == api.headers["ETag"]
+    assert doc.find("input", id="f-name-ja", lang="ja")[0]["value"] == "岸田文雄"
+    assert doc.find("input", id="f-name-zh-Hans", lang="zh-Hans")[0]["value"] == "岸田文雄"
+    assert doc.find("input", id="f-name-zh-Hant", lang="zh-Hant")[0]["value"] == ""  # not in the mini glossary
+    assert doc.find("label", for_="f-name-ja")
+    assert "Prime Minister of Japan" in html and doc.find("textarea", id="f-description")
+    # The form and the sign-in need the script (they start hidden); without it the page says so.
+    assert "hidden" in doc.find("form", id="edit-form")[0] and "hidden" in doc.find("section", id="signin")[0]
+    assert "Editing needs JavaScript" in html
+    assert doc.find("input", id="token", type="password")
+
+
+def test_history_page_shows_each_revision_as_a_field_diff(store_app, store_client):
+    etag = store_client.get("/v1/entries/kishida-fumio").headers["ETag"]
+    saved = _patch(store_client, _auth(store_app), etag, {"description": "Prime Minister of Japan, 2021 to 2024.",
+                                                          "names": {"zh-Hant": "岸田文雄"}})
+    assert saved.status_code == 200, saved.get_json()
+    html, doc = page(store_client, "/entries/kishida-fumio/history")
+    api = store_client.get("/v1/entries/kishida-fumio/history").get_json()
+    assert [int(li["id"][1:]) for li in doc.find("li", class_="revision")] == [2, 1]  # newest first
+    assert len(api["revisions"]) == 2
+    assert "Revision 2" in html and "alice" in html
+    assert "Prime Minister of Japan (2021–2024)." in doc.texts("en")  # before
+    assert "Prime Minister of Japan, 2021 to 2024." in doc.texts("en")  # after
+    assert doc.find("ins", lang="zh-Hant")  # the name added in revision 2, with its lang
+    assert "岸田文雄" in doc.texts("zh-Hant")
+    # Revert is offered (to signed-in users, by the script) for revision 1 only, not for the current one.
+    assert [b["data-revert"] for b in doc.find("button") if "data-revert" in b] == ["1"]
+    assert doc.find("article", id="history")[0]["data-etag"] == store_client.get("/v1/entries/kishida-fumio").headers["ETag"]
+
+
+def test_history_of_a_retired_entry_and_unknown_ids(store_app, store_client):
+    etag = store_client.get("/v1/entries/taiwan").headers["ETag"]
+    gone = store_client.delete("/v1/entries/taiwan", headers={**_auth(store_app, "root", "admin"), "If-Match": etag})
+    assert gone.status_code == 204
+    html, doc = page(store_client, "/entries/taiwan/history")
+    assert "retired" in html and not [b for b in doc.find("button") if "data-revert" in b]
+    page(store_client, "/entries/taiwan/edit", 410)
+    page(store_client, "/entries/no-such-entry/edit", 404)
+    page(store_client, "/entries/no-such-entry/history", 404)
+
+
+def test_the_token_stays_in_the_tab_and_goes_only_to_this_service():
+    from pathlib import Path
+
+    script = (Path(__file__).parents[1] / "service" / "static" / "site.js").read_text()
+    assert "sessionStorage" in script and "localStorage" not in script and "document.cookie" not in script
+    assert script.count('"Bearer " + token()') == 1
+    assert "new URL(path, location.origin)" in script  # relative API paths, on this origin only

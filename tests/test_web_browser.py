@@ -260,6 +260,138 @@ def test_api_docs_try_it_out(browser, site):
     assert console_errors(browser) == []
 
 
+# -- curation: sign in, edit, a stale edit, history and revert (a service with its own store) ---------------
+
+
+@pytest.fixture(scope="module")
+def store_site(tmp_path_factory):
+    """The service over the test glossary with a store in a temporary directory (tokens are made in it)."""
+    from werkzeug.serving import make_server
+
+    from service import create_app
+    from tests.conftest import FIXTURES
+
+    app = create_app({"GLOSSARY_SEEDS": str(FIXTURES / "mini.yaml"),
+                      "GLOSSARY_DB": str(tmp_path_factory.mktemp("store") / "g.db"), "GLOSSARY_REFRESH_ON_WRITE": True})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", app
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def sign_in(browser, token: str) -> None:
+    box = browser.find_element(By.ID, "token")
+    box.send_keys(token)
+    box.send_keys(Keys.ENTER)  # the keyboard is enough
+    wait(browser).until(EC.visibility_of_element_located((By.ID, "signout")))
+
+
+def expected_errors(driver) -> list[str]:
+    """Console errors other than the failed requests the test provokes (Chromium logs a 412 or a 403)."""
+    return [m for m in console_errors(driver) if "status of 412" not in m and "status of 403" not in m]
+
+
+def test_edit_then_a_stale_edit_shows_the_other_version(browser, store_site):
+    site, app = store_site
+    store = app.extensions["store"]
+    alice, bob = store.create_token("alice", "editor"), store.create_token("bob", "editor")
+    browser.get(site + "/entries/kishida-fumio")
+    browser.find_element(By.LINK_TEXT, "Edit this entry").click()
+    wait(browser).until(EC.url_contains("/entries/kishida-fumio/edit"))
+    assert not browser.find_element(By.ID, "edit-form").is_displayed()  # signed out: no form
+    sign_in(browser, alice)
+    assert browser.execute_script("return sessionStorage.getItem('jcglossary-token')") == alice
+    form = browser.find_element(By.ID, "edit-form")
+    assert form.is_displayed()
+    assert browser.find_element(By.ID, "f-name-ja").get_attribute("lang") == "ja"
+    hant = browser.find_element(By.ID, "f-name-zh-Hant")
+    hant.send_keys("岸田文雄")
+    screenshot(browser, "edit")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "edit-status"), "Saved as revision 2"))
+    assert store.get("kishida-fumio").seed["names"]["zh-Hant"] == "岸田文雄"
+    assert store.history("kishida-fumio")[-1].author == "alice"
+
+    # Bob saves while this page still holds revision 2; then this editor's save is stale.
+    client = app.test_client()
+    etag = client.get("/v1/entries/kishida-fumio").headers["ETag"]
+    assert browser.find_element(By.ID, "edit").get_attribute("data-etag") == etag
+    bobs = client.patch("/v1/entries/kishida-fumio", json={"description": "Prime Minister of Japan, 2021 to 2024."},
+                        content_type="application/merge-patch+json",
+                        headers={"Authorization": "Bearer " + bob, "If-Match": etag})
+    assert bobs.status_code == 200
+    description = browser.find_element(By.ID, "f-description")
+    description.clear()
+    description.send_keys("Japanese Prime Minister (2021–2024).")
+    description.send_keys(Keys.TAB)
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    conflict = wait(browser).until(EC.visibility_of_element_located((By.ID, "conflict")))
+    assert browser.switch_to.active_element == conflict  # the focus moves to the news
+    assert "bob saved revision 3" in conflict.text
+    row = conflict.find_element(By.XPATH, ".//tbody/tr[th[starts-with(., 'description')]]")
+    assert row.find_element(By.CSS_SELECTOR, "td.saved").text == "Prime Minister of Japan, 2021 to 2024."
+    assert row.find_element(By.CSS_SELECTOR, "td.yours").text == "Japanese Prime Minister (2021–2024)."
+    assert row.find_element(By.CSS_SELECTOR, "td.saved span").get_attribute("lang") == "en"
+    assert "Not saved" in browser.find_element(By.ID, "edit-status").text
+    assert store.get("kishida-fumio").seed["description"] == "Prime Minister of Japan, 2021 to 2024."  # kept
+    screenshot(browser, "edit-conflict")
+
+    # Editing the saved version: the form takes revision 3 and its ETag; saving now works.
+    browser.find_element(By.ID, "conflict-load").click()
+    assert description.get_attribute("value") == "Prime Minister of Japan, 2021 to 2024."
+    assert browser.find_element(By.ID, "form-revision").text == "3"
+    description.send_keys(" Resigned in 2024.")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "edit-status"), "Saved as revision 4"))
+    assert store.get("kishida-fumio").seed["description"].endswith("Resigned in 2024.")
+    assert expected_errors(browser) == []
+
+
+NEW_XI = "President of China (2013–) and General Secretary of the CCP (2012–)."
+
+
+def test_history_and_revert(browser, store_site):
+    site, app = store_site
+    store = app.extensions["store"]
+    editor, admin = store.create_token("carol", "editor"), store.create_token("root", "admin")
+    client = app.test_client()
+    etag = client.get("/v1/entries/xi-jinping").headers["ETag"]
+    assert client.patch("/v1/entries/xi-jinping", json={"description": NEW_XI},
+                        content_type="application/merge-patch+json",
+                        headers={"Authorization": "Bearer " + editor, "If-Match": etag}).status_code == 200
+    browser.get(site + "/entries/xi-jinping/history")
+    if browser.find_elements(By.ID, "signout") and browser.find_element(By.ID, "signout").is_displayed():
+        browser.find_element(By.ID, "signout").click()
+    revision = browser.find_element(By.ID, "r2")
+    assert revision.find_element(By.CSS_SELECTOR, "del [lang=en]").text.startswith("General Secretary")
+    assert revision.find_element(By.CSS_SELECTOR, "ins [lang=en]").text == NEW_XI
+    revert = browser.find_element(By.CSS_SELECTOR, "[data-revert='1']")
+    assert not revert.is_displayed()  # only for the signed in
+    sign_in(browser, editor)
+    revert.click()  # an editor may not
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "revert-status"), "only an admin"))
+    browser.find_element(By.ID, "signout").click()
+    assert browser.execute_script("return sessionStorage.getItem('jcglossary-token')") is None
+    sign_in(browser, admin)
+    browser.find_element(By.CSS_SELECTOR, "[data-revert='1']").click()
+    wait(browser).until(EC.presence_of_element_located((By.ID, "r3")))  # the page reloads with the new revision
+    assert "revert" in browser.find_element(By.ID, "r3").text and "root" in browser.find_element(By.ID, "r3").text
+    assert store.get("xi-jinping").seed["description"].startswith("General Secretary")
+    screenshot(browser, "history")
+    assert expected_errors(browser) == []
+
+
+def test_history_reads_without_javascript(browser_nojs, store_site):
+    site, _ = store_site
+    browser_nojs.get(site + "/entries/kishida-fumio/history")
+    assert browser_nojs.find_element(By.CSS_SELECTOR, "li.revision h2").text.startswith("Revision")
+    assert not browser_nojs.find_element(By.ID, "signin").is_displayed()
+    browser_nojs.get(site + "/entries/kishida-fumio/edit")
+    assert "Editing needs JavaScript" in browser_nojs.find_element(By.TAG_NAME, "main").text
+
+
 @pytest.mark.parametrize("path", ["/?q=Xi", "/entries/senkaku-islands", "/entries/kishida-fumio", "/normalize", "/docs"])
 def test_nothing_overflows_a_phone_screen(browser, site, path):
     browser.set_window_size(*PHONE)
@@ -284,5 +416,24 @@ def test_nothing_overflows_a_phone_screen(browser, site, path):
             return [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > width + 1)
                 .map((e) => e.tagName + "." + e.className + ": " + e.textContent.trim().slice(0, 40)).slice(-5);""")
         assert widths[1] <= widths[0], f"{path} is wider than the screen: {widths}, {wide}"
+    finally:
+        browser.set_window_size(*DESKTOP)
+
+
+@pytest.mark.parametrize("path", ["/entries/kishida-fumio/edit", "/entries/kishida-fumio/history"])
+def test_curation_pages_fit_a_phone_screen(browser, store_site, path):
+    site, _ = store_site
+    browser.set_window_size(*PHONE)
+    try:
+        browser.get(site + path)
+        browser.execute_script("return document.fonts.ready")
+        fits = "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        try:
+            wait(browser, 5).until(lambda d: d.execute_script(fits))
+        except TimeoutException:
+            pass
+        widths = browser.execute_script(
+            "return [document.documentElement.clientWidth, document.documentElement.scrollWidth]")
+        assert widths[1] <= widths[0], f"{path} is wider than the screen: {widths}"
     finally:
         browser.set_window_size(*DESKTOP)

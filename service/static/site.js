@@ -1,5 +1,6 @@
 /* The website's only script: results as you type on the search page, in-page normalisation with entry
-   cards on mentions and a copy button. Every page works without it (plain GET and POST forms). */
+   cards on mentions and a copy button, and for editors sign-in, the edit form and revert. Every reading
+   page works without it (plain GET and POST forms); editing needs it, since the token lives in the tab. */
 "use strict";
 
 const LANG_LABELS = [["zh-Hans", "简", "Chinese (simplified)"], ["zh-Hant", "繁", "Chinese (traditional)"],
@@ -168,5 +169,175 @@ document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") closeCar
 document.addEventListener("click", (ev) => {
   if (openCard && !openCard.card.contains(ev.target) && !openCard.anchor.contains(ev.target)) closeCard();
 });
+/* -- curation: an editor's token in sessionStorage, sent only as Authorization: Bearer to this origin's
+   write API; the edit form sends the page's ETag in If-Match and shows a stale edit instead of saving it -- */
+
+const TOKEN_KEY = "jcglossary-token";
+
+function token() { return sessionStorage.getItem(TOKEN_KEY); }
+
+async function api(method, path, body, headers) {
+  const init = {method, headers: Object.assign({Authorization: "Bearer " + token()}, headers || {}),
+                credentials: "same-origin"};
+  if (body !== undefined) init.body = JSON.stringify(body);
+  return fetch(new URL(path, location.origin), init);  // always this service: the token goes nowhere else
+}
+
+async function problemText(response) {
+  try { const p = await response.json(); return p.detail || p.title || response.statusText; }
+  catch (err) { return response.statusText; }
+}
+
+function setupSignin(onChange) {
+  const box = document.getElementById("signin");
+  if (!box) return;
+  const form = document.getElementById("signin-form"), signed = document.getElementById("signed-in");
+  function show() {
+    const t = token();
+    form.hidden = !!t;
+    signed.hidden = !t;
+    if (t) document.getElementById("token-tail").textContent = t.slice(-4);
+    onChange(!!t);
+  }
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const value = form.elements.token.value.trim();
+    if (!value) return;
+    sessionStorage.setItem(TOKEN_KEY, value);
+    form.reset();
+    show();
+    document.getElementById("signout").focus();
+  });
+  document.getElementById("signout").addEventListener("click", () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    show();
+    form.elements.token.focus();
+  });
+  box.hidden = false;
+  show();
+}
+
+/* The entry as the store holds it now: its newest revision (the snapshot the reads use may lag a moment). */
+async function savedVersion(id) {
+  const history = await (await fetch(`/v1/entries/${encodeURIComponent(id)}/history`)).json();
+  const last = history.revisions[history.revisions.length - 1];
+  const response = await fetch(`/v1/entries/${encodeURIComponent(id)}?variants=none&revision=${last.revision}`);
+  return {last, entry: await response.json(), etag: response.headers.get("ETag")};
+}
+
+function setupEdit() {
+  const root = document.getElementById("edit");
+  if (!root) return;
+  const form = document.getElementById("edit-form"), status = document.getElementById("edit-status");
+  const conflict = document.getElementById("conflict"), id = root.dataset.entryId;
+  const fields = [form.elements.description, ...form.querySelectorAll("input[data-tag]")];
+  setupSignin((signedIn) => { form.hidden = !signedIn; });
+
+  function valueOf(entry, field) {
+    return field.dataset.tag ? (entry.names || {})[field.dataset.tag] || "" : entry.description || "";
+  }
+  function label(field) { return field.dataset.tag ? "names " + field.dataset.tag : "description"; }
+  function patch() {  // a JSON Merge Patch of what this editor changed: an emptied name is removed
+    const out = {};
+    for (const f of fields) {
+      if (f.value === f.defaultValue) continue;
+      if (f.dataset.tag) (out.names = out.names || {})[f.dataset.tag] = f.value.trim() || null;
+      else out.description = f.value;
+    }
+    return out;
+  }
+  function load(entry, etag, revision) {  // the form now edits this version
+    for (const f of fields) { f.value = valueOf(entry, f); f.defaultValue = f.value; }
+    root.dataset.etag = etag;
+    root.dataset.revision = revision;
+    for (const span of root.querySelectorAll(".js-revision")) span.textContent = revision;
+  }
+
+  async function showConflict() {
+    const saved = await savedVersion(id);
+    const rows = [];
+    for (const f of fields) {
+      const now = valueOf(saved.entry, f), mine = f.dataset.tag ? f.value.trim() : f.value;
+      if (now === mine) continue;
+      const lang = f.dataset.tag || "en";
+      rows.push(el("tr", {class: f.value !== f.defaultValue ? "yours-changed" : ""}, [
+        el("th", {scope: "row"}, label(f)),
+        el("td", {class: "saved"}, now ? el("span", {lang}, now) : el("em", {}, "(none)")),
+        el("td", {class: "yours"}, mine ? el("span", {lang}, mine) : el("em", {}, "(none)"))]));
+    }
+    document.getElementById("conflict-rows").replaceChildren(...rows);
+    document.getElementById("conflict-who").textContent =
+      `${saved.last.author} saved revision ${saved.last.revision} at ${saved.last.at.replace("T", " ").replace("Z", " UTC")}, ` +
+      `after this page was loaded (revision ${root.dataset.revision}). Your changes were not saved.`;
+    conflict.hidden = false;
+    conflict.focus();
+    conflict.dataset.etag = saved.etag;
+    conflict.dataset.revision = saved.last.revision;
+    conflict.saved = saved.entry;
+  }
+  document.getElementById("conflict-load").addEventListener("click", () => {
+    load(conflict.saved, conflict.dataset.etag, conflict.dataset.revision);
+    conflict.hidden = true;
+    status.textContent = `The form now shows revision ${root.dataset.revision}.`;
+    form.elements.description.focus();
+  });
+
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const body = patch();
+    if (!Object.keys(body).length) { status.textContent = "Nothing changed."; return; }
+    status.textContent = "Saving…";
+    let response;
+    try {
+      response = await api("PATCH", `/v1/entries/${encodeURIComponent(id)}`, body,
+                           {"Content-Type": "application/merge-patch+json", "If-Match": root.dataset.etag});
+    } catch (err) {
+      status.textContent = "Not saved: the service did not answer.";
+      return;
+    }
+    if (response.ok) {
+      const entry = await response.json();
+      load(entry, response.headers.get("ETag"), entry.revision);
+      conflict.hidden = true;
+      status.replaceChildren(`Saved as revision ${entry.revision}. `,
+        el("a", {href: `/entries/${encodeURIComponent(id)}/history`}, "See the history"));
+    } else if (response.status === 412) {
+      status.textContent = "Not saved: the entry changed since this page was loaded.";
+      await showConflict();
+    } else if (response.status === 401) {
+      status.textContent = "Not saved: " + await problemText(response) + " Sign out and sign in with a valid token.";
+    } else {
+      status.textContent = `Not saved (${response.status}): ` + await problemText(response);
+    }
+  });
+}
+
+function setupRevert() {
+  const root = document.getElementById("history");
+  if (!root) return;
+  const buttons = root.querySelectorAll("[data-revert]"), status = document.getElementById("revert-status");
+  setupSignin((signedIn) => { for (const b of buttons) b.parentElement.hidden = !signedIn; });
+  for (const b of buttons) {
+    b.addEventListener("click", async () => {
+      const revision = Number(b.dataset.revert);
+      status.textContent = `Reverting to revision ${revision}…`;
+      const response = await api("POST", `/v1/entries/${encodeURIComponent(root.dataset.entryId)}/revert`,
+                                 {revision}, {"Content-Type": "application/json", "If-Match": root.dataset.etag});
+      if (response.ok) {
+        status.textContent = `Reverted: revision ${(await response.json()).revision} restores revision ${revision}.`;
+        location.reload();
+      } else if (response.status === 412) {
+        status.textContent = "Not reverted: the entry changed since this page was loaded. Reload the page to see the change.";
+      } else if (response.status === 403) {
+        status.textContent = "Not reverted: only an admin's token may revert. " + await problemText(response);
+      } else {
+        status.textContent = `Not reverted (${response.status}): ` + await problemText(response);
+      }
+    });
+  }
+}
+
 setupSearch();
 setupNormalize();
+setupEdit();
+setupRevert();
