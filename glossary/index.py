@@ -31,10 +31,10 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from rapidfuzz import fuzz, process
+from typing import NamedTuple
 
 from glossary.derive import all_variants
+from glossary.keyindex import KeyIndex
 from glossary.keys import name_key
 from glossary.model import Entry, Variant
 
@@ -55,42 +55,67 @@ class Match:
     ambiguous: bool = False
 
 
-@dataclass(frozen=True)
-class IndexedVariant:
+class IndexedVariant(NamedTuple):
+    """One variant in the index (a tuple: a million of them cost 64 bytes each, not a dict each)."""
+
     entry_id: str
     variant: Variant
     key: str
 
 
+def _ids(table: dict, key: str) -> tuple[int, ...]:
+    """The variant ids stored under ``key``: one id is stored as an int, several as a tuple."""
+    found = table.get(key, ())
+    return (found,) if isinstance(found, int) else found
+
+
+def _compact(table: dict[str, list[int]]) -> dict[str, int | tuple[int, ...]]:
+    return {k: v[0] if len(v) == 1 else tuple(v) for k, v in table.items()}
+
+
 class Glossary:
-    """All entries, every variant (curated and derived) and the keys that find them."""
+    """All entries, every variant (curated and derived) and the keys that find them.
+
+    Memory (a million variants must fit, with the service's workers, in 2 GB): each variant is one
+    tuple; the tables from text, key and compact key to variants hold an int for one variant and a
+    tuple for several; each distinct key string is stored once (the variants and tables share it); an
+    entry's variants are one ``range``; fuzzy candidates and substring search come from a
+    :class:`~glossary.keyindex.KeyIndex` of numpy arrays.
+    """
 
     def __init__(self, entries: Iterable[Entry], version: str = "unversioned"):
         self.version = version
         self.entries: dict[str, Entry] = {}
         self.variants: list[IndexedVariant] = []
-        self._by_text: dict[str, list[int]] = defaultdict(list)
-        self._by_key: dict[str, list[int]] = defaultdict(list)
-        self._by_compact: dict[str, list[int]] = defaultdict(list)
-        self._by_entry: dict[str, list[int]] = defaultdict(list)
+        by_text: dict[str, list[int]] = defaultdict(list)
+        by_key: dict[str, list[int]] = defaultdict(list)
+        by_compact: dict[str, list[int]] = defaultdict(list)
+        self._by_entry: dict[str, range] = {}
         for entry in entries:
             if entry.id in self.entries:
                 raise ValueError(f"duplicate entry id {entry.id!r}")
             self.entries[entry.id] = entry
+            first = len(self.variants)
             for variant in all_variants(entry):
-                self._add(entry.id, variant)
-        self._fuzzy_keys = [k for k in self._by_key if len(k) >= FUZZY_MIN_KEY_LENGTH]
-
-    def _add(self, entry_id: str, variant: Variant) -> None:
-        key = name_key(variant.name)
-        if not key:
-            return
-        i = len(self.variants)
-        self.variants.append(IndexedVariant(entry_id, variant, key))
-        self._by_text[_exact(variant.name)].append(i)
-        self._by_key[key].append(i)
-        self._by_compact[key.replace(" ", "")].append(i)
-        self._by_entry[entry_id].append(i)
+                key = name_key(variant.name)
+                if not key:
+                    continue
+                ids = by_key.get(key)
+                if ids is None:
+                    ids = by_key[key] = []
+                else:
+                    key = self.variants[ids[0]].key  # one string object per distinct key
+                i = len(self.variants)
+                self.variants.append(IndexedVariant(entry.id, variant, key))
+                by_text[_exact(variant.name)].append(i)
+                ids.append(i)
+                compact = key.replace(" ", "") if " " in key else key
+                by_compact[compact].append(i)
+            self._by_entry[entry.id] = range(first, len(self.variants))
+        self._by_text = _compact(by_text)
+        self._by_key = _compact(by_key)
+        self._by_compact = _compact(by_compact)
+        self._keys = KeyIndex(list(self._by_key))
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -99,6 +124,10 @@ class Glossary:
 
     def variants_of(self, entry_id: str) -> list[Variant]:
         return [self.variants[i].variant for i in self._by_entry.get(entry_id, ())]
+
+    def variant_ids_of_key(self, key: str) -> tuple[int, ...]:
+        """Ids (positions in ``variants``) of the variants whose name key is ``key``."""
+        return _ids(self._by_key, key)
 
     def stats(self) -> dict:
         by_type: dict[str, int] = defaultdict(int)
@@ -117,12 +146,13 @@ class Glossary:
 
     def list_entries(self, type: str | None = None, q: str | None = None) -> list[Entry]:
         """Entries in id order, optionally of one type and with a name whose key contains ``q``'s key."""
-        found = [e for e in self.entries.values() if type is None or e.type == type]
         if q:
-            qk = name_key(q)
-            ids = {iv.entry_id for iv in self.variants if qk in iv.key}
-            found = [e for e in found if e.id in ids]
-        return sorted(found, key=lambda e: e.id)
+            variants = self.variants
+            ids = {variants[i].entry_id for k in self._keys.containing(name_key(q)) for i in _ids(self._by_key, k)}
+            found = [self.entries[i] for i in ids]
+        else:
+            found = self.entries.values()
+        return sorted((e for e in found if type is None or e.type == type), key=lambda e: e.id)
 
     # -- lookup ----------------------------------------------------------------------------------
 
@@ -151,20 +181,21 @@ class Glossary:
         key = name_key(query)
         if not key:
             return []
-        for i in self._by_text.get(text, ()):
+        for i in _ids(self._by_text, text):
             v = self.variants[i].variant
             top = v.kind == "name" or v.preferred  # a preferred variant is the usual reading of the string
             offer(i, "exact", 1.0 if top else 0.97 if v.origin == "curated" else 0.95)
-        for i in self._by_key.get(key, ()):
+        for i in _ids(self._by_key, key):
             derived = self.variants[i].variant.origin == "derived"
             offer(i, "derived" if derived else "normalized", 0.90 if derived else 0.92)
-        for i in self._by_compact.get(key.replace(" ", ""), ()):
+        for i in _ids(self._by_compact, key.replace(" ", "")):
             offer(i, "compact", 0.85)
         if not best and len(key) >= FUZZY_MIN_KEY_LENGTH:
-            for found_key, ratio, _ in process.extract(
-                key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=max(limit * 4, 10)
-            ):
-                for i in self._by_key[found_key]:
+            # The index hands rapidfuzz only the keys that can reach the cutoff, in the order of a full
+            # scan, so the answer is the full scan's (tests/test_keyindex.py).
+            for found_key, ratio in self._keys.fuzzy(key, FUZZY_CUTOFF, limit=max(limit * 4, 10),
+                                                      min_length=FUZZY_MIN_KEY_LENGTH):
+                for i in _ids(self._by_key, found_key):
                     offer(i, "fuzzy", 0.8 * ratio / 100)
         ranked = sorted((m for m in best.values() if m.score >= MIN_SCORE), key=_rank)
         if len(ranked) > 1 and ranked[0].score == ranked[1].score:

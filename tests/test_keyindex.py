@@ -1,0 +1,130 @@
+"""The key index: fuzzy candidates and substring search answer what a scan of every key answers."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
+
+from glossary import MIN_SCORE, build_glossary
+from glossary.index import FUZZY_CUTOFF, FUZZY_MIN_KEY_LENGTH
+from glossary.keyindex import KeyIndex, max_distance
+from glossary.keys import name_key
+from glossary.model import Entry
+
+KEYS = ["kishida fumio", "kishida", "abe shinzo", "xi jinping", "岸田文雄", "きしだふみお", "ab", "abc"]
+
+MAX_DISTANCE = [
+    # a, b, cutoff -> the largest Indel distance that still scores the cutoff (None: no key of that length can)
+    pytest.param(4, 4, 85.0, 0, id="short-same-length-exact-only"),  # one substitution = distance 2: 75
+    pytest.param(4, 5, 85.0, 1, id="one-insertion-on-4"),  # 1 - 1/9 = 88.9
+    pytest.param(4, 6, 85.0, None, id="two-longer-is-too-far"),  # at least 2 of 10: 80
+    pytest.param(12, 12, 85.0, 2, id="one-substitution-on-12"),  # 1 - 2/24 = 91.7; 4/24 = 83.3
+    pytest.param(20, 27, 85.0, 7, id="seven-insertions-on-20"),  # 1 - 7/47 = 85.1
+    pytest.param(20, 28, 85.0, None, id="eight-longer"),  # 8/48: 83.3
+    pytest.param(10, 10, 80.0, 4, id="lower-cutoff-further"),
+]
+
+
+@pytest.mark.parametrize("a, b, cutoff, expected", MAX_DISTANCE)
+def test_max_distance(a, b, cutoff, expected):
+    assert max_distance(a, b, cutoff) == expected
+
+
+CANDIDATES = [
+    # query -> a key that must be among the candidates (a typo the full scan finds)
+    pytest.param("kishda fumio", "kishida fumio", id="deleted-letter"),
+    pytest.param("kishidaa fumio", "kishida fumio", id="inserted-letter"),
+    pytest.param("kishido fumio", "kishida fumio", id="substituted-letter"),
+    pytest.param("abe shinzoo", "abe shinzo", id="inserted-at-the-end"),
+    pytest.param("xijinping", "xi jinping", id="space-dropped"),
+    pytest.param("きしだふみ", "きしだふみお", id="kana-dropped"),
+]
+
+
+@pytest.mark.parametrize("query, key", CANDIDATES)
+def test_candidates_include_the_typos_target(query, key):
+    index = KeyIndex(KEYS)
+    assert key in index.candidates(query, FUZZY_CUTOFF)
+    assert (key, fuzz.ratio(query, key)) in index.fuzzy(query, FUZZY_CUTOFF)
+
+
+NOT_CANDIDATES = [
+    # query -> a key the count filter must rule out without scoring it (too few trigrams or wrong length)
+    pytest.param("kishida fumio", "xi jinping", id="no-shared-trigram"),
+    pytest.param("kishida fumio", "kishida", id="too-short-to-reach-85"),
+    pytest.param("abe", "abe shinzo", id="too-long-to-reach-85"),
+]
+
+
+@pytest.mark.parametrize("query, key", NOT_CANDIDATES)
+def test_candidates_leave_out_what_cannot_match(query, key):
+    assert key not in KeyIndex(KEYS).candidates(query, FUZZY_CUTOFF)
+
+
+CONTAINING = [
+    # part -> keys that contain it, in index order (shortest first)
+    pytest.param("kishida", ["kishida", "kishida fumio"], id="trigram-path"),
+    pytest.param("ab", ["ab", "abc", "abe shinzo"], id="two-characters-scan"),
+    pytest.param("o", ["abe shinzo", "kishida fumio"], id="one-character-scan"),
+    pytest.param("田文", ["岸田文雄"], id="han"),
+    pytest.param("zzz", [], id="nothing"),
+    pytest.param("kishida fumio and more", [], id="longer-than-every-key"),
+]
+
+
+@pytest.mark.parametrize("part, expected", CONTAINING)
+def test_containing(part, expected):
+    assert KeyIndex(KEYS).containing(part) == expected
+
+
+def test_empty_index():
+    index = KeyIndex([])
+    assert index.fuzzy("kishida", FUZZY_CUTOFF) == [] and index.containing("a") == [] and len(index) == 0
+
+
+# -- properties: the index answers what the full scan answers --------------------------------------------
+
+# Small alphabets, so that generated keys share trigrams and typos land near other keys.
+LETTERS = st.text(alphabet="aeiknost ", min_size=1, max_size=14)
+MIXED = st.text(alphabet="akisu 山田川文きしだカ", min_size=1, max_size=10)
+KEY_LISTS = st.lists(st.one_of(LETTERS, MIXED), min_size=1, max_size=60, unique=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys=KEY_LISTS, query=st.one_of(LETTERS, MIXED), cutoff=st.sampled_from([60.0, 75.0, 85.0, 95.0]))
+def test_fuzzy_equals_the_full_scan(keys, query, cutoff):
+    scan = process.extract(query, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+    assert KeyIndex(keys).fuzzy(query, cutoff) == [(k, s) for k, s, _ in scan]
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys=KEY_LISTS, part=st.text(alphabet="aeikst 山田き", max_size=4))
+def test_containing_equals_the_full_scan(keys, part):
+    assert sorted(KeyIndex(keys).containing(part)) == sorted(k for k in keys if part in k)
+
+
+NAMES = st.text(alphabet="aeiknost -", min_size=1, max_size=12).filter(lambda s: s.strip(" -"))
+
+
+def _entries(names: list[str]) -> list[Entry]:
+    return [Entry(id=f"e{i}", type="person", description="generated", names={"en": name})
+            for i, name in enumerate(names)]
+
+
+def _scan_lookup(glossary, query: str):
+    """What lookup's fuzzy step found before the index: rapidfuzz over every key long enough."""
+    keys = [k for k in glossary._by_key if len(k) >= FUZZY_MIN_KEY_LENGTH]
+    return process.extract(query, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None)
+
+
+@settings(max_examples=100, deadline=None)
+@given(names=st.lists(NAMES, min_size=1, max_size=25, unique=True), query=NAMES)
+def test_lookup_finds_what_the_scan_finds(names, query):
+    glossary = build_glossary(_entries(names))
+    matches = glossary.lookup(query, limit=100)
+    key = name_key(query)
+    if any(m.method != "fuzzy" for m in matches) or len(key) < FUZZY_MIN_KEY_LENGTH:
+        return  # the fuzzy step only runs when nothing matched better
+    expected = {glossary.variants[i].entry_id for k, score, _ in _scan_lookup(glossary, key)
+                for i in glossary.variant_ids_of_key(k) if 0.8 * score / 100 >= MIN_SCORE}
+    assert {m.entry.id for m in matches} == expected
