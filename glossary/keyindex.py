@@ -12,8 +12,8 @@ the key deletes ``(a - b + d) / 2`` of its characters and inserts ``(b - a + d) 
 most 3 of the query's trigrams and an insertion at most 2 (those spanning the gap), so the key shares at
 least ``D - 3 * deletions - 2 * insertions`` of the query's D distinct trigrams. The index counts, for each
 key of a length that can reach the cutoff, how many of the query's trigrams it holds, and keeps the keys
-that reach that bound. Trigrams are hashed into ``2**BUCKET_BITS`` buckets: two trigrams sharing a bucket
-can only add candidates, never lose one.
+that reach that bound. Trigrams are hashed into at most ``2**MAX_BUCKET_BITS`` buckets (about one per
+trigram occurrence): two trigrams sharing a bucket can only add candidates, never lose one.
 
 Storage is three numpy arrays (postings in CSR form: bucket offsets, key ids; key lengths) plus the
 keys themselves, once, sorted by length so that the keys of the lengths a query can match are one
@@ -30,15 +30,15 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 Q = 3
-BUCKET_BITS = 21
+MAX_BUCKET_BITS = 21  # 2M buckets at most (a million keys); fewer for a small glossary
 _START, _END = "\x02" * (Q - 1), "\x03" * (Q - 1)  # never in a name key (control characters)
 _MULT = 0x9E3779B97F4A7C15  # Fibonacci hashing: the top bits of code * MULT spread the trigrams
 _MASK = (1 << 64) - 1
 
 
-def _bucket(a: int, b: int, c: int) -> int:
+def _bucket(a: int, b: int, c: int, bits: int) -> int:
     """The bucket of the trigram of code points a, b, c (the same arithmetic as the vectorised build)."""
-    return ((((a << 42) | (b << 21) | c) * _MULT) & _MASK) >> (64 - BUCKET_BITS)
+    return ((((a << 42) | (b << 21) | c) * _MULT) & _MASK) >> (64 - bits)
 
 
 def max_distance(a: int, b: int, cutoff: float) -> int | None:
@@ -68,7 +68,9 @@ class KeyIndex:
         self._longest = int(lengths[-1]) if len(lengths) else 0
         # _first[n]: the first id whose key has n characters or more (n = 0 .. longest + 1).
         self._first = np.searchsorted(lengths, np.arange(self._longest + 2), side="left").astype(np.int64)
-        self._offsets, self._postings = _build_postings(self.keys, lengths)
+        grams = int(lengths.sum()) + (Q - 1) * len(self.keys)
+        self._bits = min(MAX_BUCKET_BITS, max(8, grams.bit_length()))
+        self._offsets, self._postings = _build_postings(self.keys, lengths, self._bits)
         # For substring queries shorter than a trigram: every key in one string, found with str.find.
         self._joined = "\n".join(self.keys)
         self._starts = np.zeros(len(self.keys) + 1, dtype=np.int64)
@@ -105,7 +107,7 @@ class KeyIndex:
         lo, hi = int(self._first[lengths[0]]), int(self._first[lengths[-1] + 1])
         if lo >= hi:
             return []
-        buckets = _query_buckets(key)
+        buckets = _query_buckets(key, self._bits)
         distinct = len(buckets)
         # The count each length needs (infinite for a length in the range that cannot reach the cutoff).
         need = np.full(lengths[-1] - lengths[0] + 1, np.iinfo(np.int32).max, dtype=np.int64)
@@ -149,7 +151,7 @@ class KeyIndex:
         if len(part) < Q:
             return self._scan(part, lo)
         ids = None
-        for bucket in sorted({_bucket(*map(ord, part[i:i + Q])) for i in range(len(part) - Q + 1)},
+        for bucket in sorted({_bucket(*map(ord, part[i:i + Q]), self._bits) for i in range(len(part) - Q + 1)},
                              key=lambda b: self._offsets[b + 1] - self._offsets[b]):
             posting = self._postings[self._offsets[bucket]:self._offsets[bucket + 1]]
             posting = posting[np.searchsorted(posting, lo):]
@@ -174,16 +176,16 @@ class KeyIndex:
                 return out
 
 
-def _query_buckets(key: str) -> list[int]:
+def _query_buckets(key: str, bits: int) -> list[int]:
     padded = _START + key + _END
     codes = [ord(c) for c in padded]
-    return list({_bucket(codes[i], codes[i + 1], codes[i + 2]) for i in range(len(codes) - Q + 1)})
+    return list({_bucket(codes[i], codes[i + 1], codes[i + 2], bits) for i in range(len(codes) - Q + 1)})
 
 
-def _build_postings(keys: list[str], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _build_postings(keys: list[str], lengths: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
     """CSR postings: for bucket k, the ids of the keys holding one of its trigrams are
     ``postings[offsets[k]:offsets[k + 1]]``, ascending, each once. Vectorised: a million keys in seconds."""
-    n_buckets = 1 << BUCKET_BITS
+    n_buckets = 1 << bits
     if not keys:
         return np.zeros(n_buckets + 1, dtype=np.int64), np.zeros(0, dtype=np.int32)
     padded = "".join(_START + k + _END for k in keys)
@@ -200,7 +202,7 @@ def _build_postings(keys: list[str], lengths: np.ndarray) -> tuple[np.ndarray, n
     code = (codes[pos] << np.uint64(42)) | (codes[pos + 1] << np.uint64(21)) | codes[pos + 2]
     del pos, codes
     with np.errstate(over="ignore"):
-        bucket = ((code * np.uint64(_MULT)) >> np.uint64(64 - BUCKET_BITS)).astype(np.int64)
+        bucket = ((code * np.uint64(_MULT)) >> np.uint64(64 - bits)).astype(np.int64)
     del code
     pairs = np.unique(bucket * len(keys) + owner)  # sorted by bucket, then key id; duplicates gone
     del bucket, owner
