@@ -72,8 +72,12 @@ class Server:
                 time.sleep(0.3)
 
     def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=30)
+        self.proc.send_signal(signal.SIGTERM)  # graceful: gunicorn's graceful_timeout is 20 s
+        try:
+            self.proc.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
 
 def _wrk(url: str, script: Path | None) -> dict:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -128,6 +128,10 @@ class Glossary:
     def variant_ids_of_key(self, key: str) -> tuple[int, ...]:
         """Ids (positions in ``variants``) of the variants whose name key is ``key``."""
         return _ids(self._by_key, key)
+
+    def keys_starting_with(self, prefix: str) -> Iterator[str]:
+        """Distinct name keys that start with ``prefix``, in sort order, from the index (no scan)."""
+        return self._keys.starting_with(prefix)
 
     def stats(self) -> dict:
         by_type: dict[str, int] = defaultdict(int)

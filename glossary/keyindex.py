@@ -24,7 +24,7 @@ after the index is built keep sharing their pages.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -71,6 +71,8 @@ class KeyIndex:
         grams = int(lengths.sum()) + (Q - 1) * len(self.keys)
         self._bits = min(MAX_BUCKET_BITS, max(8, grams.bit_length()))
         self._offsets, self._postings = _build_postings(self.keys, lengths, self._bits)
+        # Ids in the keys' sort order, for prefix search (suggest): 4 bytes a key.
+        self._alpha = np.asarray(sorted(range(len(self.keys)), key=self.keys.__getitem__), dtype=np.int32)
         # For substring queries shorter than a trigram: every key in one string, found with str.find.
         self._joined = "\n".join(self.keys)
         self._starts = np.zeros(len(self.keys) + 1, dtype=np.int64)
@@ -80,7 +82,7 @@ class KeyIndex:
         return len(self.keys)
 
     def __getstate__(self):  # the joined string and the starts are derived: rebuilt on unpickling
-        return {k: v for k, v in self.__dict__.items() if k not in ("_joined", "_starts")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_joined", "_starts")}  # 4 bytes a char
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -91,7 +93,7 @@ class KeyIndex:
 
     def nbytes(self) -> int:
         """Bytes held by the arrays and the joined string (the keys themselves are shared with the caller)."""
-        arrays = (self._rank, self._first, self._offsets, self._postings, self._starts)
+        arrays = (self._rank, self._first, self._offsets, self._postings, self._starts, self._alpha)
         return sum(a.nbytes for a in arrays) + len(self._joined.encode("utf-32-le")) // 2
 
     # -- fuzzy --------------------------------------------------------------------------------------
@@ -140,6 +142,19 @@ class KeyIndex:
             return []
         found = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
         return [(k, score) for k, score, _ in found]
+
+    # -- prefixes -----------------------------------------------------------------------------------
+
+    def starting_with(self, prefix: str) -> Iterator[str]:
+        """The indexed keys that start with ``prefix``, in sort order (lazily: take what you need)."""
+        keys, alpha = self.keys, self._alpha
+        pos = bisect.bisect_left(alpha, prefix, key=lambda i: keys[i])
+        for start in range(pos, len(alpha), 256):  # a chunk at a time: most prefixes end within the first
+            for i in alpha[start:start + 256].tolist():
+                key = keys[i]
+                if not key.startswith(prefix):
+                    return
+                yield key
 
     # -- substrings ---------------------------------------------------------------------------------
 

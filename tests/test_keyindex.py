@@ -128,3 +128,9 @@ def test_lookup_finds_what_the_scan_finds(names, query):
     expected = {glossary.variants[i].entry_id for k, score, _ in _scan_lookup(glossary, key)
                 for i in glossary.variant_ids_of_key(k) if 0.8 * score / 100 >= MIN_SCORE}
     assert {m.entry.id for m in matches} == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(keys=KEY_LISTS, prefix=st.text(alphabet="aeikst 山田き", max_size=3))
+def test_starting_with_equals_the_sorted_scan(keys, prefix):
+    assert list(KeyIndex(keys).starting_with(prefix)) == sorted(k for k in keys if k.startswith(prefix))
