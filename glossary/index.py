@@ -33,10 +33,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
+
 from glossary.derive import all_variants
 from glossary.keyindex import KeyIndex
 from glossary.keys import name_key
-from glossary.model import Entry, Variant
+from glossary.model import ENTRY_TYPES, Entry, Variant
 
 MIN_SCORE = 0.6
 FUZZY_CUTOFF = 85.0
@@ -116,6 +118,24 @@ class Glossary:
         self._by_key = _compact(by_key)
         self._by_compact = _compact(by_compact)
         self._keys = KeyIndex(list(self._by_key))
+        self._by_id_order()
+
+    def _by_id_order(self) -> None:
+        """Entries in id order (``list_entries``' order), and for each key of the key index the positions
+        in that order of the entries it names (CSR arrays), so that ``?q=`` maps keys to entries in numpy."""
+        self._ids_sorted = sorted(self.entries)
+        position = {entry_id: n for n, entry_id in enumerate(self._ids_sorted)}
+        self._types = np.fromiter((ENTRY_TYPES.index(self.entries[i].type) if self.entries[i].type in ENTRY_TYPES
+                                   else len(ENTRY_TYPES) for i in self._ids_sorted), dtype=np.int8,
+                                  count=len(self._ids_sorted))
+        variants, flat, sizes = self.variants, [], []
+        for key in self._keys.keys:
+            named = sorted({position[variants[i].entry_id] for i in _ids(self._by_key, key)})
+            flat += named
+            sizes.append(len(named))
+        self._key_entries = np.asarray(flat, dtype=np.int32)
+        self._key_offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=self._key_offsets[1:])
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -150,13 +170,15 @@ class Glossary:
 
     def list_entries(self, type: str | None = None, q: str | None = None) -> list[Entry]:
         """Entries in id order, optionally of one type and with a name whose key contains ``q``'s key."""
-        if q:
-            variants = self.variants
-            ids = {variants[i].entry_id for k in self._keys.containing(name_key(q)) for i in _ids(self._by_key, k)}
-            found = [self.entries[i] for i in ids]
-        else:
-            found = self.entries.values()
-        return sorted((e for e in found if type is None or e.type == type), key=lambda e: e.id)
+        if not q:
+            return [e for e in map(self.entries.__getitem__, self._ids_sorted) if type is None or e.type == type]
+        keys = self._keys.containing_ids(name_key(q))  # from the key index, then to entries in numpy
+        starts, sizes = self._key_offsets[keys], np.diff(self._key_offsets)[keys]
+        within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        found = np.unique(self._key_entries[np.repeat(starts, sizes) + within])
+        if type is not None:
+            found = found[self._types[found] == (ENTRY_TYPES.index(type) if type in ENTRY_TYPES else -1)]
+        return [self.entries[self._ids_sorted[n]] for n in found.tolist()]
 
     # -- lookup ----------------------------------------------------------------------------------
 

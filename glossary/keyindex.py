@@ -12,10 +12,16 @@ the key deletes ``(a - b + d) / 2`` of its characters and inserts ``(b - a + d) 
 most 3 of the query's trigrams and an insertion at most 2 (those spanning the gap), so the key shares at
 least ``D - 3 * deletions - 2 * insertions`` of the query's D distinct trigrams. The index counts, for each
 key of a length that can reach the cutoff, how many of the query's trigrams it holds, and keeps the keys
-that reach that bound. Trigrams are hashed into at most ``2**MAX_BUCKET_BITS`` buckets (about one per
-trigram occurrence): two trigrams sharing a bucket can only add candidates, never lose one.
+that reach that bound.
 
-Storage is three numpy arrays (postings in CSR form: bucket offsets, key ids; key lengths) plus the
+Substrings come from the same postings. A trigram is stored as one integer (its three code points, 21
+bits each), and the distinct trigrams are sorted, so the trigrams that start with one or two given
+characters are one contiguous range: thanks to the end marks, every character of a key starts one of its
+trigrams, and so does every pair of adjacent characters. A one- or two-character ``q`` is the union of a
+range's postings; a three-character one is one posting; a longer one the intersection of its trigrams'
+postings, each candidate then checked.
+
+Storage is numpy arrays (the sorted trigram codes, postings in CSR form, ids in key order) plus the
 keys themselves, once, sorted by length so that the keys of the lengths a query can match are one
 contiguous range of ids. Numpy buffers are not touched by reference counting, so worker processes forked
 after the index is built keep sharing their pages.
@@ -30,15 +36,12 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 Q = 3
-MAX_BUCKET_BITS = 21  # 2M buckets at most (a million keys); fewer for a small glossary
 _START, _END = "\x02" * (Q - 1), "\x03" * (Q - 1)  # never in a name key (control characters)
-_MULT = 0x9E3779B97F4A7C15  # Fibonacci hashing: the top bits of code * MULT spread the trigrams
-_MASK = (1 << 64) - 1
 
 
-def _bucket(a: int, b: int, c: int, bits: int) -> int:
-    """The bucket of the trigram of code points a, b, c (the same arithmetic as the vectorised build)."""
-    return ((((a << 42) | (b << 21) | c) * _MULT) & _MASK) >> (64 - bits)
+def _code(a: int, b: int = 0, c: int = 0) -> int:
+    """The trigram of code points a, b, c as one integer (the same arithmetic as the vectorised build)."""
+    return (a << 42) | (b << 21) | c
 
 
 def max_distance(a: int, b: int, cutoff: float) -> int | None:
@@ -68,33 +71,24 @@ class KeyIndex:
         self._longest = int(lengths[-1]) if len(lengths) else 0
         # _first[n]: the first id whose key has n characters or more (n = 0 .. longest + 1).
         self._first = np.searchsorted(lengths, np.arange(self._longest + 2), side="left").astype(np.int64)
-        grams = int(lengths.sum()) + (Q - 1) * len(self.keys)
-        self._bits = min(MAX_BUCKET_BITS, max(8, grams.bit_length()))
-        self._offsets, self._postings = _build_postings(self.keys, lengths, self._bits)
+        self._codes, self._offsets, self._postings = _build_postings(self.keys, lengths)
         # Ids in the keys' sort order, for prefix search (suggest): 4 bytes a key.
         self._alpha = np.asarray(sorted(range(len(self.keys)), key=self.keys.__getitem__), dtype=np.int32)
-        # For substring queries shorter than a trigram: every key in one string, found with str.find.
-        self._joined = "\n".join(self.keys)
-        self._starts = np.zeros(len(self.keys) + 1, dtype=np.int64)
-        np.cumsum(lengths + 1, out=self._starts[1:])
 
     def __len__(self) -> int:
         return len(self.keys)
 
-    def __getstate__(self):  # the joined string and the starts are derived: rebuilt on unpickling
-        return {k: v for k, v in self.__dict__.items() if k not in ("_joined", "_starts")}  # 4 bytes a char
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._joined = "\n".join(self.keys)
-        self._starts = np.zeros(len(self.keys) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter((len(k) + 1 for k in self.keys), dtype=np.int64, count=len(self.keys)),
-                  out=self._starts[1:])
-
     def nbytes(self) -> int:
-        """Bytes held by the arrays and the joined string (the keys themselves are shared with the caller)."""
-        arrays = (self._rank, self._first, self._offsets, self._postings, self._starts, self._alpha)
-        return sum(a.nbytes for a in arrays) + len(self._joined.encode("utf-32-le")) // 2
+        """Bytes held by the arrays (the keys themselves are shared with the caller)."""
+        arrays = (self._rank, self._first, self._codes, self._offsets, self._postings, self._alpha)
+        return sum(a.nbytes for a in arrays)
+
+    def _posting(self, code: int) -> np.ndarray:
+        """The ids of the keys holding the trigram ``code`` (ascending)."""
+        i = int(np.searchsorted(self._codes, np.uint64(code)))  # uint64: no float rounding
+        if i < len(self._codes) and self._codes[i] == code:
+            return self._postings[self._offsets[i]:self._offsets[i + 1]]
+        return self._postings[:0]
 
     # -- fuzzy --------------------------------------------------------------------------------------
 
@@ -109,8 +103,8 @@ class KeyIndex:
         lo, hi = int(self._first[lengths[0]]), int(self._first[lengths[-1] + 1])
         if lo >= hi:
             return []
-        buckets = _query_buckets(key, self._bits)
-        distinct = len(buckets)
+        grams = _query_codes(key)
+        distinct = len(grams)
         # The count each length needs (infinite for a length in the range that cannot reach the cutoff).
         need = np.full(lengths[-1] - lengths[0] + 1, np.iinfo(np.int32).max, dtype=np.int64)
         for b in lengths:
@@ -121,8 +115,8 @@ class KeyIndex:
             ids = np.arange(lo, hi)
         else:
             parts = []
-            for bucket in buckets:
-                posting = self._postings[self._offsets[bucket]:self._offsets[bucket + 1]]
+            for code in grams:
+                posting = self._posting(code)
                 i, j = np.searchsorted(posting, (lo, hi))
                 if i < j:
                     parts.append(posting[i:j])
@@ -160,69 +154,64 @@ class KeyIndex:
 
     def containing(self, part: str) -> list[str]:
         """Every indexed key that contains ``part`` (each once, in id order). ``part`` may be empty."""
+        return [self.keys[i] for i in self.containing_ids(part).tolist()]
+
+    def containing_ids(self, part: str) -> np.ndarray:
+        """The ids of the keys that contain ``part``, ascending (every id when ``part`` is empty)."""
         if not part:
-            return list(self.keys)
-        lo = int(self._first[min(len(part), self._longest + 1)])
-        if len(part) < Q:
-            return self._scan(part, lo)
-        ids = None
-        for bucket in sorted({_bucket(*map(ord, part[i:i + Q]), self._bits) for i in range(len(part) - Q + 1)},
-                             key=lambda b: self._offsets[b + 1] - self._offsets[b]):
-            posting = self._postings[self._offsets[bucket]:self._offsets[bucket + 1]]
-            posting = posting[np.searchsorted(posting, lo):]
-            ids = posting if ids is None else np.intersect1d(ids, posting, assume_unique=True)
+            return np.arange(len(self.keys))
+        if len(part) < Q:  # every trigram that starts with these one or two characters: one range of codes
+            lo = _code(*map(ord, part))
+            hi = lo + (1 << (21 * (Q - len(part))))
+            i, j = np.searchsorted(self._codes, np.array((lo, hi), dtype=np.uint64))
+            return np.unique(self._postings[self._offsets[i]:self._offsets[j]])
+        postings = sorted((self._posting(_code(*map(ord, part[i:i + Q]))) for i in range(len(part) - Q + 1)),
+                          key=len)
+        ids = postings[0]
+        for posting in postings[1:]:
             if len(ids) == 0:
-                return []
-        return [k for k in (self.keys[i] for i in ids.tolist()) if part in k]
-
-    def _scan(self, part: str, lo: int) -> list[str]:
-        """Keys containing a one- or two-character ``part``: str.find over the joined keys, one hit per key."""
-        out = []
-        joined, starts, find = self._joined, self._starts, self._joined.find
-        pos = int(starts[lo])
-        while True:
-            pos = find(part, pos)
-            if pos < 0:
-                return out
-            i = bisect.bisect_right(starts, pos) - 1  # starts is a numpy array: bisect works on it
-            out.append(self.keys[i])
-            pos = int(starts[i + 1])
-            if pos >= len(joined):
-                return out
+                break
+            ids = np.intersect1d(ids, posting, assume_unique=True)
+        if len(part) == Q:
+            return ids  # holding the trigram is containing it
+        return np.asarray([i for i in ids.tolist() if part in self.keys[i]], dtype=np.int64)
 
 
-def _query_buckets(key: str, bits: int) -> list[int]:
-    padded = _START + key + _END
-    codes = [ord(c) for c in padded]
-    return list({_bucket(codes[i], codes[i + 1], codes[i + 2], bits) for i in range(len(codes) - Q + 1)})
+def _query_codes(key: str) -> list[int]:
+    """The distinct trigrams of ``key``, padded."""
+    codes = [ord(c) for c in _START + key + _END]
+    return list({_code(codes[i], codes[i + 1], codes[i + 2]) for i in range(len(codes) - Q + 1)})
 
 
-def _build_postings(keys: list[str], lengths: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """CSR postings: for bucket k, the ids of the keys holding one of its trigrams are
-    ``postings[offsets[k]:offsets[k + 1]]``, ascending, each once. Vectorised: a million keys in seconds."""
-    n_buckets = 1 << bits
+def _build_postings(keys: list[str], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct trigram codes, sorted, and their postings in CSR form: the ids of the keys holding
+    ``codes[k]`` are ``postings[offsets[k]:offsets[k + 1]]``, ascending, each once. Vectorised: a million
+    keys in seconds."""
     if not keys:
-        return np.zeros(n_buckets + 1, dtype=np.int64), np.zeros(0, dtype=np.int32)
+        return np.zeros(0, dtype=np.uint64), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32)
     padded = "".join(_START + k + _END for k in keys)
-    codes = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    cps = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     grams = lengths.astype(np.int64) + Q - 1  # trigrams per padded key
     padded_starts = np.zeros(len(keys), dtype=np.int64)
     np.cumsum(lengths[:-1].astype(np.int64) + 2 * (Q - 1), out=padded_starts[1:])
     gram_starts = np.zeros(len(keys), dtype=np.int64)
     np.cumsum(grams[:-1], out=gram_starts[1:])
     total = int(grams.sum())
-    owner = np.repeat(np.arange(len(keys), dtype=np.int64), grams)
+    owner = np.repeat(np.arange(len(keys), dtype=np.int32), grams)
     pos = np.repeat(padded_starts - gram_starts, grams) + np.arange(total, dtype=np.int64)
     del gram_starts, padded_starts
-    code = (codes[pos] << np.uint64(42)) | (codes[pos + 1] << np.uint64(21)) | codes[pos + 2]
-    del pos, codes
-    with np.errstate(over="ignore"):
-        bucket = ((code * np.uint64(_MULT)) >> np.uint64(64 - bits)).astype(np.int64)
-    del code
-    pairs = np.unique(bucket * len(keys) + owner)  # sorted by bucket, then key id; duplicates gone
-    del bucket, owner
-    buckets = pairs // len(keys)
-    postings = (pairs - buckets * len(keys)).astype(np.int32)
-    offsets = np.zeros(n_buckets + 1, dtype=np.int64)
-    np.cumsum(np.bincount(buckets, minlength=n_buckets), out=offsets[1:])
-    return offsets, postings
+    code = (cps[pos] << np.uint64(42)) | (cps[pos + 1] << np.uint64(21)) | cps[pos + 2]
+    del pos, cps
+    order = np.lexsort((owner, code))  # by trigram, then key id
+    code, owner = code[order], owner[order]
+    del order
+    new_code = np.empty(total, dtype=bool)
+    new_code[0] = True
+    np.not_equal(code[1:], code[:-1], out=new_code[1:])
+    keep = new_code.copy()
+    keep[1:] |= owner[1:] != owner[:-1]  # a key holding a trigram twice is listed once
+    postings = owner[keep]
+    starts = np.flatnonzero(new_code[keep])
+    codes = code[keep][starts]
+    offsets = np.append(starts, len(postings)).astype(np.int64)
+    return codes, offsets, postings

@@ -11,7 +11,7 @@ from glossary.keyindex import KeyIndex, max_distance
 from glossary.keys import name_key
 from glossary.model import Entry
 
-KEYS = ["kishida fumio", "kishida", "abe shinzo", "xi jinping", "岸田文雄", "きしだふみお", "ab", "abc"]
+KEYS = ["kishida fumio", "kishida", "abe shinzo", "xi jinping", "岸田文雄", "きしだふみお", "ab", "abc", "𠮷野"]
 
 MAX_DISTANCE = [
     # a, b, cutoff -> the largest Indel distance that still scores the cutoff (None: no key of that length can)
@@ -67,6 +67,8 @@ CONTAINING = [
     pytest.param("ab", ["ab", "abc", "abe shinzo"], id="two-characters-scan"),
     pytest.param("o", ["abe shinzo", "kishida fumio"], id="one-character-scan"),
     pytest.param("田文", ["岸田文雄"], id="han"),
+    pytest.param("𠮷", ["𠮷野"], id="outside-the-bmp"),  # the largest trigram codes: no float rounding
+    pytest.param("ida", ["kishida", "kishida fumio"], id="one-trigram"),
     pytest.param("zzz", [], id="nothing"),
     pytest.param("kishida fumio and more", [], id="longer-than-every-key"),
 ]
@@ -134,3 +136,16 @@ def test_lookup_finds_what_the_scan_finds(names, query):
 @given(keys=KEY_LISTS, prefix=st.text(alphabet="aeikst 山田き", max_size=3))
 def test_starting_with_equals_the_sorted_scan(keys, prefix):
     assert list(KeyIndex(keys).starting_with(prefix)) == sorted(k for k in keys if k.startswith(prefix))
+
+
+@settings(max_examples=100, deadline=None)
+@given(names=st.lists(NAMES, min_size=1, max_size=25), q=st.text(alphabet="aeiknost -", max_size=5),
+       type=st.sampled_from([None, "person", "place"]))
+def test_list_entries_equals_the_scan(names, q, type):
+    entries = [Entry(id=f"e{i:02d}", type=("person", "place")[i % 2], description="generated", names={"en": n})
+               for i, n in enumerate(names)]
+    glossary = build_glossary(entries)
+    qk = name_key(q)
+    named = {iv.entry_id for iv in glossary.variants if qk in iv.key} if q else set(glossary.entries)
+    expected = sorted(i for i in named if type is None or glossary.entries[i].type == type)
+    assert [e.id for e in glossary.list_entries(type=type, q=q)] == expected
