@@ -34,29 +34,52 @@ SCAN_QUERIES = 30  # the full scan is slow at 1M: fewer queries
 
 
 def _code_hash() -> str:
+    """What the derived variants depend on: the generator, derivation, keys, model and the seeds (not the
+    index, which every run rebuilds and measures)."""
     digest = hashlib.sha256()
-    for f in sorted((ROOT / "glossary").rglob("*.py")) + [ROOT / "bench" / "corpus.py"]:
-        digest.update(f.read_bytes())
-    for f in sorted((ROOT / "seeds").glob("*.yaml")):
+    files = [ROOT / "bench" / "corpus.py", *sorted((ROOT / "glossary").glob("derive.py")),
+             *sorted((ROOT / "glossary" / "romanize").rglob("*.py")), ROOT / "glossary" / "model.py",
+             ROOT / "glossary" / "keys.py", *sorted((ROOT / "seeds").glob("*.yaml"))]
+    for f in files:
         digest.update(f.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def big_glossary(curated: Glossary, size: int) -> tuple[Glossary, float | None]:
-    """The curated glossary enlarged to ``size`` variants, and the seconds it took to build (None: cached)."""
+    """The curated glossary enlarged to ``size`` variants, and the seconds it took to build with derivation
+    (None when the derived variants came from the cache and only the index was built)."""
     file = CACHE / f"lookup-{size}-{_code_hash()}.pickle"
     if file.exists():
         with open(file, "rb") as fh:
-            return pickle.load(fh), None
+            entries, derived = pickle.load(fh)
+        return _indexed(entries, derived), None
     started = time.perf_counter()
     glossary = generated_glossary(curated, size)
     seconds = time.perf_counter() - started
+    entries, derived = _derived(glossary)
     CACHE.mkdir(parents=True, exist_ok=True)
     for old in CACHE.glob(f"lookup-{size}-*.pickle"):
         old.unlink()
     with open(file, "wb") as fh:
-        pickle.dump(glossary, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((entries, derived), fh, protocol=pickle.HIGHEST_PROTOCOL)
     return glossary, seconds
+
+
+def _derived(glossary: Glossary) -> tuple[list, dict]:
+    derived: dict[str, list] = {}
+    for iv in glossary.variants:
+        derived.setdefault(iv.entry_id, []).append(iv.variant)
+    return list(glossary.entries.values()), derived
+
+
+def _indexed(entries: list, derived: dict, version: str = "bench") -> Glossary:
+    """``Glossary(entries)`` with ``all_variants`` replaced, for this call only, by variants derived earlier."""
+    original = index_module.all_variants
+    index_module.all_variants = lambda entry: derived.get(entry.id, [])
+    try:
+        return Glossary(entries, version=version)
+    finally:
+        index_module.all_variants = original
 
 
 def index_build(glossary: Glossary) -> dict:
@@ -65,29 +88,23 @@ def index_build(glossary: Glossary) -> dict:
     ``all_variants`` is replaced, for this measurement only, by the variants the glossary already holds,
     so what is timed is the index alone: name keys, the tables, the key index.
     """
-    derived = {}
-    for iv in glossary.variants:
-        derived.setdefault(iv.entry_id, []).append(iv.variant)
-    entries = list(glossary.entries.values())
-    original = index_module.all_variants
-    index_module.all_variants = lambda entry: derived.get(entry.id, [])
-    try:
-        gc.collect()
-        started = time.perf_counter()
-        Glossary(entries)
-        seconds = time.perf_counter() - started
-        gc.collect()
-        tracemalloc.start()
-        rebuilt = Glossary(entries)
-        held = tracemalloc.get_traced_memory()[0]
-        tracemalloc.stop()
-    finally:
-        index_module.all_variants = original
+    entries, derived = _derived(glossary)
+    gc.collect()
+    started = time.perf_counter()
+    _indexed(entries, derived)
+    seconds = time.perf_counter() - started
+    gc.collect()
+    tracemalloc.start()
+    rebuilt = _indexed(entries, derived)
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
     keys = list(rebuilt._by_key)
     started = time.perf_counter()
     KeyIndex(keys)
     key_index_seconds = time.perf_counter() - started
-    return {"index_seconds": seconds, "index_mb": held / 2**20, "key_index_seconds": key_index_seconds,
+    rss = next((int(line.split()[1]) / 1024 for line in Path("/proc/self/status").read_text().splitlines()
+                if line.startswith("VmRSS:")), 0.0)
+    return {"rss_mb": rss, "index_seconds": seconds, "index_mb": held / 2**20, "key_index_seconds": key_index_seconds,
             "key_index_mb": rebuilt._keys.nbytes() / 2**20, "keys": len(keys)}
 
 
@@ -220,14 +237,16 @@ def markdown(rows: list[dict]) -> list[str]:
               "index: `Glossary(entries)` with the variants already derived (name keys, tables, key index); "
               "memory: what it holds (tracemalloc, numpy arrays included; the entries and variants themselves "
               "are not counted); key index: the trigram postings alone. Build with derivation: the whole "
-              "`generated_glossary` (derive every variant, then index), when this run built it.", "",
+              "`generated_glossary` (derive every variant, then index), when this run built it. Process RSS: the "
+              "bench process after measuring that glossary (every glossary measured so far, and two copies "
+              "of this one while it is rebuilt, may still be held: an upper bound).", "",
               "| glossary | variants | distinct keys | index build | index memory | key index build | "
-              "key index memory | build with derivation |", "|---|---|---|---|---|---|---|---|"]
+              "key index memory | build with derivation | process RSS |", "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         built = f"{r['build_seconds']:.0f} s" if r["build_seconds"] else "(cached)"
         lines.append(f"| {r['label']} | {r['variants']:,} | {r['keys']:,} | {r['index_seconds']:.1f} s | "
                      f"{r['index_mb']:.0f} MB | {r['key_index_seconds']:.2f} s | {r['key_index_mb']:.0f} MB | "
-                     f"{built} |")
+                     f"{built} | {r['rss_mb']:.0f} MB |")
     return lines + [""]
 
 
