@@ -1,8 +1,8 @@
 """Where a GET /v1/lookup request's time goes: pyinstrument over the Flask app, in process.
 
-``python -m bench.profile_lookup`` prints the call tree of 2,000 requests (cycling through a few queries,
-default ``variants=all``) and a summary of the share of time in each layer. Used for the before/after
-notes in bench/README.md; not part of ``make bench``'s figures.
+``python -m bench.profile_lookup`` prints the share of time in each layer over 300 requests (cycling
+through a few queries, default ``variants=all``); ``--tree`` adds the call tree. Used for the
+before/after notes in bench/README.md; not part of ``make bench``'s figures.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ LAYERS = [("marshmallow dump (answer)", ("marshmallow/schema.py", "dump")),
           ("answer from cached entry JSON", ("service/serialize.py", "lookup_json"))]
 
 
-def main(n: int = 2000) -> None:
+def main(n: int = 300) -> None:
     client = create_app().test_client()
     for q in QUERIES:
         client.get("/v1/lookup", query_string={"q": q})
-    profiler = Profiler(interval=0.0001)
+    profiler = Profiler(interval=0.0005)
     started = time.perf_counter()
     profiler.start()
     for i in range(n):
