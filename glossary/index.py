@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -168,8 +168,11 @@ class Glossary:
             "version": self.version,
         }
 
-    def list_entries(self, type: str | None = None, q: str | None = None) -> list[Entry]:
-        """Entries in id order, optionally of one type and with a name whose key contains ``q``'s key."""
+    def list_entries(self, type: str | None = None, q: str | None = None) -> Sequence[Entry]:
+        """Entries in id order, optionally of one type and with a name whose key contains ``q``'s key.
+
+        With ``q``, a lazy sequence: its length and a page of it cost no more than the matches' positions in
+        a numpy array, however many entries match (the Entry objects are only fetched for the page)."""
         if not q:
             return [e for e in map(self.entries.__getitem__, self._ids_sorted) if type is None or e.type == type]
         keys = self._keys.containing_ids(name_key(q))  # from the key index, then to entries in numpy
@@ -178,7 +181,7 @@ class Glossary:
         found = np.unique(self._key_entries[np.repeat(starts, sizes) + within])
         if type is not None:
             found = found[self._types[found] == (ENTRY_TYPES.index(type) if type in ENTRY_TYPES else -1)]
-        return [self.entries[self._ids_sorted[n]] for n in found.tolist()]
+        return EntryList(self, found)
 
     # -- lookup ----------------------------------------------------------------------------------
 
@@ -230,6 +233,22 @@ class Glossary:
                       for m in ranked]
         return ranked[:limit]
 
+
+
+class EntryList(Sequence):
+    """Entries at the given positions of the glossary's id order; items and slices fetched on demand."""
+
+    def __init__(self, glossary: Glossary, positions: np.ndarray):
+        self._glossary, self._positions = glossary, positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, item):
+        g = self._glossary
+        if isinstance(item, slice):
+            return [g.entries[g._ids_sorted[n]] for n in self._positions[item].tolist()]
+        return g.entries[g._ids_sorted[int(self._positions[item])]]
 
 
 def _exact(text: str) -> str:

@@ -149,3 +149,11 @@ def test_list_entries_equals_the_scan(names, q, type):
     named = {iv.entry_id for iv in glossary.variants if qk in iv.key} if q else set(glossary.entries)
     expected = sorted(i for i in named if type is None or glossary.entries[i].type == type)
     assert [e.id for e in glossary.list_entries(type=type, q=q)] == expected
+
+
+def test_entry_list_is_lazy_and_pages(mini):
+    found = mini.list_entries(q="kishida")
+    every = [e.id for e in mini.list_entries()]
+    assert len(found) >= 1 and found[0].id == found[:1][0].id
+    assert [e.id for e in found[0:100]] == sorted(e.id for e in found[0:100])
+    assert all(e.id in every for e in found[0:100]) and found[5:5] == []
