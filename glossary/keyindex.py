@@ -96,8 +96,11 @@ class KeyIndex:
         """Every indexed key of at least ``min_length`` characters that may score ``cutoff`` or more
         against ``key``, in the order the keys were given. A superset of the keys that do."""
         a = len(key)
-        lengths = [b for b in range(max(min_length, 0), self._longest + 1)
-                   if max_distance(a, b, cutoff) is not None]
+        # |a - b| <= (1 - cutoff/100)(a + b) bounds b; one more each side for the float margin.
+        slack = 1 - cutoff / 100
+        shortest = max(min_length, 0, int(a * (1 - slack) / (1 + slack)) - 1)
+        longest = min(self._longest, int(a * (1 + slack) / max(1 - slack, 1e-9)) + 1)
+        lengths = [b for b in range(shortest, longest + 1) if max_distance(a, b, cutoff) is not None]
         if not lengths:
             return []
         lo, hi = int(self._first[lengths[0]]), int(self._first[lengths[-1] + 1])
