@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from functools import cached_property
 
 from glossary.keys import is_han, is_kana
@@ -50,10 +51,25 @@ class WordBoundaries:
         return rjieba
 
     @cached_property
-    def sudachi(self):
-        from sudachipy import Dictionary, SplitMode
+    def _sudachi_dictionary(self):
+        from sudachipy import Dictionary
 
-        return Dictionary(dict="core").tokenizer(SplitMode.C), SplitMode.A
+        return Dictionary(dict="core")
+
+    @cached_property
+    def _threads(self) -> threading.local:
+        return threading.local()
+
+    @property
+    def sudachi(self):
+        """A Sudachi tokenizer of this thread (one may not be used by two threads at once) and the short
+        split mode; the dictionary, the large part, is loaded once and shared."""
+        from sudachipy import SplitMode
+
+        tokenizer = getattr(self._threads, "tokenizer", None)
+        if tokenizer is None:
+            tokenizer = self._threads.tokenizer = self._sudachi_dictionary.tokenizer(SplitMode.C)
+        return tokenizer, SplitMode.A
 
     def warm_up(self) -> None:
         """Load both lexicons now (a server does this before it forks its workers)."""

@@ -105,7 +105,7 @@ def test_parquet_output_equals_the_api_answer(tmp_path, client, opts, body):
 
 
 def test_the_parquet_mention_type_has_every_field_of_a_mention():
-    assert [f.name for f in batch.mention_type()] == list(Mention.__slots__)
+    assert [f.name for f in batch.mention_type()] == list(Mention._fields)
 
 
 BAD_LINES = [

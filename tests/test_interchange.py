@@ -472,7 +472,7 @@ DOWNLOADS = [
 
 @pytest.mark.parametrize("url,media_type,ext,expected", DOWNLOADS, ids=[d[0] for d in DOWNLOADS])
 def test_export_endpoints_stream_attachments(app, client, url, media_type, ext, expected):
-    g = app.extensions["glossary"]
+    g = app.extensions["snapshots"].current
     response = client.get(url)
     assert response.status_code == 200
     assert response.is_streamed
