@@ -307,10 +307,27 @@ def write_store_results(machine_name: str, lines: list[str]) -> None:
     README.write_text(before + STORE_BEGIN + "\n" + "\n".join(head + lines) + STORE_END + after, encoding="utf-8")
 
 
+def write_block(name: str, lines: list[str]) -> None:
+    """Write one part's results between its own markers in bench/README.md (``--only`` keeps the others)."""
+    begin, end = f"<!-- {name} results: written by make bench -->", f"<!-- /{name} results -->"
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    body = "\n".join([f"Measured by `make bench` on {when}, code at commit {commit.stdout.strip() or 'unknown'}; "
+                      f"machine: {machine()}.", "", *lines])
+    text = README.read_text(encoding="utf-8")
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + begin + "\n" + body + "\n" + end + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n" + begin + "\n" + body + "\n" + end + "\n"
+    README.write_text(text, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--quick", action="store_true", help="smaller corpora and fewer repeats")
-    parser.add_argument("--only", choices=["normalise", "http", "startup", "reconcile", "reference", "batch", "store"])
+    parser.add_argument("--only", choices=["normalise", "http", "startup", "reconcile", "reference", "batch", "store",
+                                           "lookup", "rps"])
     args = parser.parse_args(argv)
     size, repeat = (200_000, 2) if args.quick else (1_000_000, 5)
     sections: dict = {"machine": machine()}
@@ -351,7 +368,17 @@ def main(argv: list[str] | None = None) -> int:
 
         print("store:")
         write_store_results(sections["machine"], bench_store(curated, 200_000 if args.quick else 1_000_000))
-    if args.only not in ("batch", "store"):
+    if args.only in (None, "lookup"):
+        from bench.lookup import bench_lookup
+
+        print("lookup by glossary size:")
+        write_block("lookup", bench_lookup(curated, sizes=(100_000,) if args.quick else (100_000, 1_000_000))[0])
+    if args.only in (None, "rps"):
+        from bench.rps import bench_rps
+
+        print("requests per second:")
+        write_block("rps", bench_rps())
+    if args.only not in ("batch", "store", "lookup", "rps"):  # those write blocks of their own
         write_results(sections)
     return 0
 

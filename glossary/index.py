@@ -30,15 +30,16 @@ from __future__ import annotations
 import unicodedata
 from _thread import allocate_lock  # a real lock even where gevent patches threading later
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from rapidfuzz import fuzz, process
+import numpy as np
 
 from glossary.derive import all_variants
+from glossary.keyindex import KeyIndex
 from glossary.keys import name_key
-from glossary.model import Entry, Variant
+from glossary.model import ENTRY_TYPES, Entry, Variant
 
 MIN_SCORE = 0.6
 FUZZY_CUTOFF = 85.0
@@ -57,24 +58,42 @@ class Match:
     ambiguous: bool = False
 
 
-@dataclass(frozen=True)
-class IndexedVariant:
+class IndexedVariant(NamedTuple):
+    """One variant in the index (a tuple: a million of them cost 64 bytes each, not a dict each)."""
+
     entry_id: str
     variant: Variant
     key: str
 
 
+def _ids(table: dict, key: str) -> tuple[int, ...]:
+    """The variant ids stored under ``key``: one id is stored as an int, several as a tuple."""
+    found = table.get(key, ())
+    return (found,) if isinstance(found, int) else found
+
+
+def _compact(table: dict[str, list[int]]) -> dict[str, int | tuple[int, ...]]:
+    return {k: v[0] if len(v) == 1 else tuple(v) for k, v in table.items()}
+
+
 class Glossary:
     """All entries, every variant (curated and derived) and the keys that find them: one immutable snapshot.
 
-    Everything built from the data belongs to the snapshot that holds the data: the text matcher
-    (:meth:`matcher`), the suggest keys (:meth:`sorted_keys`) and the small caches of reconciliation
-    (:meth:`memo`). None of it lives in a module-level cache, so an old snapshot and all it built go away
-    together, and a request that pinned one snapshot can never see a part of another. :meth:`prepare`
-    builds the parts eagerly (a holder calls it before it swaps the snapshot in).
+    Everything built from the data belongs to the snapshot that holds the data: the key index (fuzzy
+    candidates, ``?q=`` substrings and suggest's sorted keys), the text matcher (:meth:`matcher`), the
+    service's cached entry JSON and the small caches of reconciliation (:meth:`built`, :meth:`memo`). None
+    of it lives in a module-level cache, so an old snapshot and all it built go away together, and a
+    request that pinned one snapshot can never see a part of another. :meth:`prepare` builds the lazy
+    parts eagerly (a holder calls it before it swaps the snapshot in).
 
     ``compiled`` (from a store) maps an entry id to its variants and their keys, worked out when the entry
     was written; without it the variants are derived here (seed files, tests).
+
+    Memory (a million variants must fit, with the service's workers, in 2 GB): each variant is one
+    tuple; the tables from text, key and compact key to variants hold an int for one variant and a
+    tuple for several; each distinct key string is stored once (the variants and tables share it); an
+    entry's variants are one ``range``; fuzzy candidates and substring search come from a
+    :class:`~glossary.keyindex.KeyIndex` of numpy arrays.
     """
 
     MEMO_SIZE = 8192  # entries per per-snapshot cache (country codes, role words)
@@ -84,72 +103,82 @@ class Glossary:
         self.version = version
         self._built: dict[str, Any] = {}
         self._lock = allocate_lock()
+        self._fill((entry, _indexed(entry, compiled[entry.id] if compiled is not None else None))
+                   for entry in entries)
+
+    def _fill(self, rows: Iterable[tuple[Entry, list[IndexedVariant]]], previous: Glossary | None = None) -> None:
+        """Build every table from (entry, its indexed variants) rows, in order. ``previous``: a snapshot whose
+        key index is reused when its distinct keys are these, in the same order (the index depends on nothing
+        else)."""
         self.entries: dict[str, Entry] = {}
-        self._by_entry: dict[str, list[IndexedVariant]] = {}
-        self._by_text: dict[str, list[IndexedVariant]] = defaultdict(list)
-        self._by_key: dict[str, list[IndexedVariant]] = defaultdict(list)
-        self._by_compact: dict[str, list[IndexedVariant]] = defaultdict(list)
-        for entry in entries:
+        self.variants: list[IndexedVariant] = []
+        by_text: dict[str, list[int]] = defaultdict(list)
+        by_key: dict[str, list[int]] = defaultdict(list)
+        by_compact: dict[str, list[int]] = defaultdict(list)
+        self._by_entry: dict[str, range] = {}
+        for entry, indexed in rows:
             if entry.id in self.entries:
                 raise ValueError(f"duplicate entry id {entry.id!r}")
             self.entries[entry.id] = entry
-            indexed = self._by_entry[entry.id] = _indexed(entry, compiled[entry.id] if compiled is not None else None)
+            first = len(self.variants)
             for iv in indexed:
-                self._by_text[_exact(iv.variant.name)].append(iv)
-                self._by_key[iv.key].append(iv)
-                self._by_compact[iv.key.replace(" ", "")].append(iv)
-        self.variants: list[IndexedVariant] = [iv for ivs in self._by_entry.values() for iv in ivs]
-        self._fuzzy_keys = [k for k in self._by_key if len(k) >= FUZZY_MIN_KEY_LENGTH]
+                key = iv.key
+                ids = by_key.get(key)
+                if ids is None:
+                    ids = by_key[key] = []
+                else:
+                    key = self.variants[ids[0]].key  # one string object per distinct key
+                    if iv.key is not key:
+                        iv = IndexedVariant(iv.entry_id, iv.variant, key)
+                i = len(self.variants)
+                self.variants.append(iv)
+                by_text[_exact(iv.variant.name)].append(i)
+                ids.append(i)
+                compact = key.replace(" ", "") if " " in key else key
+                by_compact[compact].append(i)
+            self._by_entry[entry.id] = range(first, len(self.variants))
+        self._by_text = _compact(by_text)
+        self._by_key = _compact(by_key)
+        self._by_compact = _compact(by_compact)
+        if previous is not None and len(previous._by_key) == len(self._by_key) and \
+                all(a == b for a, b in zip(previous._by_key, self._by_key, strict=True)):
+            self._keys = previous._keys  # immutable: shared (a write that changed no name key)
+        else:
+            self._keys = KeyIndex(list(self._by_key))
+        self._by_id_order()
 
     def updated(self, changes: dict[str, tuple[Entry, list[tuple[Variant, str]]] | None], version: str) -> Glossary:
         """A new snapshot: this one with ``changes`` (id -> (entry, its compiled variants), or None to remove).
 
-        Only the index rows of the changed entries are redone; everything else is shared with this
-        snapshot (which is left as it was). A changed entry keeps its place; new entries go last, in the
-        order of ``changes`` -- the order a full build of the same entries gives them.
+        Nothing is derived again: the unchanged entries bring their indexed variants (the same objects)
+        from this snapshot, the changed ones their compiled variants; the tables and the id-order arrays
+        are then built from those rows, and the key index too unless the distinct keys are the same (then
+        this snapshot's is shared). This snapshot is left as it was. A changed entry
+        keeps its place; new entries go last, in the order of ``changes`` -- the order a full build of the
+        same entries gives them.
         """
+        order = dict(self.entries)
+        for entry_id, change in changes.items():
+            if change is None:
+                order.pop(entry_id, None)
+            else:
+                order[entry_id] = change[0]
+
+        def rows() -> Iterator[tuple[Entry, list[IndexedVariant]]]:
+            for entry_id, entry in order.items():
+                change = changes.get(entry_id)
+                if change is not None:
+                    yield entry, _indexed(entry, change[1])
+                else:
+                    yield entry, [self.variants[i] for i in self._by_entry[entry_id]]
+
         new = Glossary.__new__(Glossary)
         new.version, new._built, new._lock = version, {}, allocate_lock()
-        new.entries, new._by_entry = dict(self.entries), dict(self._by_entry)
-        tables = {"_by_text": lambda iv: _exact(iv.variant.name), "_by_key": lambda iv: iv.key,
-                  "_by_compact": lambda iv: iv.key.replace(" ", "")}
-        touched: dict[str, set[str]] = {name: set() for name in tables}
-        added: dict[str, dict[str, list[IndexedVariant]]] = {name: defaultdict(list) for name in tables}
-        for entry_id, change in changes.items():
-            for iv in self._by_entry.get(entry_id, ()):
-                for name, key_of in tables.items():
-                    touched[name].add(key_of(iv))
-            if change is None:
-                new.entries.pop(entry_id, None)
-                new._by_entry.pop(entry_id, None)
-                continue
-            entry, compiled = change
-            new.entries[entry_id] = entry
-            indexed = new._by_entry[entry_id] = _indexed(entry, compiled)
-            for iv in indexed:
-                for name, key_of in tables.items():
-                    key = key_of(iv)
-                    touched[name].add(key)
-                    added[name][key].append(iv)
-        rank = {entry_id: n for n, entry_id in enumerate(new.entries)}
-        for name in tables:
-            table = defaultdict(list, getattr(self, name))
-            for key in touched[name]:
-                rows = [iv for iv in table.get(key, ()) if iv.entry_id not in changes] + added[name].get(key, [])
-                if rows:
-                    table[key] = sorted(rows, key=lambda iv: rank[iv.entry_id])  # stable: an entry's own order
-                else:
-                    table.pop(key, None)
-            setattr(new, name, table)
-        new.variants = [iv for ivs in new._by_entry.values() for iv in ivs]
-        kept = [k for k in self._fuzzy_keys if k in new._by_key]
-        known = set(self._fuzzy_keys)
-        new._fuzzy_keys = kept + [k for k in touched["_by_key"]
-                                  if k in new._by_key and k not in known and len(k) >= FUZZY_MIN_KEY_LENGTH]
+        new._fill(rows(), previous=self)
         return new
 
     def __getstate__(self) -> dict:
-        state = self.__dict__.copy()  # pickled without the lock and what is built from the data
+        state = self.__dict__.copy()  # pickled without the lock and what is built lazily from the data
         del state["_lock"], state["_built"]
         return state
 
@@ -179,15 +208,6 @@ class Glossary:
 
         return self.built("matcher", build)
 
-    def sorted_keys(self) -> tuple[list[str], list[int]]:
-        """Every variant key in sorted order with its variant's position (prefix search for suggest)."""
-
-        def build():
-            pairs = sorted((iv.key, i) for i, iv in enumerate(self.variants))
-            return [k for k, _ in pairs], [i for _, i in pairs]
-
-        return self.built("sorted_keys", build)
-
     def memo(self, cache: str, key: Any, compute: Callable[[], Any]) -> Any:
         """A small per-snapshot cache: the value of ``compute()`` for ``key`` in the cache named ``cache``."""
         table = self.built("memo:" + cache, dict)
@@ -202,26 +222,51 @@ class Glossary:
         return value
 
     def prepare(self, previous: Glossary | None = None) -> Glossary:
-        """Build the text matcher and the suggest keys now (before the snapshot serves a request)."""
+        """Build the text matcher now (before the snapshot serves a request); the key index is built with
+        the snapshot."""
         self.matcher(previous)
-        self.sorted_keys()
         return self
+
+    def _by_id_order(self) -> None:
+        """Entries in id order (``list_entries``' order), and for each key of the key index the positions
+        in that order of the entries it names (CSR arrays), so that ``?q=`` maps keys to entries in numpy."""
+        self._ids_sorted = sorted(self.entries)
+        position = {entry_id: n for n, entry_id in enumerate(self._ids_sorted)}
+        self._types = np.fromiter((ENTRY_TYPES.index(self.entries[i].type) if self.entries[i].type in ENTRY_TYPES
+                                   else len(ENTRY_TYPES) for i in self._ids_sorted), dtype=np.int8,
+                                  count=len(self._ids_sorted))
+        variants, flat, sizes = self.variants, [], []
+        for key in self._keys.keys:
+            named = sorted({position[variants[i].entry_id] for i in _ids(self._by_key, key)})
+            flat += named
+            sizes.append(len(named))
+        self._key_entries = np.asarray(flat, dtype=np.int32)
+        self._key_offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=self._key_offsets[1:])
 
     # -- reading ---------------------------------------------------------------------------------
 
     def get(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)
 
+    def variants_of(self, entry_id: str) -> list[Variant]:
+        return [self.variants[i].variant for i in self._by_entry.get(entry_id, ())]
+
     def with_key(self, key: str) -> list[IndexedVariant]:
         """Every indexed variant whose name key is ``key``."""
-        return list(self._by_key.get(key, ()))
+        return [self.variants[i] for i in _ids(self._by_key, key)]
 
     def compiled(self, entry_id: str) -> list[tuple[Variant, str]]:
         """The entry's indexed variants with their keys (what :mod:`glossary.compiled` stores)."""
-        return [(iv.variant, iv.key) for iv in self._by_entry.get(entry_id, ())]
+        return [(self.variants[i].variant, self.variants[i].key) for i in self._by_entry.get(entry_id, ())]
 
-    def variants_of(self, entry_id: str) -> list[Variant]:
-        return [iv.variant for iv in self._by_entry.get(entry_id, ())]
+    def variant_ids_of_key(self, key: str) -> tuple[int, ...]:
+        """Ids (positions in ``variants``) of the variants whose name key is ``key``."""
+        return _ids(self._by_key, key)
+
+    def keys_starting_with(self, prefix: str) -> Iterator[str]:
+        """Distinct name keys that start with ``prefix``, in sort order, from the index (no scan)."""
+        return self._keys.starting_with(prefix)
 
     def stats(self) -> dict:
         by_type: dict[str, int] = defaultdict(int)
@@ -238,14 +283,20 @@ class Glossary:
             "version": self.version,
         }
 
-    def list_entries(self, type: str | None = None, q: str | None = None) -> list[Entry]:
-        """Entries in id order, optionally of one type and with a name whose key contains ``q``'s key."""
-        found = [e for e in self.entries.values() if type is None or e.type == type]
-        if q:
-            qk = name_key(q)
-            ids = {iv.entry_id for iv in self.variants if qk in iv.key}
-            found = [e for e in found if e.id in ids]
-        return sorted(found, key=lambda e: e.id)
+    def list_entries(self, type: str | None = None, q: str | None = None) -> Sequence[Entry]:
+        """Entries in id order, optionally of one type and with a name whose key contains ``q``'s key.
+
+        With ``q``, a lazy sequence: its length and a page of it cost no more than the matches' positions in
+        a numpy array, however many entries match (the Entry objects are only fetched for the page)."""
+        if not q:
+            return [e for e in map(self.entries.__getitem__, self._ids_sorted) if type is None or e.type == type]
+        keys = self._keys.containing_ids(name_key(q))  # from the key index, then to entries in numpy
+        starts, sizes = self._key_offsets[keys], np.diff(self._key_offsets)[keys]
+        within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        found = np.unique(self._key_entries[np.repeat(starts, sizes) + within])
+        if type is not None:
+            found = found[self._types[found] == (ENTRY_TYPES.index(type) if type in ENTRY_TYPES else -1)]
+        return EntryList(self, found)
 
     # -- lookup ----------------------------------------------------------------------------------
 
@@ -255,7 +306,8 @@ class Glossary:
             return []
         best: dict[str, Match] = {}
 
-        def offer(iv: IndexedVariant, method: str, score: float) -> None:
+        def offer(i: int, method: str, score: float) -> None:
+            iv = self.variants[i]
             entry = self.entries[iv.entry_id]
             if type is not None and entry.type != type:
                 return
@@ -273,21 +325,22 @@ class Glossary:
         key = name_key(query)
         if not key:
             return []
-        for iv in self._by_text.get(text, ()):
-            v = iv.variant
+        for i in _ids(self._by_text, text):
+            v = self.variants[i].variant
             top = v.kind == "name" or v.preferred  # a preferred variant is the usual reading of the string
-            offer(iv, "exact", 1.0 if top else 0.97 if v.origin == "curated" else 0.95)
-        for iv in self._by_key.get(key, ()):
-            derived = iv.variant.origin == "derived"
-            offer(iv, "derived" if derived else "normalized", 0.90 if derived else 0.92)
-        for iv in self._by_compact.get(key.replace(" ", ""), ()):
-            offer(iv, "compact", 0.85)
+            offer(i, "exact", 1.0 if top else 0.97 if v.origin == "curated" else 0.95)
+        for i in _ids(self._by_key, key):
+            derived = self.variants[i].variant.origin == "derived"
+            offer(i, "derived" if derived else "normalized", 0.90 if derived else 0.92)
+        for i in _ids(self._by_compact, key.replace(" ", "")):
+            offer(i, "compact", 0.85)
         if not best and len(key) >= FUZZY_MIN_KEY_LENGTH:
-            for found_key, ratio, _ in process.extract(
-                key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=max(limit * 4, 10)
-            ):
-                for iv in self._by_key[found_key]:
-                    offer(iv, "fuzzy", 0.8 * ratio / 100)
+            # The index hands rapidfuzz only the keys that can reach the cutoff, in the order of a full
+            # scan, so the answer is the full scan's (tests/test_keyindex.py).
+            for found_key, ratio in self._keys.fuzzy(key, FUZZY_CUTOFF, limit=max(limit * 4, 10),
+                                                      min_length=FUZZY_MIN_KEY_LENGTH):
+                for i in _ids(self._by_key, found_key):
+                    offer(i, "fuzzy", 0.8 * ratio / 100)
         ranked = sorted((m for m in best.values() if m.score >= MIN_SCORE), key=_rank)
         if len(ranked) > 1 and ranked[0].score == ranked[1].score:
             top = ranked[0].score
@@ -295,6 +348,22 @@ class Glossary:
                       for m in ranked]
         return ranked[:limit]
 
+
+
+class EntryList(Sequence):
+    """Entries at the given positions of the glossary's id order; items and slices fetched on demand."""
+
+    def __init__(self, glossary: Glossary, positions: np.ndarray):
+        self._glossary, self._positions = glossary, positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, item):
+        g = self._glossary
+        if isinstance(item, slice):
+            return [g.entries[g._ids_sorted[n]] for n in self._positions[item].tolist()]
+        return g.entries[g._ids_sorted[int(self._positions[item])]]
 
 
 def _indexed(entry: Entry, compiled: list[tuple[Variant, str]] | None) -> list[IndexedVariant]:

@@ -9,7 +9,6 @@ properties single it out.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
 from glossary.index import Glossary, Match
@@ -148,17 +147,19 @@ def suggest_entities(glossary: Glossary, prefix: str, types: list[str] | None = 
     key = name_key(prefix)
     if not key:
         return []
-    keys, index = glossary.sorted_keys()
     found: dict[str, int] = {}
-    start = bisect.bisect_left(keys, key)
-    for pos in range(start, len(keys)):
-        if not keys[pos].startswith(key) or len(found) >= limit * 20:
+    # Sorted keys from the glossary's index, read lazily, each key's variants in index order.
+    for k in glossary.keys_starting_with(key):
+        for i in glossary.variant_ids_of_key(k):
+            if len(found) >= limit * 20:
+                break
+            iv = glossary.variants[i]
+            entry = glossary.entries[iv.entry_id]
+            if types and entry.type not in types:
+                continue
+            found[entry.id] = min(found.get(entry.id, 10**6), len(iv.key))
+        if len(found) >= limit * 20:
             break
-        iv = glossary.variants[index[pos]]
-        entry = glossary.entries[iv.entry_id]
-        if types and entry.type not in types:
-            continue
-        found[entry.id] = min(found.get(entry.id, 10**6), len(iv.key))
     ranked = sorted(found, key=lambda i: (found[i], i))
     return [glossary.entries[i] for i in ranked[:limit]]
 

@@ -1,8 +1,8 @@
 """The current glossary snapshot of a process, swapped in one assignment.
 
-A :class:`~glossary.index.Glossary` is immutable and owns everything built from its data (index, text
-matcher, suggest keys, caches). A :class:`SnapshotHolder` holds the one that serves now. To change the
-data, build a new snapshot off the request path, :meth:`~glossary.index.Glossary.prepare` it, then
+A :class:`~glossary.index.Glossary` is immutable and owns everything built from its data (index, key
+index, text matcher, cached entry JSON, caches). A :class:`SnapshotHolder` holds the one that serves now.
+To change the data, build a new snapshot off the request path, :meth:`~glossary.index.Glossary.prepare` it, then
 :meth:`SnapshotHolder.swap` it in: readers that took the old one keep it, whole, until they are done
 (the service takes it once per request), and it is freed when the last of them lets go.
 """

@@ -149,6 +149,28 @@ def test_put_and_patch_need_if_match_and_a_fresh_etag(client, editor):
     assert renamed.status_code == 422 and "id" in renamed.get_json()["errors"]
 
 
+def test_lookup_answers_never_serve_an_entry_as_it_was_before_a_write(client, editor):
+    # Lookup answers reuse each entry's JSON (service/serialize.py): the cache belongs to the snapshot, so
+    # the snapshot a write swaps in must answer the entry as written, in every variants choice.
+    etag = _create(client, editor).headers["ETag"]
+    for variants in ("all", "curated", "none"):  # fill the cache of the current snapshot
+        before = client.get("/v1/lookup", query_string={"q": "Hu Jintao", "variants": variants}).get_json()
+        assert before["matches"][0]["entry"]["description"] == HU["description"]
+    changed = {**HU, "description": "General Secretary of the CCP (2002–2012).",
+               "names": {**HU["names"], "en": "Hu Jin-tao"}}
+    written = client.put("/v1/entries/hu-jintao", json=changed, headers={**editor, "If-Match": etag})
+    assert written.status_code == 200
+    for variants in ("all", "curated", "none"):
+        for q in ("Hu Jintao", "Hu Jin-tao", "胡锦涛"):
+            after = client.get("/v1/lookup", query_string={"q": q, "variants": variants})
+            entry = after.get_json()["matches"][0]["entry"]
+            assert entry["description"] == changed["description"] and entry["revision"] == 2, (q, variants)
+            assert entry["names"]["en"] == "Hu Jin-tao"
+            assert after.get_json()["data_version"] == after.headers["X-Data-Version"]
+        batch = client.post("/v1/lookup", json={"queries": [{"q": "Hu Jin-tao"}], "variants": variants}).get_json()
+        assert batch["results"][0]["matches"][0]["entry"]["revision"] == 2
+
+
 def test_retire_keeps_history_and_never_reuses_the_id(client, editor, admin):
     etag = _create(client, editor).headers["ETag"]
     assert client.delete("/v1/entries/hu-jintao", headers=admin).status_code == 428
