@@ -32,6 +32,12 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture()
+def editor(app):
+    """Headers of an editor's token, for apps that serve a store (the write API's tests)."""
+    return {"Authorization": "Bearer " + app.extensions["store"].create_token("alice", "editor")}
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     """A PostgreSQL server on loopback for the session (tests/pgserver.py), or a skip saying why there is none."""

@@ -20,16 +20,6 @@ def app(tmp_path):
                        "TESTING": True, "GLOSSARY_REFRESH_ON_WRITE": True, "MAX_BODY_BYTES": 200_000})
 
 
-@pytest.fixture()
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture()
-def editor(app):
-    return {"Authorization": "Bearer " + app.extensions["store"].create_token("alice", "editor")}
-
-
 def exported(app) -> bytes:
     from service.data import holder
 

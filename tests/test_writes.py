@@ -26,16 +26,6 @@ def app(request, tmp_path):
 
 
 @pytest.fixture()
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture()
-def editor(app):
-    return {"Authorization": "Bearer " + app.extensions["store"].create_token("alice", "editor")}
-
-
-@pytest.fixture()
 def admin(app):
     return {"Authorization": "Bearer " + app.extensions["store"].create_token("root", "admin")}
 
