@@ -12,6 +12,7 @@ loop every few milliseconds, so requests are served while it builds.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -48,6 +49,10 @@ class Refresher:
             if snapshot is None:
                 return False
             self.holder.swap(snapshot)
+            # The snapshot loaded at start-up was frozen out of the collector (create_app): once it is
+            # replaced, give its objects back, or the parts no later snapshot shares would never be freed.
+            if gc.get_freeze_count():
+                gc.unfreeze()
             return True
 
     def start(self) -> None:
