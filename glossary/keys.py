@@ -140,7 +140,25 @@ def scan_fold(text: str) -> str:
     """
     if text.isascii():
         return text.lower()
-    return text.translate(_FOLD)
+    if len(text.encode("utf-8")) - len(text) > len(text) // 4:  # mostly non-ASCII: fold every character
+        return text.translate(_FOLD)
+    # Mostly ASCII (English with a few accented names): the ASCII characters through a byte table, and
+    # only the runs of other characters through the folding table, which is many times slower per character.
+    ascii_folded = text.encode("utf-8").translate(_ascii_fold_bytes()).decode("utf-8")
+    return _NON_ASCII_RUN_RE.sub(_fold_run, ascii_folded)
+
+
+_NON_ASCII_RUN_RE = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_run(match: re.Match) -> str:
+    return match.group().translate(_FOLD)
+
+
+@lru_cache(maxsize=None)
+def _ascii_fold_bytes() -> bytes:
+    """The fold of every ASCII character as a byte table (UTF-8 bytes of other characters pass unchanged)."""
+    return bytes(ord(_fold_char(chr(c))) for c in range(128)) + bytes(range(128, 256))
 
 
 # -- the key --------------------------------------------------------------------------------------

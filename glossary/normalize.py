@@ -333,7 +333,7 @@ class TextMatcher:
         in_order = True
         if self.latin is not None and (scanned.isascii() or _WORD_CHAR_RE.search(scanned)):
             in_order = self._find_latin(text, scanned, found)
-        if self.cjk is not None and _CJK_RE.search(scanned):
+        if self.cjk is not None and not scanned.isascii() and _CJK_RE.search(scanned):
             self._find_cjk(text, scanned, found)
             in_order = False
         if not in_order:

@@ -130,6 +130,15 @@ def test_scan_fold_keeps_length_and_agrees_with_the_key(s):
     assert name_key(folded) == name_key(s)
 
 
+@given(st.text(st.one_of(st.characters(max_codepoint=0x7F), NAME_CHARS), max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_scan_fold_of_mostly_ascii_text_is_the_fold_of_each_character(s):
+    """English text with a few accented names takes a quicker path than the per-character table: the same fold."""
+    from glossary.keys import _FOLD
+
+    assert scan_fold(s) == (s.lower() if s.isascii() else s.translate(_FOLD))
+
+
 @given(st.text(alphabet="aeiouōūôûOUŌhnkstAEIOr '-", max_size=16))
 @settings(max_examples=300, deadline=None)
 def test_every_scan_spelling_has_the_names_key(name):
