@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -368,16 +369,23 @@ class TextMatcher:
             if " " not in padded[start + 1 : end - 1]:
                 continue  # one word: no other name can start inside it or end sooner
             in_order = False
-            window = padded[start : start + self.latin_longest + 2]
-            for alt_index, alt_start, alt_end in self.latin_all.find_matches_as_indexes(window, overlapping=True):
-                alt_start += start
-                alt_end += start
-                if alt_start < end - 1 and (alt_start, alt_end) != (start, end) and padded[alt_end] == " ":
-                    alt = values[alt_index]
-                    hit = self._latin_hit(text, alt_start, alt_end - 1, alt[1], alt[3])
-                    if hit is not None:
-                        found.append(hit)
+            found += self._inside(text, padded, start, end)
         return in_order
+
+    def _inside(self, text: str, padded: str, start: int, end: int) -> list:
+        """The names that start inside the Latin hit padded[start:end] (other than itself), in candidate order."""
+        values, found = self.latin_values, []
+        window = padded[start : start + self.latin_longest + 2]
+        for alt_index, alt_start, alt_end in self.latin_all.find_matches_as_indexes(window, overlapping=True):
+            alt_start += start
+            alt_end += start
+            if alt_start < end - 1 and (alt_start, alt_end) != (start, end) and padded[alt_end] == " ":
+                alt = values[alt_index]
+                hit = self._latin_hit(text, alt_start, alt_end - 1, alt[1], alt[3])
+                if hit is not None:
+                    found.append(hit)
+        found.sort(key=_candidate_order)
+        return found
 
     def _latin_hit(self, text: str, start: int, end: int, patterns: PatternSet, last: int | None):
         """The slow path: exact case, trailing punctuation (U.S.), context strings, mixed capitals."""
@@ -573,11 +581,121 @@ def normalize_text(
 
 def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str, target: str,
               name_order: str, date: str | None) -> list[Mention]:
-    candidates = matcher.find(text, scanned)
-    if not candidates:
+    if not matcher.size or not text:
         return []
     resolved_names = matcher.canonical.setdefault((target, name_order, "resolved"), {})
     doc = _Document(text, scanned, {}, {}, [], False, date, resolved_names)
+    choice = _Choice(doc, matcher, (target, name_order))
+    if matcher.latin is not None and (scanned.isascii() or not _CJK_RE.search(scanned)):
+        _latin_first_pass(choice)
+    else:
+        _first_pass(choice, matcher.find(text, scanned))
+    return choice.finish()
+
+
+class _Choice:
+    """The choice of mentions among the candidates of one text.
+
+    Pass 1 (:meth:`take`, candidate by candidate in text order): names that stand on their own,
+    leftmost-longest, never overlapping; a name of exactly one entry becomes its mention right here (the
+    common case, kept fast). Pass 2 (:meth:`finish`): short forms in the gaps, where the text's evidence
+    resolves them, then the names that need resolving.
+    """
+
+    def __init__(self, doc: _Document, matcher: TextMatcher, order: tuple[str, str]):
+        self.doc, self.matcher, self.order = doc, matcher, order
+        self.glossary = matcher.glossary
+        self.full_names = matcher.canonical.setdefault(order, {})  # direct place mentions, by surface
+        self.chosen: list = []  # (start, end, patterns, mention or None), in text order
+        self.weak: list = []  # short forms, for pass 2
+        self.unresolved = False  # whether a chosen name needs resolving
+        self.last_end = -1
+        self.is_word: Callable | None = None  # the word-boundary test of Han/kana candidates, when there are some
+
+    def take(self, start: int, end: int, patterns: PatternSet, strength: int) -> None:
+        if strength:  # WEAK: the second pass
+            self.weak.append((start, end, patterns, strength))
+            return
+        if start < self.last_end:
+            return
+        self.last_end = end
+        single = patterns.direct
+        if single is None:
+            if patterns.silent and patterns.named is None:
+                self.doc.offices.append((start, end, patterns.offices))
+            self.chosen.append((start, end, patterns, None))
+            self.unresolved = self.unresolved or not patterns.silent
+            return
+        surface = self.doc.text[start:end]
+        rest = self.full_names.get((single, patterns.variant.kind, surface)) if patterns.place else \
+            patterns.mention_rest.get(self.order)
+        if rest is None:
+            rest = self.direct_rest(single, patterns, surface)
+        self.chosen.append((start, end, patterns, _new_mention(Mention, (start, end, surface) + rest)))
+
+    def direct_rest(self, entry_id: str, patterns: PatternSet, surface: str) -> tuple:
+        """The fields after (start, end, surface) of a direct pattern set's mention, worked out and kept.
+
+        The rewrite depends on the entry, the kind of form (an abbreviation stays one) and, for a place, on
+        whether the text printed its administrative suffix: all but the offsets and the surface are worked
+        out once per pattern set (or place and surface) and target.
+        """
+        v = patterns.variant
+        target, name_order = self.order
+        canonical = canonical_name(self.glossary.entries[entry_id], target, name_order, matched=v, surface=surface)
+        rest = (entry_id, canonical, "direct", v.name, v.kind, v.origin, (), None, None)
+        if patterns.place:
+            self.full_names[(entry_id, v.kind, surface)] = rest
+        else:
+            patterns.mention_rest[self.order] = rest
+        return rest
+
+    def finish(self) -> list[Mention]:
+        chosen, weak, doc, glossary = self.chosen, self.weak, self.doc, self.glossary
+        target, name_order = self.order
+        if not (weak or self.unresolved):  # every name chosen is a mention already, or a title (never reported)
+            return [c[3] for c in chosen if c[3] is not None]
+        _note_named(doc, chosen)  # evidence: which entries the text names on their own, and where
+        # Pass 2: short forms in the gaps. A short form may also take the place of names it wholly contains
+        # (日本大使館 after 在中国日本大使館: not 日本 + 大使館).
+        if weak:
+            taken = [(s, e) for s, e, _, _ in chosen]
+            for c in weak:
+                i = bisect.bisect_right(taken, (c[0], c[1]))
+                if i and taken[i - 1][1] >= c[1]:
+                    continue  # inside a name already chosen ("Kishida" in "Fumio Kishida")
+                if not (c[2].latin or self.is_word(c)):
+                    continue
+                inside = _overlapping(taken, c[0], c[1])
+                if any(s < c[0] or e > c[1] for s, e in inside):
+                    continue
+                if _resolve(glossary, doc, c[0], c[1], c[2], target, name_order, probe=True) is None:
+                    continue
+                if inside:
+                    chosen = [x for x in chosen if (x[0], x[1]) not in inside]
+                    taken = [t for t in taken if t not in inside]
+                bisect.insort(taken, (c[0], c[1]))
+                chosen.append((c[0], c[1], c[2], None))
+            chosen.sort(key=lambda c: c[0])
+        out = []
+        for start, end, patterns, mention in chosen:
+            if mention is None:
+                if patterns.silent:
+                    continue
+                mention = _resolve(glossary, doc, start, end, [p for p in patterns if not p.silent], target,
+                                   name_order)
+                if mention is None:
+                    continue
+            out.append(mention)
+        return out
+
+
+def _first_pass(choice: _Choice, candidates: list) -> None:
+    """Pass 1 over :meth:`TextMatcher.find`'s candidates (any text). A Han/kana name must be a word of the
+    text, and a name whose end is the start of a title is not one (中國國務院 in 中國國務院總理: the
+    country, then a title); a place name before an honorific is a surname (石川氏)."""
+    doc, matcher = choice.doc, choice.matcher
+    text, scanned = doc.text, doc.scanned
     word_ok: dict[tuple[int, int], bool] = {}
     segments = None
 
@@ -590,100 +708,76 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
             word_ok[key] = matcher.is_word(segments, text, c[0], c[1], c[2])
         return word_ok[key]
 
-    full_names = matcher.canonical.setdefault((target, name_order), {})
-    order = (target, name_order)
-    entries = glossary.entries
-    # Pass 1: names that stand on their own, leftmost-longest, never overlapping. A name whose end is
-    # the start of a title is not one (中國國務院 in 中國國務院總理: the country, then a title). A name of
-    # exactly one entry becomes its mention right here (the common case, kept fast).
+    choice.is_word = is_word
     titles = [] if scanned.isascii() else [(c[0], c[1]) for c in candidates if c[2].silent and not c[2].latin]
-    chosen: list = []  # (start, end, patterns, mention or None)
-    last_end = -1
-    weak = False
-    named_at, first_full = doc.named, doc.full
+    take = choice.take
     for c in candidates:
         start, end, patterns, strength = c
-        if strength:  # WEAK: the second pass
-            weak = True
-            continue
-        if start < last_end:
-            continue
-        if not patterns.latin:
-            if not is_word(c) or (titles and not patterns.silent and _title_overlaps_end(titles, start, end)):
+        if not strength:
+            if start < choice.last_end:
                 continue
-        if patterns.any_place and text.startswith(HONORIFICS, end):
-            patterns = _surname_reading(patterns)
-            if not patterns:
-                continue
-        last_end = end
+            if not patterns.latin:
+                if not is_word(c) or (titles and not patterns.silent and _title_overlaps_end(titles, start, end)):
+                    continue
+            if patterns.any_place and text.startswith(HONORIFICS, end):
+                patterns = _surname_reading(patterns)
+                if not patterns:
+                    continue
+        take(start, end, patterns, strength)
+
+
+def _latin_first_pass(choice: _Choice) -> None:
+    """Pass 1 fused with the Latin scan, for a text with no Han or kana (most English text).
+
+    The same candidates in the same order as :meth:`TextMatcher.find` gives (tests hold the results
+    equal), without building the candidate list first: in such a text the Latin hits come in text order,
+    the names inside a rejected one right after it (sorted), and no word boundary or honorific applies.
+    The common case (a capitalised name of one entry) is :meth:`_Choice.take` written out inline.
+    """
+    matcher, doc = choice.matcher, choice.doc
+    text = doc.text
+    padded = " " + _word_form(doc.scanned) + " "
+    values = matcher.latin_values
+    chosen, full_names, order, take = choice.chosen, choice.full_names, choice.order, choice.take
+    for index, start, end in matcher.latin.find_matches_as_indexes(padded):
+        if padded[end] == " ":
+            _length, patterns, capital, last = values[index]
+            if capital is not None:  # fast path: only the capital-letter rules apply
+                if (not capital or text[start].isupper()) and (last is None or text[end - 1 - last].isupper()):
+                    stop = end - 1
+                    single = patterns.direct
+                    if single is not None and start >= choice.last_end:
+                        choice.last_end = stop
+                        surface = text[start:stop]
+                        rest = full_names.get((single, patterns.variant.kind, surface)) if patterns.place \
+                            else patterns.mention_rest.get(order)
+                        if rest is None:
+                            rest = choice.direct_rest(single, patterns, surface)
+                        chosen.append((start, stop, patterns, _new_mention(Mention, (start, stop, surface) + rest)))
+                        continue
+                    take(start, stop, patterns, patterns.strength)
+                    if patterns.strength == STRONG:
+                        continue
+            else:
+                hit = matcher._latin_hit(text, start, end - 1, patterns, last)
+                if hit is not None:
+                    take(*hit)
+                    if hit[3] == STRONG:
+                        continue
+        if " " in padded[start + 1 : end - 1]:
+            for hit in matcher._inside(text, padded, start, end):
+                take(*hit)
+
+
+def _note_named(doc: _Document, chosen: list) -> None:
+    """Where the text names each entry on its own (its standalone mentions) and first does so in full."""
+    named_at, first_full = doc.named, doc.full
+    for start, _end, patterns, _mention in chosen:
         named = patterns.named
         if named is not None:
-            at = named_at.get(named)
-            if at is None:
-                named_at[named] = [start]
-            else:
-                at.append(start)
+            named_at.setdefault(named, []).append(start)
             if patterns.full and named not in first_full:
                 first_full[named] = start
-        elif patterns.silent:
-            doc.offices.append((start, end, patterns.offices))
-            chosen.append((start, end, patterns, None))
-            continue
-        single = patterns.direct
-        if single is None:
-            chosen.append((start, end, patterns, None))
-            continue
-        surface = text[start:end]
-        # The rewrite depends on the entry, the kind of form (an abbreviation stays one) and, for a place,
-        # on whether the text printed its administrative suffix: all but the offsets and the surface are
-        # worked out once per pattern set (or place and surface) and target.
-        if patterns.place:
-            key = (single, patterns.variant.kind, surface)
-            rest = full_names.get(key)
-        else:
-            rest = patterns.mention_rest.get(order)
-        if rest is None:
-            v = patterns.variant
-            canonical = canonical_name(entries[single], target, name_order, matched=v, surface=surface)
-            rest = (single, canonical, "direct", v.name, v.kind, v.origin, (), None, None)
-            if patterns.place:
-                full_names[key] = rest
-            else:
-                patterns.mention_rest[order] = rest
-        chosen.append((start, end, patterns, _new_mention(Mention, (start, end, surface) + rest)))
-    # Pass 2: short forms in the gaps, where the text's evidence resolves them. A short form may also take
-    # the place of names it wholly contains (日本大使館 after 在中国日本大使館: not 日本 + 大使館).
-    if weak:
-        taken = [(s, e) for s, e, _, _ in chosen]
-        for c in candidates:
-            if c[3] != WEAK:
-                continue
-            i = bisect.bisect_right(taken, (c[0], c[1]))
-            if i and taken[i - 1][1] >= c[1]:
-                continue  # inside a name already chosen ("Kishida" in "Fumio Kishida")
-            if not (c[2].latin or is_word(c)):
-                continue
-            inside = _overlapping(taken, c[0], c[1])
-            if any(s < c[0] or e > c[1] for s, e in inside):
-                continue
-            if _resolve(glossary, doc, c[0], c[1], c[2], target, name_order, probe=True) is None:
-                continue
-            if inside:
-                chosen = [x for x in chosen if (x[0], x[1]) not in inside]
-                taken = [t for t in taken if t not in inside]
-            bisect.insort(taken, (c[0], c[1]))
-            chosen.append((c[0], c[1], c[2], None))
-        chosen.sort(key=lambda c: c[0])
-    out = []
-    for start, end, patterns, mention in chosen:
-        if mention is None:
-            if patterns.silent:
-                continue
-            mention = _resolve(glossary, doc, start, end, [p for p in patterns if not p.silent], target, name_order)
-            if mention is None:
-                continue
-        out.append(mention)
-    return out
 
 
 def _title_overlaps_end(titles: list[tuple[int, int]], start: int, end: int) -> bool:

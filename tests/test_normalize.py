@@ -186,3 +186,39 @@ def test_unknown_options_raise():
     for kwargs in ({"target": "fr"}, {"mode": "x"}, {"name_order": "x"}):
         with pytest.raises(ValueError):
             normalize_text(g, "x", **kwargs)
+
+
+# -- the fused Latin pass chooses what the general pass chooses -----------------------------------------
+
+# Words around names, with the traps of English news: possessives, hyphen compounds, titles, lower case.
+FILLER = ["said", "the", "and", "met", "President", "Prime Minister", "Mr", "Foreign Minister", "in", "'s", "-",
+          ",", ".", "U.S.", "talks", "an", "Li", "Xi", "Kishida", "Professor", "Premier", "(", ")", "\n", "state"]
+
+
+@pytest.fixture(scope="module")
+def latin_names(curated):
+    names = sorted({v.name for e in curated.entries.values() for v in e.variants
+                    if v.name.isascii() and len(v.name) > 1})
+    return names + [n.lower() for n in names[::7]] + [n.upper() for n in names[::11]]
+
+
+@given(data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_fused_latin_pass_equals_the_general_pass(curated, latin_names, data):
+    """Text with no Han or kana takes the fused scan-and-choose path; forcing the general path (every
+    candidate listed, sorted, then chosen) must give the same mentions."""
+    from glossary import normalize as n
+
+    words = data.draw(st.lists(st.one_of(st.sampled_from(latin_names), st.sampled_from(FILLER)), max_size=30))
+    text = " ".join(words)
+    matcher = n.matcher_for(curated)
+    scanned = n.scan_form(text)
+
+    def general() -> list:
+        doc = n._Document(text, scanned, {}, {}, [], False, None, {})
+        choice = n._Choice(doc, matcher, ("en", "given-family"))
+        n._first_pass(choice, matcher.find(text, scanned))
+        return choice.finish()
+
+    fused = n._mentions(matcher, curated, text, scanned, "en", "given-family", None)
+    assert fused == general()
