@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import opencc
 
@@ -155,7 +155,7 @@ def _fold_run(match: re.Match) -> str:
     return match.group().translate(_FOLD)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ascii_fold_bytes() -> bytes:
     """The fold of every ASCII character as a byte table (UTF-8 bytes of other characters pass unchanged)."""
     return bytes(ord(_fold_char(chr(c))) for c in range(128)) + bytes(range(128, 256))

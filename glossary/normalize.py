@@ -304,23 +304,24 @@ class TextMatcher:
                     self.by_key[k], self.values[k] = rows, _automaton_value(k, rows)
                 else:
                     del self.by_key[k], self.values[k]
-        latin_keys, self.latin_values, cjk_keys, self.cjk_values = [], [], [], []
-        self.latin_longest = 0
+        self.latin_keys, self.latin_values, self.cjk_keys, self.cjk_values = [], [], [], []
         for (latin, key), value in self.values.items():
             if latin:
-                latin_keys.append(key)
+                self.latin_keys.append(key)
                 self.latin_values.append(value)
-                self.latin_longest = max(self.latin_longest, len(key))
             else:
-                cjk_keys.append(key)
+                self.cjk_keys.append(key)
                 self.cjk_values.append(value)
+        self.latin_longest = max(map(len, self.latin_keys), default=0)
         self.size = len(self.values)
         self.canonical: dict[tuple[str, str], dict[str, str]] = {}  # (target, order) -> id -> name
-        # Leftmost-longest for the Latin scan; every overlapping hit for the alternatives inside a rejected
-        # Latin name and for Han/kana text, whose boundaries are decided afterwards.
-        self.latin = _automaton(latin_keys, ahocorasick_rs.MatchKind.LeftmostLongest)
-        self.latin_all = _automaton(latin_keys, ahocorasick_rs.MatchKind.Standard)
-        self.cjk = _automaton(cjk_keys, ahocorasick_rs.MatchKind.Standard)
+        # Leftmost-longest for the Latin scan; every overlapping hit for Han/kana text, whose boundaries are
+        # decided afterwards. Building an automaton is most of a refresh's matcher work: one whose keys (in
+        # order) are those of ``previous`` is shared with it (a write that changed no name of that script).
+        same = previous is not None and self.latin_keys == previous.latin_keys
+        self.latin = previous.latin if same else _automaton(self.latin_keys, ahocorasick_rs.MatchKind.LeftmostLongest)
+        same = previous is not None and self.cjk_keys == previous.cjk_keys
+        self.cjk = previous.cjk if same else _automaton(self.cjk_keys, ahocorasick_rs.MatchKind.Standard)
 
     # -- candidates
 
@@ -373,17 +374,30 @@ class TextMatcher:
         return in_order
 
     def _inside(self, text: str, padded: str, start: int, end: int) -> list:
-        """The names that start inside the Latin hit padded[start:end] (other than itself), in candidate order."""
+        """The names that start inside the Latin hit padded[start:end] (other than itself), in candidate order.
+
+        Every key starts with a space, so a name inside starts at one of the hit's spaces. The leftmost-
+        longest automaton gives the longest key at a place; cutting the window just short of it gives the
+        next longest, and so on: every key at every place, with no second automaton to build.
+        """
         values, found = self.latin_values, []
-        window = padded[start : start + self.latin_longest + 2]
-        for alt_index, alt_start, alt_end in self.latin_all.find_matches_as_indexes(window, overlapping=True):
-            alt_start += start
-            alt_end += start
-            if alt_start < end - 1 and (alt_start, alt_end) != (start, end) and padded[alt_end] == " ":
-                alt = values[alt_index]
-                hit = self._latin_hit(text, alt_start, alt_end - 1, alt[1], alt[3])
-                if hit is not None:
-                    found.append(hit)
+        limit = start + self.latin_longest + 2
+        at = start
+        while 0 <= at < end - 1:
+            stop = limit
+            while True:
+                hits = self.latin.find_matches_as_indexes(padded[at:stop])
+                if not hits or hits[0][1] != 0:
+                    break
+                alt_index, _zero, length = hits[0]
+                alt_end = at + length
+                if (at, alt_end) != (start, end) and padded[alt_end] == " ":
+                    alt = values[alt_index]
+                    hit = self._latin_hit(text, at, alt_end - 1, alt[1], alt[3])
+                    if hit is not None:
+                        found.append(hit)
+                stop = alt_end - 1
+            at = padded.find(" ", at + 1)
         found.sort(key=_candidate_order)
         return found
 
