@@ -753,6 +753,7 @@ def _latin_first_pass(choice: _Choice) -> None:
     padded = " " + _word_form(doc.scanned) + " "
     values = matcher.latin_values
     chosen, full_names, order, take = choice.chosen, choice.full_names, choice.order, choice.take
+    last_end = -1  # choice.last_end, kept in a local between the calls of take()
     for index, start, end in matcher.latin.find_matches_as_indexes(padded):
         if padded[end] == " ":
             _length, patterns, capital, last = values[index]
@@ -760,8 +761,8 @@ def _latin_first_pass(choice: _Choice) -> None:
                 if (not capital or text[start].isupper()) and (last is None or text[end - 1 - last].isupper()):
                     stop = end - 1
                     single = patterns.direct
-                    if single is not None and start >= choice.last_end:
-                        choice.last_end = stop
+                    if single is not None and start >= last_end:
+                        last_end = stop
                         surface = text[start:stop]
                         rest = full_names.get((single, patterns.variant.kind, surface)) if patterns.place \
                             else patterns.mention_rest.get(order)
@@ -769,18 +770,25 @@ def _latin_first_pass(choice: _Choice) -> None:
                             rest = choice.direct_rest(single, patterns, surface)
                         chosen.append((start, stop, patterns, _new_mention(Mention, (start, stop, surface) + rest)))
                         continue
+                    choice.last_end = last_end
                     take(start, stop, patterns, patterns.strength)
+                    last_end = choice.last_end
                     if patterns.strength == STRONG:
                         continue
             else:
                 hit = matcher._latin_hit(text, start, end - 1, patterns, last)
                 if hit is not None:
+                    choice.last_end = last_end
                     take(*hit)
+                    last_end = choice.last_end
                     if hit[3] == STRONG:
                         continue
         if " " in padded[start + 1 : end - 1]:
+            choice.last_end = last_end
             for hit in matcher._inside(text, padded, start, end):
                 take(*hit)
+            last_end = choice.last_end
+    choice.last_end = last_end
 
 
 def _note_named(doc: _Document, chosen: list) -> None:
@@ -1021,16 +1029,17 @@ def _render(text: str, mentions: list[Mention], mode: str) -> str:
     if mode == "mentions":
         return text
     out, pos = [], 0
-    for m in mentions:
-        if m.canonical is None:
+    append = out.append
+    for start, end, surface, _entry, canonical, *_ in mentions:
+        if canonical is None:
             continue
-        out.append(text[pos : m.start])
-        if mode == "rewrite":
-            out.append(m.canonical)
+        append(text[pos:start])
+        if mode == "rewrite" or surface == canonical:
+            append(canonical)
         else:
-            out.append(m.surface if m.surface == m.canonical else f"{m.surface} [{m.canonical}]")
-        pos = m.end
-    out.append(text[pos:])
+            append(f"{surface} [{canonical}]")
+        pos = end
+    append(text[pos:])
     return "".join(out)
 
 
