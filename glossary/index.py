@@ -27,6 +27,7 @@ variant the curators marked ``preferred`` (the usual reading: Kyoto the city) co
 
 from __future__ import annotations
 
+import heapq
 import unicodedata
 from _thread import allocate_lock  # a real lock even where gevent patches threading later
 from collections import defaultdict
@@ -301,36 +302,40 @@ class Glossary:
     # -- lookup ----------------------------------------------------------------------------------
 
     def lookup(self, query: str, type: str | None = None, limit: int = 5) -> list[Match]:
-        """Ranked matches for one name, best first; empty when nothing scores ``MIN_SCORE`` or more."""
+        """Ranked matches for one name, best first; empty when nothing scores ``MIN_SCORE`` or more.
+
+        A common name can match thousands of variants of a large glossary (``Wang``, ``Li Wei``): each is
+        scored as a plain tuple (its rank: score, preferred, curated, id), and only the best ``limit`` are
+        sorted and made :class:`Match` objects.
+        """
         if limit <= 0:
             return []
-        best: dict[str, Match] = {}
+        best: dict[str, tuple] = {}  # entry id -> (rank tuple, variant number, method)
+        variants, entries = self.variants, self.entries
 
         def offer(i: int, method: str, score: float) -> None:
-            iv = self.variants[i]
-            entry = self.entries[iv.entry_id]
-            if type is not None and entry.type != type:
+            entry_id, v, _key = variants[i]
+            if type is not None and entries[entry_id].type != type:
                 return
-            v = iv.variant
             if v.kind == "short" and not v.standalone:
                 score *= SHORT_FACTOR
             if v.case_sensitive and v.name not in query:
                 score *= WRONG_CASE_FACTOR
-            score = round(score, 4)
-            old = best.get(entry.id)
-            if old is None or score > old.score:
-                best[entry.id] = Match(entry, score, v.name, method, v)
+            rank = (-round(score, 4), not v.preferred, v.origin != "curated", entry_id)
+            old = best.get(entry_id)
+            if old is None or rank[0] < old[0][0]:
+                best[entry_id] = (rank, i, method)
 
         text = _exact(query)
         key = name_key(query)
         if not key:
             return []
         for i in _ids(self._by_text, text):
-            v = self.variants[i].variant
+            v = variants[i].variant
             top = v.kind == "name" or v.preferred  # a preferred variant is the usual reading of the string
             offer(i, "exact", 1.0 if top else 0.97 if v.origin == "curated" else 0.95)
         for i in _ids(self._by_key, key):
-            derived = self.variants[i].variant.origin == "derived"
+            derived = variants[i].variant.origin == "derived"
             offer(i, "derived" if derived else "normalized", 0.90 if derived else 0.92)
         for i in _ids(self._by_compact, key.replace(" ", "")):
             offer(i, "compact", 0.85)
@@ -341,13 +346,12 @@ class Glossary:
                                                       min_length=FUZZY_MIN_KEY_LENGTH):
                 for i in _ids(self._by_key, found_key):
                     offer(i, "fuzzy", 0.8 * ratio / 100)
-        ranked = sorted((m for m in best.values() if m.score >= MIN_SCORE), key=_rank)
-        if len(ranked) > 1 and ranked[0].score == ranked[1].score:
-            top = ranked[0].score
-            ranked = [Match(m.entry, m.score, m.matched, m.method, m.variant, ambiguous=m.score == top)
-                      for m in ranked]
-        return ranked[:limit]
-
+        # The best limit (and one more, to see a tie at the top), in rank order.
+        top = heapq.nsmallest(max(limit, 2), (b for b in best.values() if -b[0][0] >= MIN_SCORE))
+        tied = len(top) > 1 and top[0][0][0] == top[1][0][0]
+        return [Match(entries[rank[3]], -rank[0], variants[i].variant.name, method, variants[i].variant,
+                      ambiguous=tied and rank[0] == top[0][0][0])
+                for rank, i, method in top[:limit]]
 
 
 class EntryList(Sequence):
@@ -374,8 +378,3 @@ def _indexed(entry: Entry, compiled: list[tuple[Variant, str]] | None) -> list[I
 
 def _exact(text: str) -> str:
     return unicodedata.normalize("NFC", text.strip())
-
-
-def _rank(m: Match) -> tuple:
-    curated_first = 0 if m.variant.origin == "curated" else 1
-    return (-m.score, not m.variant.preferred, curated_first, m.entry.id)

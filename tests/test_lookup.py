@@ -103,3 +103,31 @@ def test_derivations(mini, entry_id, name, method):
     assert name in variants
     if method:
         assert variants[name].origin == "derived" and variants[name].method == method
+
+
+# -- only the best few are ranked: the same answer as ranking everything --------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def shared_names(curated):
+    """Names and surnames several entries share, where ranking decides the answer."""
+    words = sorted({w for e in curated.entries.values() for w in e.names.get("en", "").split() if len(w) > 1})
+    return words[::5] + ["Li", "Wang", "Zhang", "Tanaka", "Kim", "China", "Japan", "Foreign Ministry"]
+
+
+@given(data=st.data())
+@settings(max_examples=200, deadline=None)
+def test_a_smaller_limit_is_a_prefix_of_the_full_ranking(curated, shared_names, data):
+    query = data.draw(st.sampled_from(shared_names))
+    limit = data.draw(st.integers(1, 6))
+    everything = curated.lookup(query, limit=10_000)
+    scores = [m.score for m in everything]
+    assert scores == sorted(scores, reverse=True)
+    assert all(m.score >= MIN_SCORE for m in everything)
+    assert len({m.entry.id for m in everything}) == len(everything)
+    assert curated.lookup(query, limit=limit) == everything[:limit]
+    tied = len(everything) > 1 and everything[0].score == everything[1].score
+    assert [m.ambiguous for m in everything] == [tied and m.score == everything[0].score for m in everything]
