@@ -45,14 +45,14 @@ class Health(MethodView):
 
 @blp.route("/lookup")
 class Lookup(MethodView):
-    @blp.arguments(s.LookupArgs, location="query")
+    @blp.arguments(s.LookupArgs(), location="query")
     @blp.response(200, s.LookupResult)
     def get(self, args):
         """Ranked matches for one name, best first; empty when nothing is good enough."""
         snapshot = glossary()
         return _json(_lookup(snapshot, args, args["variants"], snapshot.version))
 
-    @blp.arguments(s.LookupBatch)
+    @blp.arguments(s.LookupBatch())
     @blp.response(200, s.LookupBatchResult)
     def post(self, body):
         """A batch of lookups: one result per query, in order."""
@@ -81,7 +81,7 @@ def _json(body: bytes):
 
 @blp.route("/normalize")
 class Normalize(MethodView):
-    @blp.arguments(s.NormalizeRequest)
+    @blp.arguments(s.NormalizeRequest())
     @blp.response(200, s.NormalizeResponse)
     def post(self, body):
         """Find, resolve and rewrite every mention of a glossary entry in each text."""
@@ -123,7 +123,7 @@ def _written(status: int, stored, variants: str = "all"):
 
 @blp.route("/entries")
 class Entries(MethodView):
-    @blp.arguments(s.EntriesArgs, location="query")
+    @blp.arguments(s.EntriesArgs(), location="query")
     @blp.response(200, s.EntriesPage)
     def get(self, args):
         """Entries in id order, filtered by type and name, a page at a time."""
@@ -279,7 +279,7 @@ class Batch(MethodView):
 
 @blp.route("/romanize")
 class Romanize(MethodView):
-    @blp.arguments(s.RomanizeRequest)
+    @blp.arguments(s.RomanizeRequest())
     @blp.response(200, s.RomanizeResult)
     def post(self, body):
         """Romanise Chinese or Japanese text; a glossary name gets its curated reading, a name in JMnedict or

@@ -241,3 +241,13 @@ def test_a_setting_that_is_not_a_number_is_named(monkeypatch):
     monkeypatch.setenv("GLOSSARY_MAX_LIMIT", "fifty")
     with pytest.raises(ConfigError, match="GLOSSARY_MAX_LIMIT must be a positive whole number .*'fifty'"):
         create_app({"GLOSSARY_SEEDS": str(FIXTURES / "mini.yaml")})
+
+
+def test_cors_headers_go_to_browsers_only(client):
+    """A browser (which sends Origin) gets the CORS headers; other clients are spared the work."""
+    browser = client.get("/v1/lookup?q=Xi%20Jinping", headers={"Origin": "https://tool.example"})
+    assert browser.headers["Access-Control-Allow-Origin"] in ("*", "https://tool.example")
+    assert "X-Request-ID" in browser.headers["Access-Control-Expose-Headers"]
+    script = client.get("/v1/lookup?q=Xi%20Jinping")
+    assert "Access-Control-Allow-Origin" not in script.headers
+    assert script.get_json() == browser.get_json()
