@@ -130,16 +130,6 @@ class Glossary:
         entry_of = array("q")  # per variant: its entry's number in order of appearance
         key_of = array("q")  # per variant: its key's number in order of appearance
         normalize, new_iv = unicodedata.normalize, IndexedVariant
-
-        def add(table: dict, text: str, i: int) -> None:
-            ids = table.get(text)
-            if ids is None:
-                table[text] = i
-            elif type(ids) is int:
-                table[text] = [ids, i]
-            else:
-                ids.append(i)
-
         for number, (entry, items) in enumerate(rows):
             entry_id = entry.id
             if entry_id in entries:
@@ -174,8 +164,15 @@ class Glossary:
                 variants.append(iv)
                 entry_of.append(number)
                 name = variant.name
-                add(by_text, name.strip() if name.isascii() else normalize("NFC", name.strip()), i)
-                add(by_compact, key.replace(" ", "") if " " in key else key, i)
+                for table, text in ((by_text, name.strip() if name.isascii() else normalize("NFC", name.strip())),
+                                    (by_compact, key.replace(" ", "") if " " in key else key)):
+                    ids = table.get(text)
+                    if ids is None:
+                        table[text] = i
+                    elif type(ids) is int:
+                        table[text] = [ids, i]
+                    else:
+                        ids.append(i)
             self._by_entry[entry_id] = range(first, len(variants))
         self._by_text = _frozen(by_text)
         self._by_key = _frozen(by_key)

@@ -82,12 +82,12 @@ class StoreSnapshots:
         from glossary.compiled import from_record
 
         with self._lock, gc_paused():
-            version, rows = self.store.live_records(0)
+            version, rows = self.store.live_records(0, decode=from_record)
             entries, compiled = [], {}
-            for _id, _retired, record in rows:
-                entry, variants, _place = from_record(record)
+            for _id, _retired, (entry, variants, _place) in rows:
                 entries.append(entry)
                 compiled[entry.id] = variants
+            del rows
             self.version = version
             self.current = Glossary(entries, version=f"{self.store_id}-{version}", compiled=compiled)
             return self.current
@@ -99,13 +99,13 @@ class StoreSnapshots:
         with self._lock, gc_paused():
             if self.current is None or self.store.data_version() == self.version:
                 return None
-            version, rows = self.store.live_records(self.version)
+            version, rows = self.store.live_records(self.version, decode=from_record)
             changed = []
-            for entry_id, retired, record in rows:
+            for entry_id, retired, decoded in rows:
                 if retired:
                     changed.append(((0, "", 0), entry_id, None))
                 else:
-                    entry, variants, place = from_record(record)
+                    entry, variants, place = decoded
                     changed.append((place, entry_id, (entry, variants)))
             changed.sort(key=lambda row: row[0])  # new entries go last, in the store's order
             self.version = version
