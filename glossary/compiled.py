@@ -109,7 +109,8 @@ def from_record(text: str | bytes) -> tuple[Entry, Compiled, tuple[int, str, int
         share = {}.setdefault
         for table in (head["names"], head.get("family_name") or {}):
             for tag, name in table.items():
-                table[tag] = share(name, name)
+                if (one := share(name, name)) is not name:
+                    table[tag] = one
         compiled = [_variant(r, share) for r in data["variants"]]
         curated = tuple(compiled[r][0] if type(r) is int else _variant(r, share)[0] for r in data["curated"])
     elif "v" not in data:
