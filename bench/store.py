@@ -9,10 +9,15 @@ entries and generated people (bench/corpus.py), compiled once when the store is 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 from bench.corpus import enlarged_glossary
@@ -66,6 +71,80 @@ print(json.dumps({"write": t1 - t0, "refresh": t2 - t1}))
 """
 
 
+def _memory(pid: int) -> dict[str, float]:
+    """RSS and PSS of a process in MB (PSS: each page shared by n processes counted 1/n in each)."""
+    out = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            name, value, *_ = line.split()
+            if name in ("Rss:", "Pss:"):
+                out[name[:-1].lower()] = int(value) / 1024
+    return out
+
+
+def service_memory(db: Path, workers: int = 2, timeout: float = 900) -> dict:
+    """Start the service as `make run` does (gunicorn with service/gunicorn_conf.py: preload, then fork) on
+    the store ``db`` with ``workers`` workers, time until it answers, make lookups (each worker gets some),
+    then read the master's and each worker's RSS and PSS. The PSS of the processes adds up to what the
+    whole service takes from the machine, the pages the workers still share with the master counted once."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "GLOSSARY_DB": str(db), "GLOSSARY_REFERENCE": "off", "WEB_CONCURRENCY": str(workers),
+           "PORT": str(port), "HOST": "127.0.0.1"}
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "service/gunicorn_conf.py",
+                             "service:serve()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/v1/lookup?q="
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(base + "Kishida", timeout=10).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.perf_counter() - started > timeout:
+                    raise RuntimeError("the service did not start") from None
+                time.sleep(0.5)
+        ready = time.perf_counter() - started
+        for q in ("Xi Jinping", "Kishda Fumio", "北京", "Tokyo", "习近平", "Beijing"):
+            for _ in range(20):
+                urllib.request.urlopen(base + urllib.parse.quote(q), timeout=30).read()
+        time.sleep(1)
+        with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as f:
+            children = [int(pid) for pid in f.read().split()]
+        master, each = _memory(proc.pid), [_memory(pid) for pid in children]
+        # One write through the API, then until every worker answers from the new snapshot (20 lookups in a
+        # row find it): each worker has then built its own, and the pages it changed are its own.
+        token = subprocess.run([sys.executable, "-m", "glossary", "token", "create", f"bench-{port}", "--role",
+                                "editor"], cwd=ROOT, env=env, capture_output=True, text=True,
+                               check=True).stdout.strip().splitlines()[-1]
+        name = f"Zq Bench Service {port}"
+        body = json.dumps({"id": f"bench-service-{port}", "type": "other", "description": "written by the benchmark",
+                           "names": {"en": name}}).encode()
+        written = time.perf_counter()
+        urllib.request.urlopen(urllib.request.Request(
+            f"http://127.0.0.1:{port}/v1/entries", data=body, method="POST",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"}), timeout=60).read()
+        seen = 0
+        while seen < 20:
+            found = json.loads(urllib.request.urlopen(base + urllib.parse.quote(name), timeout=30).read())
+            seen = seen + 1 if found["matches"] else 0
+            if time.perf_counter() - written > timeout:
+                raise RuntimeError("the write did not reach every worker")
+            time.sleep(0.05)
+        visible = time.perf_counter() - written
+        time.sleep(1)
+        after = [_memory(pid) for pid in [proc.pid, *children]]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
+    return {"workers": len(each), "ready": ready, "master_rss_mb": master["rss"],
+            "worker_rss_mb": max(m["rss"] for m in each),
+            "pss_mb": master["pss"] + sum(m["pss"] for m in each),
+            "visible": visible, "pss_after_write_mb": sum(m["pss"] for m in after)}
+
+
 def _run(code: str, *args: str) -> dict:
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
     if out.returncode:
@@ -95,7 +174,7 @@ def write_enlarged(path: Path, base: Glossary, variants: int) -> int:
 
 
 def bench_store(curated: Glossary, big_variants: int = 1_000_000, matcher_at_scale: bool = True,
-                repeat: int = 3) -> list[str]:
+                repeat: int = 3, service_at_scale: bool = True) -> list[str]:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         small = Path(tmp) / "curated.db"
@@ -118,6 +197,11 @@ def bench_store(curated: Glossary, big_variants: int = 1_000_000, matcher_at_sca
               f"(RSS {load['rss_index_mb']:.0f} MB), matcher {load['matcher'] or 0:.1f}s, peak RSS "
               f"{load['peak_mb']:.0f} MB" + (f"; refresh after a write {refresh['refresh']:.1f}s" if refresh else ""))
         results.append((f"{n:,} variants", big.stat().st_size, created, load, refresh))
+        service = service_memory(big) if service_at_scale else None
+        if service:
+            print(f"  service on the {n:,}-variant store, {service['workers']} workers: ready in "
+                  f"{service['ready']:.0f}s, PSS {service['pss_mb']:.0f} MB in all; a write visible in every "
+                  f"worker after {service['visible']:.1f}s, PSS then {service['pss_after_write_mb']:.0f} MB")
     lines = ["### Store (SQLite): load and memory", "",
              "A fresh process loads the store as a starting worker does: every live row, the index, then the "
              "text matcher. Refresh: one write, then the new snapshot built from the changed rows (reusing "
@@ -131,4 +215,16 @@ def bench_store(curated: Glossary, big_variants: int = 1_000_000, matcher_at_sca
                      f"{load['rss_index_mb']:.0f} MB | {matcher} | {load['peak_mb']:.0f} MB | "
                      + (f"{refresh['refresh']:.2f}s |" if refresh else "not measured |"))
     lines.append("")
+    if service:
+        lines += ["The whole service on the largest store, as `make run` starts it (gunicorn, `preload_app`, "
+                  f"{service['workers']} workers forked after the load, the text matcher and the boundary lexicons): "
+                  "time from start until it answers a lookup, then memory after 120 lookups. PSS counts each page "
+                  "shared between processes once in all, so the total is what the service takes from the machine.",
+                  "Then one write through the API, and memory again once every worker answers from the new "
+                  "snapshot (each worker builds its own).",
+                  "", "| store | ready in | master RSS | worker RSS | PSS, master + workers | a write visible in "
+                  "every worker after | PSS after the write |", "|---|---|---|---|---|---|---|",
+                  f"| {results[-1][0]} | {service['ready']:.0f}s | {service['master_rss_mb']:.0f} MB | "
+                  f"{service['worker_rss_mb']:.0f} MB | {service['pss_mb']:.0f} MB | {service['visible']:.1f}s | "
+                  f"{service['pss_after_write_mb']:.0f} MB |", ""]
     return lines

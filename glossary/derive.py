@@ -10,7 +10,6 @@ was made from and how.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from functools import lru_cache
 
 import opencc
@@ -64,7 +63,7 @@ def curated_variants(entry: Entry) -> list[Variant]:
     """
     words = set(entry.details.get("needs_context", ()))
     names = [Variant(name=v, lang=tag, kind="name", standalone=v not in words) for tag, v in entry.names.items()]
-    variants = [replace(v, standalone=False) if v.name in words else v for v in entry.variants]
+    variants = [v._replace(standalone=False) if v.name in words else v for v in entry.variants]
     return names + variants
 
 

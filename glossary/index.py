@@ -30,6 +30,7 @@ from __future__ import annotations
 import heapq
 import unicodedata
 from _thread import allocate_lock  # a real lock even where gevent patches threading later
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -73,8 +74,12 @@ def _ids(table: dict, key: str) -> tuple[int, ...]:
     return (found,) if isinstance(found, int) else found
 
 
-def _compact(table: dict[str, list[int]]) -> dict[str, int | tuple[int, ...]]:
-    return {k: v[0] if len(v) == 1 else tuple(v) for k, v in table.items()}
+def _frozen(table: dict[str, Any]) -> dict[str, int | tuple[int, ...]]:
+    """The table with each list of several ids made a tuple (in place: the keys keep their order)."""
+    for k, v in table.items():
+        if type(v) is list:
+            table[k] = tuple(v)
+    return table
 
 
 class Glossary:
@@ -104,49 +109,82 @@ class Glossary:
         self.version = version
         self._built: dict[str, Any] = {}
         self._lock = allocate_lock()
-        self._fill((entry, _indexed(entry, compiled[entry.id] if compiled is not None else None))
-                   for entry in entries)
+        self._fill((entry, compiled[entry.id] if compiled is not None else _derived(entry)) for entry in entries)
 
-    def _fill(self, rows: Iterable[tuple[Entry, list[IndexedVariant]]], previous: Glossary | None = None) -> None:
-        """Build every table from (entry, its indexed variants) rows, in order. ``previous``: a snapshot whose
-        key index is reused when its distinct keys are these, in the same order (the index depends on nothing
-        else)."""
+    def _fill(self, rows: Iterable[tuple[Entry, Iterable[IndexedVariant | tuple[Variant, str]]]],
+              previous: Glossary | None = None) -> None:
+        """Build every table from (entry, its variants) rows, in order: each variant is an indexed variant
+        (kept as it is when its key is the one object the tables hold for that key) or a (variant, key)
+        pair (left out when its key is empty). ``previous``: a snapshot whose key index is reused when its
+        distinct keys are these, in the same order (the index depends on nothing else).
+
+        One pass, no per-key lists: a table maps a key to the int of its one variant, or to a list (a
+        tuple once built) of several; the id-order arrays are then built in numpy from two int arrays
+        (each variant's entry and key, by order of appearance)."""
         self.entries: dict[str, Entry] = {}
         self.variants: list[IndexedVariant] = []
-        by_text: dict[str, list[int]] = defaultdict(list)
-        by_key: dict[str, list[int]] = defaultdict(list)
-        by_compact: dict[str, list[int]] = defaultdict(list)
+        entries, variants = self.entries, self.variants
+        by_text: dict[str, Any] = {}
+        by_key: dict[str, Any] = {}
+        by_compact: dict[str, Any] = {}
         self._by_entry: dict[str, range] = {}
-        for entry, indexed in rows:
-            if entry.id in self.entries:
-                raise ValueError(f"duplicate entry id {entry.id!r}")
-            self.entries[entry.id] = entry
-            first = len(self.variants)
-            for iv in indexed:
-                key = iv.key
+        entry_of = array("q")  # per variant: its entry's number in order of appearance
+        key_of = array("q")  # per variant: its key's number in order of appearance
+        normalize, new_iv = unicodedata.normalize, IndexedVariant
+        for number, (entry, items) in enumerate(rows):
+            entry_id = entry.id
+            if entry_id in entries:
+                raise ValueError(f"duplicate entry id {entry_id!r}")
+            entries[entry_id] = entry
+            first = len(variants)
+            for item in items:
+                if len(item) == 3:
+                    iv, variant, key = item, item[1], item[2]
+                else:
+                    variant, key = item
+                    if not key:
+                        continue
+                    iv = None
+                i = len(variants)
                 ids = by_key.get(key)
                 if ids is None:
-                    ids = by_key[key] = []
+                    by_key[key] = i
+                    key_of.append(len(by_key) - 1)
                 else:
-                    key = self.variants[ids[0]].key  # one string object per distinct key
-                    if iv.key is not key:
-                        iv = IndexedVariant(iv.entry_id, iv.variant, key)
-                i = len(self.variants)
-                self.variants.append(iv)
-                by_text[_exact(iv.variant.name)].append(i)
-                ids.append(i)
-                compact = key.replace(" ", "") if " " in key else key
-                by_compact[compact].append(i)
-            self._by_entry[entry.id] = range(first, len(self.variants))
-        self._by_text = _compact(by_text)
-        self._by_key = _compact(by_key)
-        self._by_compact = _compact(by_compact)
+                    if type(ids) is int:
+                        by_key[key] = [ids, i]
+                    else:
+                        ids.append(i)
+                    one = ids if type(ids) is int else ids[0]
+                    canonical = variants[one].key  # one string object per distinct key
+                    if key is not canonical:
+                        key, iv = canonical, None
+                    key_of.append(key_of[one])
+                if iv is None or iv[0] is not entry_id:
+                    iv = new_iv(entry_id, variant, key)
+                variants.append(iv)
+                entry_of.append(number)
+                name = variant.name
+                for table, text in ((by_text, name.strip() if name.isascii() else normalize("NFC", name.strip())),
+                                    (by_compact, key.replace(" ", "") if " " in key else key)):
+                    ids = table.get(text)
+                    if ids is None:
+                        table[text] = i
+                    elif type(ids) is int:
+                        table[text] = [ids, i]
+                    else:
+                        ids.append(i)
+            self._by_entry[entry_id] = range(first, len(variants))
+        self._by_text = _frozen(by_text)
+        self._by_key = _frozen(by_key)
+        self._by_compact = _frozen(by_compact)
         if previous is not None and len(previous._by_key) == len(self._by_key) and \
                 all(a == b for a, b in zip(previous._by_key, self._by_key, strict=True)):
             self._keys = previous._keys  # immutable: shared (a write that changed no name key)
         else:
             self._keys = KeyIndex(list(self._by_key))
-        self._by_id_order()
+        self._by_id_order(np.frombuffer(entry_of, dtype=np.int64) if len(entry_of) else np.zeros(0, np.int64),
+                          np.frombuffer(key_of, dtype=np.int64) if len(key_of) else np.zeros(0, np.int64))
 
     def updated(self, changes: dict[str, tuple[Entry, list[tuple[Variant, str]]] | None], version: str) -> Glossary:
         """A new snapshot: this one with ``changes`` (id -> (entry, its compiled variants), or None to remove).
@@ -169,7 +207,7 @@ class Glossary:
             for entry_id, entry in order.items():
                 change = changes.get(entry_id)
                 if change is not None:
-                    yield entry, _indexed(entry, change[1])
+                    yield entry, change[1]
                 else:
                     yield entry, [self.variants[i] for i in self._by_entry[entry_id]]
 
@@ -228,22 +266,26 @@ class Glossary:
         self.matcher(previous)
         return self
 
-    def _by_id_order(self) -> None:
+    def _by_id_order(self, entry_of: np.ndarray, key_of: np.ndarray) -> None:
         """Entries in id order (``list_entries``' order), and for each key of the key index the positions
-        in that order of the entries it names (CSR arrays), so that ``?q=`` maps keys to entries in numpy."""
-        self._ids_sorted = sorted(self.entries)
-        position = {entry_id: n for n, entry_id in enumerate(self._ids_sorted)}
-        self._types = np.fromiter((ENTRY_TYPES.index(self.entries[i].type) if self.entries[i].type in ENTRY_TYPES
+        in that order of the entries it names (CSR arrays), so that ``?q=`` maps keys to entries in numpy.
+        ``entry_of`` and ``key_of``: each variant's entry and key numbered in order of appearance."""
+        ids = list(self.entries)
+        by_id = sorted(range(len(ids)), key=ids.__getitem__)
+        self._ids_sorted = [ids[n] for n in by_id]
+        position = np.empty(len(ids), dtype=np.int64)
+        position[by_id] = np.arange(len(ids))
+        entries = self.entries
+        self._types = np.fromiter((ENTRY_TYPES.index(entries[i].type) if entries[i].type in ENTRY_TYPES
                                    else len(ENTRY_TYPES) for i in self._ids_sorted), dtype=np.int8,
                                   count=len(self._ids_sorted))
-        variants, flat, sizes = self.variants, [], []
-        for key in self._keys.keys:
-            named = sorted({position[variants[i].entry_id] for i in _ids(self._by_key, key)})
-            flat += named
-            sizes.append(len(named))
-        self._key_entries = np.asarray(flat, dtype=np.int32)
-        self._key_offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=self._key_offsets[1:])
+        keys = len(self._keys.keys)
+        key_id = np.empty(keys, dtype=np.int64)  # a key's number in order of appearance -> its id in the index
+        key_id[self._keys._rank] = np.arange(keys)
+        pairs = np.unique(key_id[key_of] * max(len(ids), 1) + position[entry_of])  # by key id, then position
+        self._key_entries = (pairs % max(len(ids), 1)).astype(np.int32)
+        self._key_offsets = np.zeros(keys + 1, dtype=np.int64)
+        np.cumsum(np.bincount(pairs // max(len(ids), 1), minlength=keys), out=self._key_offsets[1:])
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -370,10 +412,9 @@ class EntryList(Sequence):
         return g.entries[g._ids_sorted[int(self._positions[item])]]
 
 
-def _indexed(entry: Entry, compiled: list[tuple[Variant, str]] | None) -> list[IndexedVariant]:
-    """The entry's variants with their keys (derived here when not compiled already); keyless ones left out."""
-    pairs = compiled if compiled is not None else [(v, name_key(v.name)) for v in all_variants(entry)]
-    return [IndexedVariant(entry.id, v, key) for v, key in pairs if key]
+def _derived(entry: Entry) -> list[tuple[Variant, str]]:
+    """The entry's variants with their keys, derived here (a glossary built from entries, not a store)."""
+    return [(v, name_key(v.name)) for v in all_variants(entry)]
 
 
 def _exact(text: str) -> str:

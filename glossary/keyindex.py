@@ -64,10 +64,11 @@ class KeyIndex:
 
     def __init__(self, keys: Sequence[str]):
         # Sorted by length, ties in the order given (the order the full scan would score them in).
-        order = sorted(range(len(keys)), key=lambda i: len(keys[i]))
-        self.keys: list[str] = [keys[i] for i in order]
-        self._rank = np.asarray(order, dtype=np.int32)  # id -> position in the order given
-        lengths = np.fromiter((len(k) for k in self.keys), dtype=np.int32, count=len(self.keys))
+        given = np.fromiter(map(len, keys), dtype=np.int32, count=len(keys))
+        order = np.argsort(given, kind="stable")
+        self.keys: list[str] = [keys[i] for i in order.tolist()]
+        self._rank = order.astype(np.int32)  # id -> position in the order given
+        lengths = given[order]
         self._longest = int(lengths[-1]) if len(lengths) else 0
         # _first[n]: the first id whose key has n characters or more (n = 0 .. longest + 1).
         self._first = np.searchsorted(lengths, np.arange(self._longest + 2), side="left").astype(np.int64)

@@ -26,8 +26,9 @@ import json
 import os
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from typing import Any
 
 from glossary.store import (
     ROLES,
@@ -198,18 +199,21 @@ class PostgresStore:
         with self._read() as conn:
             return conn.execute("SELECT value FROM glossary_meta WHERE key = 'store_id'").fetchone()[0]
 
-    def live_records(self, since: int = 0) -> tuple[int, list[tuple[str, bool, str]]]:
+    def live_records(self, since: int = 0, decode: Callable[[str], Any] | None = None) -> tuple[int, list]:
         """(data version, [(id, retired, record)]) of the entries changed after ``since`` (every live entry,
-        in order (created, file, position), when 0), the version and the rows from one view of the data."""
+        in order (created, file, position), when 0), the version and the rows from one view of the data.
+        ``decode``: applied to each record as its row is read (the record text is then never all in memory
+        at once)."""
         with self._read(consistent=True) as conn:
             version = int(conn.execute("SELECT value FROM glossary_meta WHERE key = 'data_version'").fetchone()[0])
             if since:
                 rows = conn.execute("SELECT id, retired, record FROM glossary_entries WHERE changed > %s",
-                                    (since,)).fetchall()
+                                    (since,))
             else:
                 rows = conn.execute("SELECT id, retired, record FROM glossary_entries WHERE NOT retired "
-                                    "ORDER BY created, file COLLATE \"C\", position").fetchall()
-        return version, [(i, bool(r), rec) for i, r, rec in rows]
+                                    "ORDER BY created, file COLLATE \"C\", position")
+            out = [(i, bool(r), decode(rec) if decode is not None else rec) for i, r, rec in rows]
+        return version, out
 
     def get(self, entry_id: str) -> StoredEntry | None:
         with self._read() as conn:

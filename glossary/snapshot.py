@@ -9,14 +9,45 @@ To change the data, build a new snapshot off the request path, :meth:`~glossary.
 
 from __future__ import annotations
 
+import gc
 import threading
+from _thread import allocate_lock
+from contextlib import contextmanager
 
 from glossary.index import Glossary
+
+_paused = 0  # builds running with the collector paused
+_resume = False  # whether it was on when the first of them began
+_paused_lock = allocate_lock()  # a real lock even where gevent patches threading later
+
+
+@contextmanager
+def gc_paused():
+    """The cyclic garbage collector off while a snapshot is built or prepared (switched back on when the last
+    build running ends). A build allocates millions of objects that all live on, no cycle among them, and
+    each collection the allocations trigger walks every object made so far: at a million variants the
+    collector took half of a load's time. Nothing a build makes needs it; the cycles other threads make
+    meanwhile are collected once it is back on."""
+    global _paused, _resume
+    with _paused_lock:
+        if _paused == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _paused_lock:
+            _paused -= 1
+            if _paused == 0 and _resume:
+                gc.enable()
 
 
 class SnapshotHolder:
     def __init__(self, snapshot: Glossary):
-        self._current = snapshot.prepare()
+        # The text matcher makes millions of objects at 1M variants: 118 s with the collector, 68 s without.
+        with gc_paused():
+            self._current = snapshot.prepare()
         self._swap_lock = threading.Lock()  # one swap at a time; readers never wait
 
     @property
@@ -26,7 +57,8 @@ class SnapshotHolder:
 
     def swap(self, snapshot: Glossary) -> Glossary:
         """Prepare ``snapshot`` (outside any lock readers take) and make it current; returns the old one."""
-        snapshot.prepare(previous=self._current)
+        with gc_paused():
+            snapshot.prepare(previous=self._current)
         with self._swap_lock:
             old, self._current = self._current, snapshot
         return old
@@ -52,13 +84,13 @@ class StoreSnapshots:
     def load(self) -> Glossary:
         from glossary.compiled import from_record
 
-        with self._lock:
-            version, rows = self.store.live_records(0)
+        with self._lock, gc_paused():
+            version, rows = self.store.live_records(0, decode=from_record)
             entries, compiled = [], {}
-            for _id, _retired, record in rows:
-                entry, variants, _place = from_record(record)
+            for _id, _retired, (entry, variants, _place) in rows:
                 entries.append(entry)
                 compiled[entry.id] = variants
+            del rows
             self.version = version
             self.current = Glossary(entries, version=f"{self.store_id}-{version}", compiled=compiled)
             return self.current
@@ -67,16 +99,16 @@ class StoreSnapshots:
         """A new snapshot if the store has moved on since the last one, else None."""
         from glossary.compiled import from_record
 
-        with self._lock:
+        with self._lock, gc_paused():
             if self.current is None or self.store.data_version() == self.version:
                 return None
-            version, rows = self.store.live_records(self.version)
+            version, rows = self.store.live_records(self.version, decode=from_record)
             changed = []
-            for entry_id, retired, record in rows:
+            for entry_id, retired, decoded in rows:
                 if retired:
                     changed.append(((0, "", 0), entry_id, None))
                 else:
-                    entry, variants, place = from_record(record)
+                    entry, variants, place = decoded
                     changed.append((place, entry_id, (entry, variants)))
             changed.sort(key=lambda row: row[0])  # new entries go last, in the store's order
             self.version = version

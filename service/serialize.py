@@ -33,7 +33,7 @@ def variants_dict(entry: Entry, every: list[Variant], variants: str = "all") -> 
         "type": entry.type,
         "description": entry.description,
         "names": entry.names,
-        "variants": [v.__dict__ for v in chosen],  # read-only here; asdict() would deep-copy each
+        "variants": [v._asdict() for v in chosen],
         "family_name": entry.family_name,
         "overrides": entry.overrides,
         "source": entry.source,

@@ -108,3 +108,24 @@ def test_answers_during_repeated_swaps_come_from_one_version(swapping_app):
     assert not errors, errors[0]
     assert seen["A"] + seen["B"] == 2400
     assert seen["A"] and seen["B"] and swaps[0] > 100, (seen, swaps)
+
+
+def test_a_build_pauses_the_collector_and_gives_it_back_as_it_was():
+    import gc
+
+    from glossary.snapshot import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():  # builds may overlap (a refresh in each of two threads): the last one out resumes
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()

@@ -309,3 +309,12 @@ def test_concurrent_writers_each_get_their_own_version_in_commit_order(store):
     assert all(f"w{w}-{n}" in ids for w in range(4) for n in range(5))
     positions = [store.get(f"w{w}-{n}").position for w in range(4) for n in range(5)]
     assert len(set(positions)) == 20  # each new entry its own place in its file
+
+
+def test_live_records_decode_each_record_as_it_is_read(store):
+    from glossary.compiled import from_record
+
+    version, raw = store.live_records(0)
+    again, decoded = store.live_records(0, decode=from_record)
+    assert version == again and [i for i, _, _ in decoded] == [i for i, _, _ in raw]
+    assert [d for _, _, d in decoded] == [from_record(rec) for _, _, rec in raw]
