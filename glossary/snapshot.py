@@ -99,19 +99,22 @@ class StoreSnapshots:
         """A new snapshot if the store has moved on since the last one, else None."""
         from glossary.compiled import from_record
 
-        with self._lock, gc_paused():
+        with self._lock:
+            # The poll itself (every few tenths of a second, and slow when the store is) runs with the
+            # collector on: only a build pauses it.
             if self.current is None or self.store.data_version() == self.version:
                 return None
-            version, rows = self.store.live_records(self.version, decode=from_record)
-            changed = []
-            for entry_id, retired, decoded in rows:
-                if retired:
-                    changed.append(((0, "", 0), entry_id, None))
-                else:
-                    entry, variants, place = decoded
-                    changed.append((place, entry_id, (entry, variants)))
-            changed.sort(key=lambda row: row[0])  # new entries go last, in the store's order
-            self.version = version
-            self.current = self.current.updated({entry_id: change for _place, entry_id, change in changed},
-                                                version=f"{self.store_id}-{version}")
-            return self.current
+            with gc_paused():
+                version, rows = self.store.live_records(self.version, decode=from_record)
+                changed = []
+                for entry_id, retired, decoded in rows:
+                    if retired:
+                        changed.append(((0, "", 0), entry_id, None))
+                    else:
+                        entry, variants, place = decoded
+                        changed.append((place, entry_id, (entry, variants)))
+                changed.sort(key=lambda row: row[0])  # new entries go last, in the store's order
+                self.version = version
+                self.current = self.current.updated({entry_id: change for _place, entry_id, change in changed},
+                                                    version=f"{self.store_id}-{version}")
+                return self.current
