@@ -253,7 +253,9 @@ def _automaton_value(latin_and_key: tuple[bool, str], rows: list) -> tuple:
     if not latin:
         return (len(key), patterns, _fast_path(patterns))
     caps = {last for _pattern, last in rows}
-    return (len(key), patterns, _fast_path(patterns), caps.pop() if len(caps) == 1 else None)
+    # What the fused Latin pass reads for every hit, as tuple items rather than attribute look-ups.
+    return (len(key), patterns, _fast_path(patterns), caps.pop() if len(caps) == 1 else None,
+            patterns.direct, patterns.place, patterns.variant.kind, patterns.mention_rest)
 
 
 class TextMatcher:
@@ -355,7 +357,7 @@ class TextMatcher:
         in_order = True
         for index, start, end in self.latin.find_matches_as_indexes(padded):
             if padded[end] == " ":
-                length, patterns, capital, last = values[index]
+                _length, patterns, capital, last, _single, _place, _kind, _rest = values[index]
                 if capital is not None:  # fast path: only the capital-letter rules apply
                     if (not capital or text[start].isupper()) and (last is None or text[end - 1 - last].isupper()):
                         found.append((start, end - 1, patterns, patterns.strength))
@@ -756,16 +758,14 @@ def _latin_first_pass(choice: _Choice) -> None:
     last_end = -1  # choice.last_end, kept in a local between the calls of take()
     for index, start, end in matcher.latin.find_matches_as_indexes(padded):
         if padded[end] == " ":
-            _length, patterns, capital, last = values[index]
+            _length, patterns, capital, last, single, place, kind, mention_rest = values[index]
             if capital is not None:  # fast path: only the capital-letter rules apply
                 if (not capital or text[start].isupper()) and (last is None or text[end - 1 - last].isupper()):
                     stop = end - 1
-                    single = patterns.direct
                     if single is not None and start >= last_end:
                         last_end = stop
                         surface = text[start:stop]
-                        rest = full_names.get((single, patterns.variant.kind, surface)) if patterns.place \
-                            else patterns.mention_rest.get(order)
+                        rest = full_names.get((single, kind, surface)) if place else mention_rest.get(order)
                         if rest is None:
                             rest = choice.direct_rest(single, patterns, surface)
                         chosen.append((start, stop, patterns, _new_mention(Mention, (start, stop, surface) + rest)))
