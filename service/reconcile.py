@@ -1,7 +1,7 @@
 """The W3C Reconciliation Service API (0.2, and the 1.0 draft's POST /match), for OpenRefine.
 
 Thin: parameters in, one call into :mod:`glossary.reconcile`, JSON (or JSONP) out. Errors use the API's
-one problem shape. CORS headers are added to every response of the app by flask-cors.
+one problem shape. CORS: flask-cors answers every browser request of the app (those that carry `Origin`).
 """
 
 from __future__ import annotations
