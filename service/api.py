@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from http import HTTPStatus
 
 import orjson
 from flask import current_app, g, request, url_for
@@ -114,6 +115,20 @@ ENTRY_ID = {"in": "path", "name": "entry_id", "required": True, "description": "
 AUTH = {"security": [{"bearerAuth": []}]}
 
 
+def errors(*codes: int, auth: bool = False):
+    """Document the error answers a view gives besides the usual ones (each a problem, named by its
+    status), and with ``auth`` that it takes a bearer token: one decorator for what every write repeats."""
+
+    def document(view):
+        if auth:
+            view = blp.doc(**AUTH)(view)
+        for code in reversed(codes):  # the order of the decorators this replaces: the first code outermost
+            view = blp.alt_response(code, response=HTTPStatus(code).name)(view)
+        return view
+
+    return document
+
+
 def _written(status: int, stored, variants: str = "all"):
     """The answer to a write: the entry as stored now, its ETag and, for a new one, its Location."""
     blp.set_etag(curate.etag_data(stored.id, stored.revision))
@@ -137,10 +152,7 @@ class Entries(MethodView):
     @blp.etag
     @blp.arguments(EntrySchema, as_kwargs=False)
     @blp.response(201, s.EntryOut, headers={"Location": {"description": "the new entry", "schema": {"type": "string"}}})
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.doc(**AUTH)
+    @errors(401, 403, 409, auth=True)
     def post(self, _entry):
         """Create an entry (an editor's token): validated as a seed entry is; 409 if the id exists or existed."""
         stored = curate.write([Operation("create", entry=g.json_body)])[0]
@@ -153,7 +165,7 @@ class EntryView(MethodView):
     @blp.etag
     @blp.arguments(s.EntryRevisionArgs, location="query")
     @blp.response(200, s.EntryOut)
-    @blp.alt_response(410, response="GONE")
+    @errors(410)
     def get(self, args, entry_id):
         """One entry with its names and variants (derived variants marked); ``revision`` shows an old one."""
         if len(entry_id) > s.ID_CHARS:
@@ -174,11 +186,7 @@ class EntryView(MethodView):
     @blp.etag
     @blp.arguments(EntrySchema, as_kwargs=False)
     @blp.response(200, s.EntryOut)
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(410, response="GONE")
-    @blp.doc(**AUTH)
+    @errors(401, 403, 404, 410, auth=True)
     def put(self, _entry, entry_id):
         """Replace an entry (If-Match: its ETag; 412 if it changed since, 428 without If-Match)."""
         revision = _check_etag(entry_id)
@@ -189,11 +197,7 @@ class EntryView(MethodView):
     @blp.etag
     @blp.arguments(s.MergePatch, content_type="application/merge-patch+json")
     @blp.response(200, s.EntryOut)
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(410, response="GONE")
-    @blp.doc(**AUTH)
+    @errors(401, 403, 404, 410, auth=True)
     def patch(self, patch, entry_id):
         """Change some fields of an entry with a JSON Merge Patch (RFC 7396; If-Match as for PUT)."""
         revision = _check_etag(entry_id)
@@ -203,11 +207,7 @@ class EntryView(MethodView):
     @curate.requires("admin")
     @blp.etag
     @blp.response(204)
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(410, response="GONE")
-    @blp.doc(**AUTH)
+    @errors(401, 403, 404, 410, auth=True)
     def delete(self, entry_id):
         """Retire an entry (an admin's token; If-Match): lookups no longer find it, its id is never reused,
         its history stays."""
@@ -239,10 +239,7 @@ class Revert(MethodView):
     @curate.requires("admin")
     @blp.arguments(s.RevertRequest)
     @blp.response(200, s.EntryOut)
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @errors(401, 403, 404, 412)
     @blp.doc(parameters=[{"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
                           "description": "the entry's ETag: 412 if it has changed since"}], **AUTH)
     def post(self, body, entry_id):
@@ -261,11 +258,7 @@ class Batch(MethodView):
     @curate.requires("editor")
     @blp.arguments(s.BatchRequest)
     @blp.response(200, s.BatchResult)
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
-    @blp.doc(**AUTH)
+    @errors(401, 403, 409, 412, auth=True)
     def post(self, body):
         """Many changes in one transaction, all or nothing (retire and revert need an admin's token).
 
@@ -335,10 +328,7 @@ class ImportTbx(MethodView):
     @curate.requires("editor")
     @blp.arguments(s.TbxImportArgs, location="query")
     @blp.response(200, s.ImportReportOut)
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
-    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @errors(401, 403, 413, 415)
     @blp.doc(requestBody={"required": True, "description": "a TBX file (ISO 30042:2019 or the 2008 structure)",
                           "content": {t: {"schema": _FILE} for t in TBX_UPLOAD_TYPES}}, **AUTH)
     def post(self, args):
