@@ -1,6 +1,8 @@
 """lookup(): ranked matches over the test glossary, one row per behaviour the issue names."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glossary import MIN_SCORE
 
@@ -106,9 +108,6 @@ def test_derivations(mini, entry_id, name, method):
 
 
 # -- only the best few are ranked: the same answer as ranking everything --------------------------------
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 
 @pytest.fixture(scope="module")
