@@ -284,8 +284,12 @@ class Glossary:
         key_id[self._keys._rank] = np.arange(keys)
         pairs = np.unique(key_id[key_of] * max(len(ids), 1) + position[entry_of])  # by key id, then position
         self._key_entries = (pairs % max(len(ids), 1)).astype(np.int32)
+        per_key = np.bincount(pairs // max(len(ids), 1), minlength=keys)
         self._key_offsets = np.zeros(keys + 1, dtype=np.int64)
-        np.cumsum(np.bincount(pairs // max(len(ids), 1), minlength=keys), out=self._key_offsets[1:])
+        np.cumsum(per_key, out=self._key_offsets[1:])
+        # Each pair's key id: a query whose keys are many (two common letters) selects its pairs with one
+        # gather over this array instead of listing the pairs key by key.
+        self._pair_keys = np.repeat(np.arange(keys, dtype=np.int32), per_key)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -334,9 +338,16 @@ class Glossary:
         if not q:
             return [e for e in map(self.entries.__getitem__, self._ids_sorted) if type is None or e.type == type]
         keys = self._keys.containing_ids(name_key(q))  # from the key index, then to entries in numpy
-        starts, sizes = self._key_offsets[keys], np.diff(self._key_offsets)[keys]
-        within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        found = np.unique(self._key_entries[np.repeat(starts, sizes) + within])
+        matched = np.zeros(len(self._ids_sorted), dtype=bool)  # a mask, not np.unique: no sort
+        if len(keys) * 8 > len(self._keys.keys):  # many keys: select their pairs in one pass over all pairs
+            wanted = np.zeros(len(self._keys.keys), dtype=bool)
+            wanted[keys] = True
+            matched[self._key_entries[wanted[self._pair_keys]]] = True
+        else:  # few keys: list their pairs
+            starts, sizes = self._key_offsets[keys], np.diff(self._key_offsets)[keys]
+            within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+            matched[self._key_entries[np.repeat(starts, sizes) + within]] = True
+        found = np.flatnonzero(matched)
         if type is not None:
             found = found[self._types[found] == (ENTRY_TYPES.index(type) if type in ENTRY_TYPES else -1)]
         return EntryList(self, found)

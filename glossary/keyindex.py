@@ -168,7 +168,9 @@ class KeyIndex:
             lo = _code(*map(ord, part))
             hi = lo + (1 << (21 * (Q - len(part))))
             i, j = np.searchsorted(self._codes, np.array((lo, hi), dtype=np.uint64))
-            return np.unique(self._postings[self._offsets[i]:self._offsets[j]])
+            holding = np.zeros(len(self.keys), dtype=bool)  # a mask, not np.unique: no sort of ~all postings
+            holding[self._postings[self._offsets[i]:self._offsets[j]]] = True
+            return np.flatnonzero(holding)
         postings = sorted((self._posting(_code(*map(ord, part[i:i + Q]))) for i in range(len(part) - Q + 1)),
                           key=len)
         ids = postings[0]

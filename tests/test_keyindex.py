@@ -154,6 +154,13 @@ def test_list_entries_equals_the_scan(names, q, type):
     assert [e.id for e in glossary.list_entries(type=type, q=q)] == expected
 
 
+@pytest.mark.parametrize("q", ["a", "n", "ji", "kishida", "北", "京", "ing", "zz"])
+def test_list_entries_of_common_and_rare_parts_equals_the_scan(mini, q):
+    # A common part (its keys are many: one pass over every pair) and a rare one (its pairs listed) alike.
+    qk = name_key(q)
+    assert [e.id for e in mini.list_entries(q=q)] == sorted({iv.entry_id for iv in mini.variants if qk in iv.key})
+
+
 def test_entry_list_is_lazy_and_pages(mini):
     found = mini.list_entries(q="kishida")
     every = [e.id for e in mini.list_entries()]
@@ -168,7 +175,7 @@ def _same_index(a, b) -> None:
     for table in ("_by_text", "_by_key", "_by_compact", "_by_entry"):
         assert getattr(a, table) == getattr(b, table), table
     assert a._keys.keys == b._keys.keys and a._ids_sorted == b._ids_sorted
-    for array in ("_types", "_key_entries", "_key_offsets"):
+    for array in ("_types", "_key_entries", "_key_offsets", "_pair_keys"):
         assert getattr(a, array).tolist() == getattr(b, array).tolist(), array
 
 
