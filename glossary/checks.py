@@ -7,6 +7,7 @@ and lists entries missing a field their type should have.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import cache
@@ -102,8 +103,27 @@ def check_hepburn(entries: Iterable[Entry]) -> list[Problem]:
     return out
 
 
+def _plain(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)).casefold()
+
+
+def check_family_name(entries: Iterable[Entry]) -> list[Problem]:
+    """An English family name must not be a Western given name: "Donald Tsang" is Tsang, as the entry's other
+    romanisations (Tsang Yam-kuen, Mǎ Yún for Jack Ma) show by starting with the English name's last word."""
+    out = []
+    for e in entries:
+        family, words = e.family_name.get("en"), e.names.get("en", "").split()
+        if not family or len(words) < 2 or _plain(family) != _plain(words[0]):
+            continue
+        full = [v.replace("-", " ").split() for tag, v in e.names.items() if "-Latn" in tag]
+        if any(len(v) > 1 and _plain(v[0]) == _plain(words[-1]) for v in full):  # a full name, not one word
+            out.append(_p(e, "family_name.en", f"{family!r} is the given name in {e.names['en']!r}; "
+                                               f"the other romanisations start with {words[-1]!r}"))
+    return out
+
+
 # The checks of one entry on its own, fast enough for every write (glossary.curation.validate_change runs them).
-ENTRY_CHECKS = (check_pinyin, check_traditional, check_hepburn)
+ENTRY_CHECKS = (check_pinyin, check_traditional, check_hepburn, check_family_name)
 
 
 def _joined_key(romaji: str) -> str:

@@ -39,6 +39,10 @@ def convert_han(text: str, config: str) -> str:
     """OpenCC conversion ('s2t', 't2s', 't2jp', 'jp2t', 's2tw') of a Han string; 'jp2t+t2s' chains steps."""
     for step in config.split("+"):
         text = _cc(step).convert(text)
+        if step.startswith("s2"):
+            # OpenCC reads 个中 as 箇中 ("therein") even across a word boundary (一个|中国 -> 一箇中國);
+            # no name means "therein", and Taiwan and Hong Kong write 一個中國.
+            text = text.replace("箇中", "個中")
     return text
 
 

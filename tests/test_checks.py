@@ -3,7 +3,7 @@
 import pytest
 
 from glossary import build_glossary
-from glossary.checks import check_hepburn, check_pinyin, check_traditional, report, run_checks
+from glossary.checks import check_family_name, check_hepburn, check_pinyin, check_traditional, report, run_checks
 from glossary.seeds import parse_file
 
 
@@ -36,6 +36,15 @@ FAULTS = [
     pytest.param(check_traditional, "    en: Yu\n    zh-Hans: 于\n  family_name: {zh-Hans: 于, zh-Hant: 於}\n",
                  True, id="family-name-converted-as-a-word"),
     pytest.param(check_hepburn, "    en: K\n    ja-Hira: こうの たろう\n    ja-Latn-hepburn: Kōno Tarō\n", False, id="hepburn-ok"),
+    # An English given name taken for the family name: the other romanisations start with the last word.
+    pytest.param(check_family_name, "    en: Donald Tsang\n    yue-Latn: Tsang Yam-kuen\n  family_name: {en: Donald}\n",
+                 True, id="family-name-is-the-given-name"),
+    pytest.param(check_family_name, "    en: Jack Ma\n    zh-Latn-pinyin: Mǎ Yún\n  family_name: {en: Jack}\n",
+                 True, id="family-name-is-the-given-name-pinyin"),
+    pytest.param(check_family_name, "    en: Donald Tsang\n    yue-Latn: Tsang Yam-kuen\n  family_name: {en: Tsang}\n",
+                 False, id="family-name-last"),
+    pytest.param(check_family_name, "    en: Xi Jinping\n    zh-Latn-pinyin: Xí Jìnpíng\n  family_name: {en: Xi}\n",
+                 False, id="family-name-first-in-chinese-order"),
     pytest.param(check_hepburn, "    en: K\n    ja-Hira: こうの たろう\n    ja-Latn-hepburn: Kawano Taro\n", True, id="hepburn-wrong"),
 ]
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from glossary.derive import convert_han
 from glossary.romanize import romanize
 from glossary.romanize.chinese import parse_pinyin, pinyin_spellings, split_tone, to_marked
 from glossary.romanize.japanese import add_macrons, hepburn_spellings, kana_to_hepburn, to_katakana
@@ -125,3 +126,12 @@ def test_chunks_cut_at_word_ends_and_keep_every_character():
     assert all(p.endswith(("、", "は", "岸")) for p in pieces[:-1])
     sentence = "岸田文雄さんは東京都に住んでいる。"
     assert romanize(sentence * 10, "ja")["hepburn"] == " ".join([romanize(sentence, "ja")["hepburn"]] * 10)
+
+
+@pytest.mark.parametrize("simplified, traditional", [
+    ("一个中国原则", "一個中國原則"),  # OpenCC alone: 一箇中國 (个中 read as 箇中 "therein" across the word boundary)
+    ("钓鱼岛", "釣魚島"),
+    ("个旧", "箇舊"),  # Gejiu's own name keeps 箇
+])
+def test_traditional_conversion_of_names(simplified, traditional):
+    assert convert_han(simplified, "s2t") == traditional
