@@ -34,6 +34,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -48,6 +49,7 @@ FUZZY_CUTOFF = 85.0
 FUZZY_MIN_KEY_LENGTH = 4
 SHORT_FACTOR = 0.8
 WRONG_CASE_FACTOR = 0.6
+CROWDED = 48  # a key naming more variants than this keeps them in rank order, so that lookup can stop early
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,7 @@ class Glossary:
         self._by_text = _frozen(by_text)
         self._by_key = _frozen(by_key)
         self._by_compact = _frozen(by_compact)
+        self._ranked = tuple(self._crowded(table, t) for t, table in enumerate(self._tables()))
         if previous is not None and len(previous._by_key) == len(self._by_key) and \
                 all(a == b for a, b in zip(previous._by_key, self._by_key, strict=True)):
             self._keys = previous._keys  # immutable: shared (a write that changed no name key)
@@ -185,6 +188,35 @@ class Glossary:
             self._keys = KeyIndex(list(self._by_key))
         self._by_id_order(np.frombuffer(entry_of, dtype=np.int64) if len(entry_of) else np.zeros(0, np.int64),
                           np.frombuffer(key_of, dtype=np.int64) if len(key_of) else np.zeros(0, np.int64))
+
+    def _tables(self) -> tuple[dict, dict, dict]:
+        """The three tables lookup reads, in the order it reads them: by text, by key, by compact key."""
+        return self._by_text, self._by_key, self._by_compact
+
+    def _found_as(self, table: int, i: int) -> tuple[float, tuple, str]:
+        """The score, the rest of the rank (not preferred, not curated, entry id) and the method of variant
+        ``i`` found through ``table`` (0 text, 1 key, 2 compact), before the one factor that depends on the
+        query (a case-sensitive name in the wrong case), which can only lower the score."""
+        entry_id, v, _key = self.variants[i]
+        if table == 0:
+            score, method = (1.0 if v.kind == "name" or v.preferred else 0.97 if v.origin == "curated" else 0.95,
+                             "exact")  # a preferred variant is the usual reading of the string
+        elif table == 1:
+            score, method = (0.90, "derived") if v.origin == "derived" else (0.92, "normalized")
+        else:
+            score, method = 0.85, "compact"
+        return score * _context_factor(v), (not v.preferred, v.origin != "curated", entry_id), method
+
+    def _order(self, table: int, i: int) -> tuple:
+        """Where variant ``i`` found through ``table`` stands in best-rank order (ties: table, then id)."""
+        score, rest, _ = self._found_as(table, i)
+        return (-round(score, 4), *rest, table, i)
+
+    def _crowded(self, table: dict, t: int) -> dict[str, array]:
+        """For each key of ``table`` that names more than :data:`CROWDED` variants, their ids in best-rank
+        order (a common surname of a large glossary names thousands)."""
+        return {key: array("i", sorted(ids, key=lambda i: self._order(t, i)))
+                for key, ids in table.items() if type(ids) is tuple and len(ids) > CROWDED}
 
     def updated(self, changes: dict[str, tuple[Entry, list[tuple[Variant, str]]] | None], version: str) -> Glossary:
         """A new snapshot: this one with ``changes`` (id -> (entry, its compiled variants), or None to remove).
@@ -357,48 +389,60 @@ class Glossary:
     def lookup(self, query: str, type: str | None = None, limit: int = 5) -> list[Match]:
         """Ranked matches for one name, best first; empty when nothing scores ``MIN_SCORE`` or more.
 
-        A common name can match thousands of variants of a large glossary (``Wang``, ``Li Wei``): each is
-        scored as a plain tuple (its rank: score, preferred, curated, id), and only the best ``limit`` are
-        sorted and made :class:`Match` objects.
+        Each variant found is ranked as a plain tuple (score, not preferred, not curated, entry id); an
+        entry keeps its best. A common name can match thousands of variants of a large glossary (``Wang``,
+        ``Jiang``): for such a crowded key the variants are read in best-rank order (kept per snapshot) and
+        the reading stops as soon as the answer is known, which is the answer scoring every one would give.
         """
         if limit <= 0:
             return []
         best: dict[str, tuple] = {}  # entry id -> (rank tuple, variant number, method)
         variants, entries = self.variants, self.entries
 
-        def offer(i: int, method: str, score: float) -> None:
-            entry_id, v, _key = variants[i]
+        def offer(i: int, score: float, rest: tuple, method: str) -> None:
+            """Keep variant ``i`` if it ranks better than what its entry had (see :meth:`_found_as`)."""
+            entry_id = rest[2]
             if type is not None and entries[entry_id].type != type:
                 return
-            if v.kind == "short" and not v.standalone:
-                score *= SHORT_FACTOR
+            v = variants[i].variant
             if v.case_sensitive and v.name not in query:
                 score *= WRONG_CASE_FACTOR
-            rank = (-round(score, 4), not v.preferred, v.origin != "curated", entry_id)
+            rank = (-round(score, 4), *rest)
             old = best.get(entry_id)
-            if old is None or rank[0] < old[0][0]:
+            if old is None or rank < old[0]:
                 best[entry_id] = (rank, i, method)
 
         text = _exact(query)
         key = name_key(query)
         if not key:
             return []
-        for i in _ids(self._by_text, text):
-            v = variants[i].variant
-            top = v.kind == "name" or v.preferred  # a preferred variant is the usual reading of the string
-            offer(i, "exact", 1.0 if top else 0.97 if v.origin == "curated" else 0.95)
-        for i in _ids(self._by_key, key):
-            derived = variants[i].variant.origin == "derived"
-            offer(i, "derived" if derived else "normalized", 0.90 if derived else 0.92)
-        for i in _ids(self._by_compact, key.replace(" ", "")):
-            offer(i, "compact", 0.85)
+        found = list(zip(range(3), self._tables(), (text, key, key.replace(" ", "")), strict=True))
+        if not any(k in self._ranked[t] for t, _, k in found):
+            for t, table, k in found:
+                for i in _ids(table, k):
+                    offer(i, *self._found_as(t, i))
+        else:
+            def in_order(t: int, table: dict, k: str) -> Iterable[tuple]:
+                ranked = self._ranked[t].get(k)
+                if ranked is not None:
+                    return map(self._order, repeat(t), ranked)  # lazily: only as far as it is read
+                return sorted(self._order(t, i) for i in _ids(table, k))
+
+            wanted = max(limit, 2)
+            for order in heapq.merge(*(in_order(*f) for f in found)):
+                if -order[0] < MIN_SCORE:
+                    break  # nothing left can be returned
+                if len(best) >= wanted and heapq.nsmallest(wanted, (b[0] for b in best.values()))[-1] < order[:4]:
+                    break  # nothing left can enter the answer or better an entry in it (the query only lowers)
+                offer(order[5], *self._found_as(order[4], order[5]))
         if not best and len(key) >= FUZZY_MIN_KEY_LENGTH:
             # The index hands rapidfuzz only the keys that can reach the cutoff, in the order of a full
             # scan, so the answer is the full scan's (tests/test_keyindex.py).
             for found_key, ratio in self._keys.fuzzy(key, FUZZY_CUTOFF, limit=max(limit * 4, 10),
                                                       min_length=FUZZY_MIN_KEY_LENGTH):
                 for i in _ids(self._by_key, found_key):
-                    offer(i, "fuzzy", 0.8 * ratio / 100)
+                    offer(i, 0.8 * ratio / 100 * _context_factor(variants[i].variant),
+                          self._found_as(1, i)[1], "fuzzy")
         # The best limit (and one more, to see a tie at the top), in rank order.
         top = heapq.nsmallest(max(limit, 2), (b for b in best.values() if -b[0][0] >= MIN_SCORE))
         tied = len(top) > 1 and top[0][0][0] == top[1][0][0]
@@ -426,6 +470,11 @@ class EntryList(Sequence):
 def _derived(entry: Entry) -> list[tuple[Variant, str]]:
     """The entry's variants with their keys, derived here (a glossary built from entries, not a store)."""
     return [(v, name_key(v.name)) for v in all_variants(entry)]
+
+
+def _context_factor(v: Variant) -> float:
+    """A short form that counts only in context ("Kishida") scores :data:`SHORT_FACTOR` of the full score."""
+    return SHORT_FACTOR if v.kind == "short" and not v.standalone else 1.0
 
 
 def _exact(text: str) -> str:

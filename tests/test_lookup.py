@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from glossary import MIN_SCORE
+from glossary import index as index_module
 
 SAME_ENTRY = [
     # query -> entry id; each row is a way people write the name
@@ -130,3 +131,38 @@ def test_a_smaller_limit_is_a_prefix_of_the_full_ranking(curated, shared_names, 
     assert curated.lookup(query, limit=limit) == everything[:limit]
     tied = len(everything) > 1 and everything[0].score == everything[1].score
     assert [m.ambiguous for m in everything] == [tied and m.score == everything[0].score for m in everything]
+
+
+def _rebuilt(glossary, crowded: int):
+    """The same snapshot with keys of more than ``crowded`` variants kept in best-rank order."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "CROWDED", crowded)
+        return glossary.updated({}, version=f"crowded-{crowded}")
+
+
+@pytest.fixture(scope="module")
+def read_in_rank_order(curated):
+    """Every key of three variants or more read in rank order: the path a million-variant glossary takes for
+    a common surname, here on names whose answers the curated glossary knows."""
+    return _rebuilt(curated, 2), _rebuilt(curated, 10**9)
+
+
+@given(data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_stopping_early_on_a_crowded_key_gives_the_full_answer(read_in_rank_order, shared_names, data):
+    in_order, scored_all = read_in_rank_order
+    in_wrong_case = sorted({iv.variant.name.lower() for iv in in_order.variants if iv.variant.case_sensitive})
+    query = data.draw(st.sampled_from(shared_names) | st.sampled_from(in_wrong_case))
+    query = data.draw(st.sampled_from([query, query.upper(), query.lower(), f" {query} "]))
+    kind = data.draw(st.sampled_from([None, "person", "place", "organization"]))
+    limit = data.draw(st.integers(1, 8))
+    assert in_order.lookup(query, type=kind, limit=limit) == scored_all.lookup(query, type=kind, limit=limit)
+
+
+def test_crowded_keys_are_kept_in_rank_order(read_in_rank_order):
+    in_order, scored_all = read_in_rank_order
+    assert not any(scored_all._ranked) and all(in_order._ranked)
+    for t, ranked in enumerate(in_order._ranked):
+        for ids in list(ranked.values())[:200]:
+            orders = [in_order._order(t, i) for i in ids]
+            assert orders == sorted(orders)
