@@ -135,14 +135,23 @@ def service_memory(db: Path, workers: int = 2, timeout: float = 900) -> dict:
             time.sleep(0.05)
         visible = time.perf_counter() - written
         time.sleep(1)
-        after = [_memory(pid) for pid in [proc.pid, *children]]
+        # The workers now serving: the same ones, or (a master that refreshes, service/refresh.py) new ones
+        # forked after its build, once the old ones have finished and gone.
+        while True:
+            with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as f:
+                now = [int(pid) for pid in f.read().split()]
+            if len(now) <= workers or time.perf_counter() - written > timeout:
+                break
+            time.sleep(0.5)
+        after = [_memory(pid) for pid in [proc.pid, *now]]
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(60)
     return {"workers": len(each), "ready": ready, "master_rss_mb": master["rss"],
             "worker_rss_mb": max(m["rss"] for m in each),
             "pss_mb": master["pss"] + sum(m["pss"] for m in each),
-            "visible": visible, "pss_after_write_mb": sum(m["pss"] for m in after)}
+            "visible": visible, "pss_after_write_mb": sum(m["pss"] for m in after),
+            "reforked": not set(now) & set(children)}
 
 
 def _run(code: str, *args: str) -> dict:

@@ -67,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
         GLOSSARY_REFERENCE=None,  # the reference layer's artefact: None (the cache dir), a path, or "off"
         GLOSSARY_DB=None,
         GLOSSARY_REFRESH_ON_WRITE=False,
+        GLOSSARY_REFRESH=os.environ.get("GLOSSARY_REFRESH", "auto"),  # who refreshes: see service/refresh.py
         PUBLIC_URL="http://127.0.0.1:8000",
         LIMIT_NAMES=tuple(LIMITS),
         **{name: default for name, (default, _) in LIMITS.items()},
@@ -82,6 +83,10 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["PUBLIC_URL"] = os.environ["GLOSSARY_PUBLIC_URL"]
     app.config.update(config or {})
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
+    from service.refresh import MODES
+
+    if app.config["GLOSSARY_REFRESH"] not in MODES:
+        raise ConfigError(f"GLOSSARY_REFRESH must be one of {', '.join(MODES)}, not {app.config['GLOSSARY_REFRESH']!r}")
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
@@ -95,10 +100,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     data.init_app(app, snapshots)
     if store is not None:
-        from service.refresh import Refresher
+        from service.refresh import Refresher, refresh_mode
 
+        mode = refresh_mode(app.config["GLOSSARY_REFRESH"], len(glossary.variants))
         app.extensions["store"] = store
-        app.extensions["refresher"] = refresher = Refresher(snapshots, store_snapshots)
+        app.extensions["refresher"] = refresher = Refresher(snapshots, store_snapshots, mode)
         app.before_request(refresher.start)  # once per process: after gunicorn forks, in each worker
     # The glossary lives as long as the process: keep its objects out of the collector's full passes (each
     # would walk millions of them, a pause in the middle of some request) and, with preload_app, out of the

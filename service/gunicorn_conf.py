@@ -5,6 +5,7 @@ The worker class and why: see service/worker.py and the README's "Serving".
 
 import multiprocessing
 import os
+import signal
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2, multiprocessing.cpu_count())))
@@ -28,6 +29,14 @@ logger_class = "service.accesslog.AccessLogger"  # the request line is cut in th
 # the glossary data version it was answered from and the worker's pid (no header of the request: a token
 # is never logged).
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)sB %(M)sms rid=%({x-request-id}o)s dv=%({x-data-version}o)s pid=%(p)s'
+
+
+def when_ready(server):
+    """A large glossary (``GLOSSARY_REFRESH``, service/refresh.py): the master polls the store, builds each
+    new snapshot once and re-forks the workers (SIGHUP), which share it instead of each building a copy."""
+    refresher = getattr(server.app.wsgi(), "extensions", {}).get("refresher")
+    if refresher is not None and refresher.mode == "master":
+        refresher.start_in_master(lambda: os.kill(os.getpid(), signal.SIGHUP))
 
 
 def post_worker_init(worker):

@@ -12,6 +12,9 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
+
+from service.refresh import MASTER_FROM_VARIANTS, refresh_mode
 from tests.test_packaging import ROOT
 from tests.test_server import Server
 
@@ -25,9 +28,19 @@ def _get(url: str, rid: str) -> tuple[int, dict]:
         return r.status, json.loads(r.read())
 
 
-def test_a_write_reaches_every_worker_within_two_seconds(tmp_path):
+@pytest.mark.parametrize("setting, variants, mode", [
+    ("auto", 57_000, "workers"), ("auto", MASTER_FROM_VARIANTS, "master"), ("workers", 10**6, "workers"),
+    ("master", 10, "master"),
+])
+def test_who_refreshes(setting, variants, mode):
+    assert refresh_mode(setting, variants) == mode
+
+
+@pytest.mark.parametrize("mode", ["workers", "master"])
+def test_a_write_reaches_every_worker_within_two_seconds(tmp_path, mode):
+    # workers: each worker builds the next snapshot; master: gunicorn's master does and re-forks them.
     db = tmp_path / "glossary.db"
-    server = Server(tmp_path, workers=2, GLOSSARY_DB=str(db), GLOSSARY_POLL_SECONDS="0.2")
+    server = Server(tmp_path, workers=2, GLOSSARY_DB=str(db), GLOSSARY_POLL_SECONDS="0.2", GLOSSARY_REFRESH=mode)
     failures: list[str] = []
     stop = threading.Event()
 
@@ -73,6 +86,8 @@ def test_a_write_reaches_every_worker_within_two_seconds(tmp_path):
         log = server.output()
         pids = set(re.findall(r"rid=after-\d+ dv=\S+ pid=(\S+)", log))
         assert len(pids) == 2, log[-3000:]  # both workers answered, both from the new data
+        if mode == "master":  # by new workers, forked after the master's build
+            assert pids.isdisjoint(re.findall(r"rid=before-\d+ dv=\S+ pid=(\S+)", log)), log[-3000:]
         assert not failures, failures[:5]
         assert token not in log
     finally:

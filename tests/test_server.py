@@ -245,6 +245,7 @@ def test_no_shared_control_socket(tmp_path):
 @pytest.mark.parametrize("env, message", [
     ({"GLOSSARY_MAX_LIMIT": "fifty"}, "GLOSSARY_MAX_LIMIT must be a positive whole number"),
     ({"GLOSSARY_SEEDS": "/no/such/seeds"}, "/no/such/seeds: no such seed directory or file"),
+    ({"GLOSSARY_REFRESH": "sometimes"}, "GLOSSARY_REFRESH must be one of auto, workers, master, not 'sometimes'"),
 ])
 def test_a_bad_start_says_one_clear_thing(env, message):
     """#12 item 19: a bad setting or seed error was buried at the end of a 40-line gunicorn traceback."""
