@@ -386,7 +386,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench.lookup import bench_lookup
 
         print("lookup by glossary size:")
-        write_block("lookup", bench_lookup(curated, sizes=(100_000,) if args.quick else (100_000, 1_000_000))[0])
+        scale_corpora = {lang: make_corpus(curated, lang, size // 4 if lang == "en" else size // 8)
+                         for lang in ("en", "zh", "ja", "mixed")}
+        write_block("lookup", bench_lookup(curated, sizes=(100_000,) if args.quick else (100_000, 1_000_000),
+                                           corpora=scale_corpora)[0])
     if args.only in (None, "rps"):
         from bench.rps import bench_rps
 

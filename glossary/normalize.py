@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -264,12 +265,19 @@ class TextMatcher:
     Built once per glossary snapshot (it holds nothing but what it derives from that glossary).
     """
 
+    @property
+    def glossary(self) -> Glossary:
+        """The snapshot this matcher was built for. A weak reference: the snapshot holds its matcher, and a
+        replaced snapshot must go with its last reference, not wait for the cyclic collector (which never
+        visits a snapshot frozen out of it, as the service's are)."""
+        return self._glossary()
+
     def __init__(self, glossary: Glossary, boundaries: WordBoundaries | None = None,
                  previous: TextMatcher | None = None):
         """``previous``: the matcher of an earlier snapshot. Only the entries that are not the same object
         in both snapshots are worked out again, and only the keys they touch (a store's refresh after a
         write changes a few entries); the rest is shared with ``previous``, which is left as it was."""
-        self.glossary = glossary
+        self._glossary = weakref.ref(glossary)
         self.boundaries = boundaries or SHARED_BOUNDARIES
         earlier = previous.parts if previous is not None else {}
         self.parts: dict[str, tuple[Entry, list]] = {}

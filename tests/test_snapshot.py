@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
+import weakref
 from dataclasses import replace
 
 import pytest
@@ -37,6 +39,27 @@ def test_holder_swaps_and_returns_the_old_one():
     holder = SnapshotHolder(a)
     assert holder.current is a
     assert holder.swap(b) is a and holder.current is b
+
+
+def test_a_replaced_snapshot_goes_with_its_last_reference():
+    # No reference cycle between a snapshot and what it built (matcher, entry JSON): the service freezes its
+    # snapshots out of the cyclic collector, which would never free a replaced one held in a cycle.
+    from service.serialize import entry_json
+
+    a, b = _versions()
+    holder = SnapshotHolder(a)
+    entry_json(a)(next(iter(a.entries.values())), "all")
+    a.memo("t", 1, lambda: "x")
+    gone = weakref.ref(a)
+    del a
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        holder.swap(b)
+        assert gone() is None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @pytest.fixture(scope="module")
