@@ -20,6 +20,7 @@ the old ones finish their requests and stop).
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import os
@@ -41,6 +42,15 @@ def _original(module: str, name: str, default):
     except ImportError:  # pragma: no cover - gevent is a dependency
         return default
     return monkey.get_original(module, name) if monkey.is_module_patched("threading") else default
+
+
+def _trim_heap() -> None:
+    """Give the pages the replaced snapshot freed back to the system before the workers are forked (glibc
+    keeps freed heap memory for reuse; the forked workers would share it as resident pages of the master)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        pass
 
 
 def refresh_mode(setting: str, variants: int) -> str:
@@ -74,6 +84,7 @@ class Refresher:
                 # In the master: keep the new snapshot out of the workers' collections (each would write
                 # to every page of it) and fork workers that share it.
                 gc.freeze()
+                _trim_heap()
                 self._refork()
                 return True
             # The snapshot loaded at start-up was frozen out of the collector (create_app): once it is
