@@ -230,6 +230,7 @@ def scan_spellings(name: str) -> list[str]:
         if not sites:
             out.append(form)
             continue
+        key = name_key(form)
         choices = [_LONG_O if s[0] in "ōôŌÔoO" else ("u", "uu") for s in sites]
         combos = itertools.islice(itertools.product(*choices), MAX_SPELLINGS)
         for combo in combos:
@@ -239,11 +240,11 @@ def scan_spellings(name: str) -> list[str]:
                                (choice[0].upper() + choice[1:] if site[0].isupper() else choice))
                 spelled.append(rest)
             spelling = "".join(spelled)
-            if name_key(spelling) == name_key(form):  # an "oh" before a vowel would read differently
+            if name_key(spelling) == key:  # an "oh" before a vowel would read differently
                 out.append(spelling)
         for uniform in _LONG_O:  # the systematic spellings, even past the cap
             spelled = _LONG_SITE_RE.sub(lambda m, u=uniform: _spell(m.group(0), u), form)
-            if name_key(spelled) == name_key(form):
+            if name_key(spelled) == key:
                 out.append(spelled)
     return list(dict.fromkeys(out))
 

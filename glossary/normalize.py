@@ -229,6 +229,7 @@ def entry_patterns(entry: Entry, variants: list[Variant]) -> list[tuple[tuple[bo
     for v in variants:
         if not _scanned(entry, v):
             continue
+        made: dict[bool, Pattern] = {}  # one pattern for all the spellings of a variant
         for spelling in scan_spellings(v.name) if v.name.isascii() or not _CJK_RE.search(v.name) else [v.name]:
             form = scan_form(spelling)
             if not _usable(form, v):
@@ -237,7 +238,9 @@ def entry_patterns(entry: Entry, variants: list[Variant]) -> list[tuple[tuple[bo
             key = latin_key(form) if latin else form
             if latin and len(key.strip()) < 2:
                 continue
-            pattern = _pattern(entry, v, latin)
+            pattern = made.get(latin)
+            if pattern is None:
+                pattern = made[latin] = _pattern(entry, v, latin)
             out.append(((latin, key), pattern, _last_capital(spelling, key) if latin else None))
             if not latin and " " in key:
                 # Han and kana names are printed with and without their separators (ジョー・バイデン,
@@ -486,8 +489,9 @@ def _last_capital(spelling: str, key: str) -> int | None:
     A text must capitalise that word too: a name such as "Japan's Foreign Ministry" printed in lower case
     is a description ("Japan's foreign ministry said"). None for names with fewer than two capitalised words.
     """
-    body = _word_form(scan_form(spelling)).strip(" ")
-    offset = len(_word_form(scan_form(spelling))) - len(_word_form(scan_form(spelling)).lstrip(" "))
+    words = _word_form(scan_form(spelling))
+    body = words.strip(" ")
+    offset = len(words) - len(words.lstrip(" "))
     starts = [i for i, c in enumerate(body) if c != " " and (i == 0 or body[i - 1] == " ")]
     capitals = [i for i in starts if spelling[offset + i].isupper()]
     if len(capitals) < 2 or len(body) != len(key) - 1:
