@@ -255,7 +255,7 @@ def _automaton_value(latin_and_key: tuple[bool, str], rows: list) -> tuple:
     latin, key = latin_and_key
     patterns = PatternSet.of(dict.fromkeys(pattern for pattern, _last in rows))
     if not latin:
-        return (len(key), patterns, _fast_path(patterns))
+        return (len(key), patterns, _fast_path(patterns), CjkChecks.of(patterns))
     caps = {last for _pattern, last in rows}
     # What the fused Latin pass reads for every hit, as tuple items rather than attribute look-ups.
     return (len(key), patterns, _fast_path(patterns), caps.pop() if len(caps) == 1 else None,
@@ -439,13 +439,12 @@ class TextMatcher:
             for index, start, end in self.cjk.find_matches_as_indexes(scanned[lo:hi], overlapping=True):
                 start += lo
                 end += lo
-                patterns, plain = values[index][1:]
+                _length, patterns, plain, checks = values[index]
                 if plain:
                     found.append((start, end, patterns, patterns.strength))
                     continue
-                kept = [p for p in patterns if _passes_cjk(p, text, start, end)]
-                if kept:
-                    kept = patterns if len(kept) == len(patterns) else PatternSet.of(kept)
+                kept = checks.kept(patterns, text, start, end)
+                if kept is not None:
                     found.append((start, end, kept, kept.strength))
 
     def is_word(self, segments, text: str, start: int, end: int, patterns) -> bool:
@@ -541,12 +540,44 @@ def _passes_latin(p: Pattern, text: str, start: int, end: int) -> bool:
     return not p.variant.context or text.startswith(p.variant.context, end)
 
 
-def _passes_cjk(p: Pattern, text: str, start: int, end: int) -> bool:
-    if p.variant.context and not text.startswith(p.variant.context, end):
+def _passes_cjk(context: str, script: str, text: str, start: int, end: int) -> bool:
+    if context and not text.startswith(context, end):
         return False
-    if p.script:  # a name in one kana script is printed in that script
-        return (_KATAKANA_RE if p.script == "kata" else _HIRAGANA_RE).fullmatch(text, start, end) is not None
+    if script:  # a name in one kana script is printed in that script
+        return (_KATAKANA_RE if script == "kata" else _HIRAGANA_RE).fullmatch(text, start, end) is not None
     return True
+
+
+class CjkChecks:
+    """The checks a Han/kana hit needs, once per distinct (context, script) of its patterns, not per
+    pattern: a single-character surname of a large glossary is a pattern of thousands of people, most with
+    the same context strings (林 before 外相). The pattern set kept for each outcome is made once."""
+
+    __slots__ = ("conditions", "group_of", "kept_sets")
+
+    @classmethod
+    def of(cls, patterns: PatternSet) -> CjkChecks:
+        checks = cls()
+        conditions = list(dict.fromkeys((p.variant.context, p.script) for p in patterns))
+        checks.conditions = tuple(conditions)
+        checks.group_of = tuple(conditions.index((p.variant.context, p.script)) for p in patterns)
+        checks.kept_sets = {}
+        return checks
+
+    def kept(self, patterns: PatternSet, text: str, start: int, end: int) -> PatternSet | None:
+        """The patterns whose checks pass at this hit (the same object for the same outcome), or None."""
+        passing = tuple(n for n, (context, script) in enumerate(self.conditions)
+                        if _passes_cjk(context, script, text, start, end))
+        if not passing:
+            return None
+        if len(passing) == len(self.conditions):
+            return patterns
+        kept = self.kept_sets.get(passing)
+        if kept is None:
+            chosen = set(passing)
+            kept = self.kept_sets[passing] = PatternSet.of(
+                [p for p, n in zip(patterns, self.group_of, strict=True) if n in chosen])
+        return kept
 
 
 def matcher_for(glossary: Glossary) -> TextMatcher:
