@@ -93,3 +93,38 @@ def test_a_write_reaches_every_worker_within_two_seconds(tmp_path, mode):
     finally:
         stop.set()
         assert server.stop() == 0
+
+
+class _SlowStore:
+    """A store whose first refresh holds the build (and its lock) until ``release`` is set."""
+
+    def __init__(self):
+        self.building, self.release, self.calls = threading.Event(), threading.Event(), 0
+
+    def refresh(self):
+        self.calls += 1
+        if self.calls == 1:
+            self.building.set()
+            self.release.wait(30)
+        return None
+
+
+def test_the_master_does_not_fork_while_it_builds(mini):
+    # A worker forked in the middle of a build would start with the build's lock taken and the collector paused.
+    from glossary.snapshot import SnapshotHolder
+    from service.refresh import Refresher
+
+    store = _SlowStore()
+    refresher = Refresher(SnapshotHolder(mini), store, mode="master")
+    refresher.start_in_master(lambda: None)
+    try:
+        assert store.building.wait(30)
+        threading.Timer(0.5, store.release.set).start()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        assert store.release.is_set()  # the fork waited for the build to end
+        assert os.waitpid(pid, 0)[1] == 0
+    finally:
+        store.release.set()
+        refresher.stop()
