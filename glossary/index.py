@@ -180,7 +180,7 @@ class Glossary:
         self._by_text = _frozen(by_text)
         self._by_key = _frozen(by_key)
         self._by_compact = _frozen(by_compact)
-        self._ranked = tuple(self._crowded(table, t) for t, table in enumerate(self._tables()))
+        self._ranked = tuple(self._crowded(table, t, previous) for t, table in enumerate(self._tables()))
         if previous is not None and len(previous._by_key) == len(self._by_key) and \
                 all(a == b for a, b in zip(previous._by_key, self._by_key, strict=True)):
             self._keys = previous._keys  # immutable: shared (a write that changed no name key)
@@ -212,11 +212,24 @@ class Glossary:
         score, rest, _ = self._found_as(table, i)
         return (-round(score, 4), *rest, table, i)
 
-    def _crowded(self, table: dict, t: int) -> dict[str, array]:
+    def _crowded(self, table: dict, t: int, previous: Glossary | None = None) -> dict[str, array]:
         """For each key of ``table`` that names more than :data:`CROWDED` variants, their ids in best-rank
-        order (a common surname of a large glossary names thousands)."""
-        return {key: array("i", sorted(ids, key=lambda i: self._order(t, i)))
-                for key, ids in table.items() if type(ids) is tuple and len(ids) > CROWDED}
+        order (a common surname of a large glossary names thousands). A key whose variants are the same
+        objects at the same ids in ``previous`` keeps its order from there (a refresh sorts only the keys a
+        write touched)."""
+        out = {}
+        earlier = previous._ranked[t] if previous is not None else {}
+        earlier_table = previous._tables()[t] if previous is not None else {}
+        variants = self.variants
+        for key, ids in table.items():
+            if type(ids) is not tuple or len(ids) <= CROWDED:
+                continue
+            ranked = earlier.get(key)
+            if ranked is None or earlier_table.get(key) != ids or \
+                    any(variants[i] is not previous.variants[i] for i in ids):
+                ranked = array("i", sorted(ids, key=lambda i: self._order(t, i)))
+            out[key] = ranked
+        return out
 
     def updated(self, changes: dict[str, tuple[Entry, list[tuple[Variant, str]]] | None], version: str) -> Glossary:
         """A new snapshot: this one with ``changes`` (id -> (entry, its compiled variants), or None to remove).

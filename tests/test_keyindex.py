@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
 from glossary import MIN_SCORE, build_glossary
+from glossary import index as index_module
 from glossary.derive import all_variants
 from glossary.index import FUZZY_CUTOFF, FUZZY_MIN_KEY_LENGTH
 from glossary.keyindex import KeyIndex, max_distance
@@ -177,6 +178,8 @@ def _same_index(a, b) -> None:
     assert a._keys.keys == b._keys.keys and a._ids_sorted == b._ids_sorted
     for array in ("_types", "_key_entries", "_key_offsets", "_pair_keys"):
         assert getattr(a, array).tolist() == getattr(b, array).tolist(), array
+    assert [{k: list(v) for k, v in r.items()} for r in a._ranked] == \
+        [{k: list(v) for k, v in r.items()} for r in b._ranked]
 
 
 @settings(max_examples=60, deadline=None)
@@ -184,7 +187,14 @@ def _same_index(a, b) -> None:
        edits=st.lists(st.tuples(st.integers(0, 20), st.sampled_from(["rename", "retype", "remove", "add"]), NAMES),
                       max_size=6))
 def test_updated_equals_a_full_build(names, edits):
-    # A store's refresh (Glossary.updated) must give the snapshot a full build of the same entries gives.
+    # A store's refresh (Glossary.updated) must give the snapshot a full build of the same entries gives,
+    # with every key of three variants or more kept in rank order (crowded: reused or sorted again).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "CROWDED", 2)
+        _check_updated(names, edits)
+
+
+def _check_updated(names, edits):
     before = build_glossary(_entries(names))
     current = {e.id: e for e in before.entries.values()}
     changes: dict = {}
