@@ -415,17 +415,21 @@ class TextMatcher:
         return found
 
     def _latin_hit(self, text: str, start: int, end: int, patterns: PatternSet, last: int | None):
-        """The slow path: exact case, trailing punctuation (U.S.), context strings, mixed capitals."""
-        kept = []
-        for p in patterns:
-            stop = end + len(p.tail) if p.tail and text.startswith(p.tail, end) else end
-            if _passes_latin(p, text, start, stop) and (last is None or text[end - last].isupper()):
-                kept.append((stop, p))
-        if not kept:
+        """The slow path: exact case, trailing punctuation (U.S.), context strings, mixed capitals. Each
+        distinct check of the key's patterns is made once (a shared surname of a large glossary is a pattern of
+        thousands of people), and the pattern set kept for each outcome is made once per key."""
+        if last is not None and not text[end - last].isupper():
             return None
-        stop = max(k[0] for k in kept)
-        chosen = [p for k, p in kept if k == stop]
-        chosen = patterns if len(chosen) == len(patterns) else PatternSet.of(chosen)
+        checks = patterns.__dict__.get("latin_checks")
+        if checks is None:
+            checks = patterns.latin_checks = LatinChecks.of(patterns)
+        passed = [(stop, n) for n, tail, probe in checks.conditions
+                  for stop in [end + len(tail) if tail and text.startswith(tail, end) else end]
+                  if _passes_latin(probe, text, start, stop)]
+        if not passed:
+            return None
+        stop = max(k[0] for k in passed)
+        chosen = checks.kept(patterns, tuple(n for k, n in passed if k == stop))
         return (start, stop, chosen, chosen.strength)
 
     def _find_cjk(self, text: str, scanned: str, found: list) -> None:
@@ -546,6 +550,39 @@ def _passes_cjk(context: str, script: str, text: str, start: int, end: int) -> b
     if script:  # a name in one kana script is printed in that script
         return (_KATAKANA_RE if script == "kata" else _HIRAGANA_RE).fullmatch(text, start, end) is not None
     return True
+
+
+class LatinChecks:
+    """The distinct checks of a Latin key's patterns (trailing punctuation, case, context), each with one
+    pattern that stands for the others that need the same, and the pattern set kept for each outcome."""
+
+    __slots__ = ("conditions", "group_of", "kept_sets")
+
+    @classmethod
+    def of(cls, patterns: PatternSet) -> LatinChecks:
+        checks = cls()
+        seen: dict[tuple, int] = {}
+        conditions, group_of = [], []
+        for p in patterns:
+            condition = (p.tail, p.exact_case, p.variant.name if p.exact_case else "", p.capitalised,
+                         p.variant.context)
+            n = seen.get(condition)
+            if n is None:
+                n = seen[condition] = len(conditions)
+                conditions.append((n, p.tail, p))
+            group_of.append(n)
+        checks.conditions, checks.group_of, checks.kept_sets = tuple(conditions), tuple(group_of), {}
+        return checks
+
+    def kept(self, patterns: PatternSet, passing: tuple[int, ...]) -> PatternSet:
+        if len(passing) == len(self.conditions):
+            return patterns
+        kept = self.kept_sets.get(passing)
+        if kept is None:
+            chosen = set(passing)
+            kept = self.kept_sets[passing] = PatternSet.of(
+                [p for p, n in zip(patterns, self.group_of, strict=True) if n in chosen])
+        return kept
 
 
 class CjkChecks:
