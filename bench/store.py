@@ -152,8 +152,7 @@ def service_memory(db: Path, workers: int = 2, timeout: float = 900) -> dict:
             "worker_rss_mb": max(m["rss"] for m in each),
             "pss_mb": master["pss"] + sum(m["pss"] for m in each),
             "visible": visible, "pss_after_write_mb": sum(m["pss"] for m in after),
-            "reforked": not set(now) & set(children),
-            "after_each_mb": [(round(m["rss"]), round(m["pss"])) for m in after]}
+            "reforked": not set(now) & set(children)}
 
 
 def _run(code: str, *args: str) -> dict:

@@ -255,7 +255,7 @@ def _automaton_value(latin_and_key: tuple[bool, str], rows: list) -> tuple:
     latin, key = latin_and_key
     patterns = PatternSet.of(dict.fromkeys(pattern for pattern, _last in rows))
     if not latin:
-        return (len(key), patterns, _fast_path(patterns), CjkChecks.of(patterns))
+        return (len(key), patterns, _fast_path(patterns), PatternChecks(patterns, _cjk_check))
     caps = {last for _pattern, last in rows}
     # What the fused Latin pass reads for every hit, as tuple items rather than attribute look-ups.
     return (len(key), patterns, _fast_path(patterns), caps.pop() if len(caps) == 1 else None,
@@ -422,10 +422,10 @@ class TextMatcher:
             return None
         checks = patterns.__dict__.get("latin_checks")
         if checks is None:
-            checks = patterns.latin_checks = LatinChecks.of(patterns)
-        passed = [(stop, n) for n, tail, probe in checks.conditions
-                  for stop in [end + len(tail) if tail and text.startswith(tail, end) else end]
-                  if _passes_latin(probe, text, start, stop)]
+            checks = patterns.latin_checks = PatternChecks(patterns, _latin_check)
+        passed = [(stop, n) for n, p in enumerate(checks.groups)
+                  for stop in [end + len(p.tail) if p.tail and text.startswith(p.tail, end) else end]
+                  if _passes_latin(p, text, start, stop)]
         if not passed:
             return None
         stop = max(k[0] for k in passed)
@@ -447,8 +447,9 @@ class TextMatcher:
                 if plain:
                     found.append((start, end, patterns, patterns.strength))
                     continue
-                kept = checks.kept(patterns, text, start, end)
-                if kept is not None:
+                passing = tuple(n for n, p in enumerate(checks.groups) if _passes_cjk(p, text, start, end))
+                if passing:
+                    kept = checks.kept(patterns, passing)
                     found.append((start, end, kept, kept.strength))
 
     def is_word(self, segments, text: str, start: int, end: int, patterns) -> bool:
@@ -544,70 +545,45 @@ def _passes_latin(p: Pattern, text: str, start: int, end: int) -> bool:
     return not p.variant.context or text.startswith(p.variant.context, end)
 
 
-def _passes_cjk(context: str, script: str, text: str, start: int, end: int) -> bool:
-    if context and not text.startswith(context, end):
+def _passes_cjk(p: Pattern, text: str, start: int, end: int) -> bool:
+    if p.variant.context and not text.startswith(p.variant.context, end):
         return False
-    if script:  # a name in one kana script is printed in that script
-        return (_KATAKANA_RE if script == "kata" else _HIRAGANA_RE).fullmatch(text, start, end) is not None
+    if p.script:  # a name in one kana script is printed in that script
+        return (_KATAKANA_RE if p.script == "kata" else _HIRAGANA_RE).fullmatch(text, start, end) is not None
     return True
 
 
-class LatinChecks:
-    """The distinct checks of a Latin key's patterns (trailing punctuation, case, context), each with one
-    pattern that stands for the others that need the same, and the pattern set kept for each outcome."""
+def _latin_check(p: Pattern) -> tuple:
+    """What :func:`_passes_latin` and the trailing punctuation ask of a pattern."""
+    return p.tail, p.exact_case, p.variant.name if p.exact_case else "", p.capitalised, p.variant.context
 
-    __slots__ = ("conditions", "group_of", "kept_sets")
 
-    @classmethod
-    def of(cls, patterns: PatternSet) -> LatinChecks:
-        checks = cls()
+def _cjk_check(p: Pattern) -> tuple:
+    """What :func:`_passes_cjk` asks of a pattern."""
+    return p.variant.context, p.script
+
+
+class PatternChecks:
+    """A key's patterns grouped by the check they need, one pattern standing for each group, and the pattern
+    set kept for each outcome, made once. A shared surname of a large glossary is a pattern of thousands of
+    people, most needing the same checks (林 before 外相): a hit checks each group once, not each pattern."""
+
+    __slots__ = ("groups", "group_of", "kept_sets")
+
+    def __init__(self, patterns: PatternSet, check: Callable[[Pattern], tuple]):
         seen: dict[tuple, int] = {}
-        conditions, group_of = [], []
+        groups: list[Pattern] = []
+        group_of: list[int] = []
         for p in patterns:
-            condition = (p.tail, p.exact_case, p.variant.name if p.exact_case else "", p.capitalised,
-                         p.variant.context)
-            n = seen.get(condition)
-            if n is None:
-                n = seen[condition] = len(conditions)
-                conditions.append((n, p.tail, p))
+            n = seen.setdefault(check(p), len(groups))
+            if n == len(groups):
+                groups.append(p)
             group_of.append(n)
-        checks.conditions, checks.group_of, checks.kept_sets = tuple(conditions), tuple(group_of), {}
-        return checks
+        self.groups, self.group_of, self.kept_sets = tuple(groups), tuple(group_of), {}
 
     def kept(self, patterns: PatternSet, passing: tuple[int, ...]) -> PatternSet:
-        if len(passing) == len(self.conditions):
-            return patterns
-        kept = self.kept_sets.get(passing)
-        if kept is None:
-            chosen = set(passing)
-            kept = self.kept_sets[passing] = PatternSet.of(
-                [p for p, n in zip(patterns, self.group_of, strict=True) if n in chosen])
-        return kept
-
-
-class CjkChecks:
-    """The checks a Han/kana hit needs, once per distinct (context, script) of its patterns, not per
-    pattern: a single-character surname of a large glossary is a pattern of thousands of people, most with
-    the same context strings (林 before 外相). The pattern set kept for each outcome is made once."""
-
-    __slots__ = ("conditions", "group_of", "kept_sets")
-
-    @classmethod
-    def of(cls, patterns: PatternSet) -> CjkChecks:
-        checks = cls()
-        conditions = list(dict.fromkeys((p.variant.context, p.script) for p in patterns))
-        checks.conditions = tuple(conditions)
-        checks.group_of = tuple(conditions.index((p.variant.context, p.script)) for p in patterns)
-        checks.kept_sets = {}
-        return checks
-
-    def kept(self, patterns: PatternSet, text: str, start: int, end: int) -> PatternSet | None:
-        """The patterns whose checks pass at this hit (the same object for the same outcome), or None."""
-        passing = tuple(n for n, (context, script) in enumerate(self.conditions)
-                        if _passes_cjk(context, script, text, start, end))
-        if not passing:
-            return None
-        if len(passing) == len(self.conditions):
+        """The patterns of the groups ``passing`` (group numbers, ascending): the same object each time."""
+        if len(passing) == len(self.groups):
             return patterns
         kept = self.kept_sets.get(passing)
         if kept is None:
