@@ -25,13 +25,20 @@ def cache_dir() -> Path:
     return Path(os.environ.get("GLOSSARY_CACHE") or Path.home() / ".cache" / "jcglossary")
 
 
+def code_digest() -> hashlib._Hash:
+    """A hash of this package's source and the Python version: what a pickled index depends on besides
+    its data (a class that changed its fields must not meet an old pickle of itself)."""
+    digest = hashlib.sha256(sys.version.encode())
+    for f in sorted(PACKAGE.rglob("*.py")):
+        digest.update(f.read_bytes())
+    return digest
+
+
 def _key(path: Path | str) -> str | None:
     files = seed_files(path) if Path(path).exists() else []
     if not files:
         return None
-    digest = hashlib.sha256(sys.version.encode())
-    for f in sorted(PACKAGE.rglob("*.py")):
-        digest.update(f.read_bytes())
+    digest = code_digest()
     for f in files:
         digest.update(str(f.resolve()).encode() + b"\0" + f.read_bytes())
     return digest.hexdigest()[:24]

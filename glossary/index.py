@@ -281,14 +281,15 @@ class Glossary:
                     part = self._built[name] = build()
         return part
 
-    def matcher(self, previous: Glossary | None = None):
+    def matcher(self, previous: Glossary | None = None, parts: dict | None = None):
         """The text matcher of :mod:`glossary.normalize` over this snapshot's variants (on first use, built
-        reusing the work ``previous``'s matcher did for the entries the two snapshots share)."""
+        reusing the work ``previous``'s matcher did for the entries the two snapshots share, or the
+        ``parts`` of a matcher saved with this snapshot)."""
         from glossary.normalize import TextMatcher
 
         def build():
             earlier = previous._built.get("matcher") if previous is not None else None
-            return TextMatcher(self, previous=earlier)
+            return TextMatcher(self, previous=earlier, parts=parts)
 
         return self.built("matcher", build)
 

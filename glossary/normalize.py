@@ -42,6 +42,7 @@ from __future__ import annotations
 import bisect
 import re
 import weakref
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -249,6 +250,44 @@ def entry_patterns(entry: Entry, variants: list[Variant]) -> list[tuple[tuple[bo
     return out
 
 
+def plain_parts(glossary: Glossary, parts: dict[str, tuple[Entry, list]]) -> tuple:
+    """A matcher's :attr:`TextMatcher.parts` in a few flat arrays, to be saved with its snapshot: per entry (in
+    the snapshot's order) how many patterns it has, and per pattern its variant's place among the entry's
+    variants, whether it is Latin, its key and its last capital (-1: none). Unpickling a million pattern
+    objects took longer than working them out again, and a million small tuples left the heap full of holes
+    the forked workers would share; arrays and the key strings (which the matcher keeps) load whole."""
+    counts, places, latin, last, keys = array("l"), array("l"), bytearray(), array("l"), []
+    for entry_id in glossary.entries:
+        patterns = parts[entry_id][1]
+        place = {id(v): n for n, v in enumerate(glossary.variants_of(entry_id))}
+        counts.append(len(patterns))
+        for (is_latin, key), p, capital in patterns:
+            places.append(place[id(p.variant)])
+            latin.append(is_latin)
+            last.append(-1 if capital is None else capital)
+            keys.append(key)
+    return counts, places, bytes(latin), last, keys
+
+
+def parts_from_plain(glossary: Glossary, plain: tuple) -> dict[str, tuple[Entry, list]]:
+    """The parts :func:`plain_parts` saved, made again for ``glossary`` (the snapshot they were saved with):
+    one pattern per variant and script, as :func:`entry_patterns` makes them."""
+    counts, places, latin, last, keys = plain
+    parts, at = {}, 0
+    for entry_id, count in zip(glossary.entries, counts, strict=True):
+        entry, variants, made = glossary.entries[entry_id], glossary.variants_of(entry_id), {}
+        patterns = []
+        for k in range(at, at + count):
+            n, is_latin = places[k], bool(latin[k])
+            pattern = made.get((n, is_latin))
+            if pattern is None:
+                pattern = made[n, is_latin] = _pattern(entry, variants[n], is_latin)
+            patterns.append(((is_latin, keys[k]), pattern, None if last[k] < 0 else last[k]))
+        at += count
+        parts[entry_id] = (entry, patterns)
+    return parts
+
+
 def _automaton_value(latin_and_key: tuple[bool, str], rows: list) -> tuple:
     """What the automaton holds for one key: its length, its pattern set, the fast-path decision and, for
     a Latin key, where its last capitalised word starts (when all its spellings agree)."""
@@ -276,13 +315,15 @@ class TextMatcher:
         return self._glossary()
 
     def __init__(self, glossary: Glossary, boundaries: WordBoundaries | None = None,
-                 previous: TextMatcher | None = None):
+                 previous: TextMatcher | None = None, parts: dict[str, tuple[Entry, list]] | None = None):
         """``previous``: the matcher of an earlier snapshot. Only the entries that are not the same object
         in both snapshots are worked out again, and only the keys they touch (a store's refresh after a
-        write changes a few entries); the rest is shared with ``previous``, which is left as it was."""
+        write changes a few entries); the rest is shared with ``previous``, which is left as it was.
+        ``parts``: the :attr:`parts` of a matcher saved with this snapshot (:class:`~glossary.snapshot.SavedSnapshot`):
+        the patterns of the entries that are the same objects are taken from it, not worked out again."""
         self._glossary = weakref.ref(glossary)
         self.boundaries = boundaries or SHARED_BOUNDARIES
-        earlier = previous.parts if previous is not None else {}
+        earlier = previous.parts if previous is not None else (parts or {})
         self.parts: dict[str, tuple[Entry, list]] = {}
         changed: set[str] = set()
         for entry_id, entry in glossary.entries.items():
@@ -298,7 +339,7 @@ class TextMatcher:
                 for latin_and_key, pattern, last in patterns:
                     by_key.setdefault(latin_and_key, []).append((pattern, last))
             self.by_key = by_key
-            self.values = {k: _automaton_value(k, rows) for k, rows in by_key.items()}
+            self.values: dict[tuple[bool, str], tuple | None] = dict.fromkeys(by_key)
         else:
             gone = changed | {entry_id for entry_id in earlier if entry_id not in self.parts}
             touched: dict[tuple[bool, str], list] = {}
@@ -314,7 +355,7 @@ class TextMatcher:
                 rows = [row for row in previous.by_key.get(k, ()) if row[0].entry_id not in gone] + added
                 if rows:
                     rows.sort(key=lambda row: rank[row[0].entry_id])  # stable: an entry's own order
-                    self.by_key[k], self.values[k] = rows, _automaton_value(k, rows)
+                    self.by_key[k], self.values[k] = rows, None
                 else:
                     del self.by_key[k], self.values[k]
         self.latin_keys, self.latin_values, self.cjk_keys, self.cjk_values = [], [], [], []
@@ -335,6 +376,15 @@ class TextMatcher:
         self.latin = previous.latin if same else _automaton(self.latin_keys, ahocorasick_rs.MatchKind.LeftmostLongest)
         same = previous is not None and self.cjk_keys == previous.cjk_keys
         self.cjk = previous.cjk if same else _automaton(self.cjk_keys, ahocorasick_rs.MatchKind.Standard)
+
+    def value(self, latin: bool, index: int) -> tuple:
+        """What the automaton's key number ``index`` stands for (see :func:`_automaton_value`), worked out on its
+        first hit. A text meets few of a large glossary's keys: working out all of them took 9 s of a million
+        variants' 38 s build. Two threads may both work one out; either answer is the same."""
+        keys, values = (self.latin_keys, self.latin_values) if latin else (self.cjk_keys, self.cjk_values)
+        k = (latin, keys[index])
+        value = self.values[k] = values[index] = _automaton_value(k, self.by_key[k])
+        return value
 
     # -- candidates
 
@@ -368,7 +418,8 @@ class TextMatcher:
         in_order = True
         for index, start, end in self.latin.find_matches_as_indexes(padded):
             if padded[end] == " ":
-                _length, patterns, capital, last, _single, _place, _kind, _rest = values[index]
+                value = values[index] or self.value(True, index)
+                _length, patterns, capital, last, _single, _place, _kind, _rest = value
                 if capital is not None:  # fast path: only the capital-letter rules apply
                     if (not capital or text[start].isupper()) and (last is None or text[end - 1 - last].isupper()):
                         found.append((start, end - 1, patterns, patterns.strength))
@@ -405,7 +456,7 @@ class TextMatcher:
                 alt_index, _zero, length = hits[0]
                 alt_end = at + length
                 if (at, alt_end) != (start, end) and padded[alt_end] == " ":
-                    alt = values[alt_index]
+                    alt = values[alt_index] or self.value(True, alt_index)
                     hit = self._latin_hit(text, at, alt_end - 1, alt[1], alt[3])
                     if hit is not None:
                         found.append(hit)
@@ -443,7 +494,7 @@ class TextMatcher:
             for index, start, end in self.cjk.find_matches_as_indexes(scanned[lo:hi], overlapping=True):
                 start += lo
                 end += lo
-                _length, patterns, plain, checks = values[index]
+                _length, patterns, plain, checks = values[index] or self.value(False, index)
                 if plain:
                     found.append((start, end, patterns, patterns.strength))
                     continue
@@ -814,7 +865,8 @@ def _latin_first_pass(choice: _Choice) -> None:
     last_end = -1  # choice.last_end, kept in a local between the calls of take()
     for index, start, end in matcher.latin.find_matches_as_indexes(padded):
         if padded[end] == " ":
-            _length, patterns, capital, last, single, place, kind, mention_rest = values[index]
+            value = values[index] or matcher.value(True, index)
+            _length, patterns, capital, last, single, place, kind, mention_rest = value
             if capital is not None:  # fast path: only the capital-letter rules apply
                 if (not capital or text[start].isupper()) and (last is None or text[end - 1 - last].isupper()):
                     stop = end - 1

@@ -10,11 +10,19 @@ To change the data, build a new snapshot off the request path, :meth:`~glossary.
 from __future__ import annotations
 
 import gc
+import json
+import logging
+import os
+import pickle
+import tempfile
 import threading
 from _thread import allocate_lock
 from contextlib import contextmanager
+from pathlib import Path
 
 from glossary.index import Glossary
+
+log = logging.getLogger("glossary.snapshot")
 
 _paused = 0  # builds running with the collector paused
 _resume = False  # whether it was on when the first of them began
@@ -64,6 +72,102 @@ class SnapshotHolder:
         return old
 
 
+class SavedSnapshot:
+    """A store's prepared snapshot in one file, so that a start reads it instead of building it again.
+
+    At a million variants a start that builds spends 23 s reading and indexing the store's records and
+    26 s on the text matcher's patterns; reading the pickled snapshot and the matcher's patterns back takes
+    a fraction of that (bench/README.md). The file says which store, data version and code it was made
+    from: a file of another store or of other code is ignored (and rewritten), one of an older data version
+    is caught up with the rows changed since, as a refresh is. Written whole to a temporary file and
+    renamed, so a reader never sees half of one; a broken file is logged and ignored. It is a pickle, read
+    only from where the service's settings put it and written readable by its owner alone: treat it as the
+    store beside it (whoever can write either can change what the service says).
+
+    ``from_variants``: write it only for a snapshot of at least this many variants (a small glossary
+    builds in a second or two; its file would only be one more thing to go stale).
+    """
+
+    MAGIC = b"jcglossary-snapshot 1\n"
+
+    def __init__(self, path: Path | str, from_variants: int = 0):
+        self.path = Path(path)
+        self.from_variants = from_variants
+
+    @staticmethod
+    def _code() -> str:
+        from glossary.cache import code_digest
+
+        return code_digest().hexdigest()[:24]
+
+    def read(self, store_id: str) -> tuple[Glossary, int] | None:
+        """(the prepared snapshot, its data version), or None when there is no usable file."""
+        try:
+            with open(self.path, "rb") as fh:
+                if fh.readline() != self.MAGIC:
+                    raise ValueError("not a saved snapshot")
+                head = json.loads(fh.readline())
+                if head.get("store") != store_id or head.get("code") != self._code():
+                    log.info("%s: saved from another store or other code; building afresh", self.path)
+                    return None
+                glossary, plain = pickle.load(fh)
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # a broken or truncated file costs a build, never a start
+            log.warning("%s: unreadable (%s); building afresh", self.path, exc)
+            return None
+        from glossary.normalize import parts_from_plain
+
+        glossary.matcher(parts=parts_from_plain(glossary, plain))
+        return glossary, int(head["version"])
+
+    def write(self, glossary: Glossary, store_id: str, version: int) -> None:
+        """Save the prepared ``glossary`` (data version ``version`` of store ``store_id``)."""
+        from glossary.normalize import plain_parts
+
+        head = {"store": store_id, "version": version, "code": self._code(), "variants": len(glossary.variants)}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=self.path.parent, prefix=self.path.name + ".",
+                                         suffix=".tmp", delete=False) as tmp:
+            try:
+                tmp.write(self.MAGIC + json.dumps(head).encode() + b"\n")
+                plain = plain_parts(glossary, glossary.matcher().parts)
+                pickle.dump((glossary, plain), tmp, protocol=pickle.HIGHEST_PROTOCOL)
+                tmp.flush()
+                os.fsync(tmp.fileno())
+            except BaseException:
+                os.unlink(tmp.name)
+                raise
+        os.replace(tmp.name, self.path)
+
+    def write_aside(self, glossary: Glossary, store_id: str, version: int) -> int | None:
+        """Write the file from a forked child process, so that the start does not wait for it (pickling a
+        million variants takes about 15 s). The child shares the parent's pages and copies those it touches:
+        for those seconds it can take as much memory again as the snapshot. Returns its pid (None if the
+        file is not wanted for a snapshot this small, or where there is no fork)."""
+        if len(glossary.variants) < self.from_variants or not hasattr(os, "fork"):
+            return None
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child (the tests read the file it writes)
+            status = 1
+            try:
+                self.write(glossary, store_id, version)
+                status = 0
+            except BaseException as exc:
+                log.warning("%s: not saved (%s)", self.path, exc)
+            finally:
+                os._exit(status)
+        threading.Thread(target=_reap, args=(pid,), daemon=True, name="saved-snapshot").start()
+        return pid
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped already (gunicorn's master reaps every child it sees end)
+        pass
+
+
 class StoreSnapshots:
     """Snapshots of a store: a full load once, then, at each new data version, only the entries changed since.
 
@@ -74,47 +178,89 @@ class StoreSnapshots:
     ``<store id>-<data version>``.
     """
 
-    def __init__(self, store):
+    def __init__(self, store, saved: SavedSnapshot | None = None):
         self.store = store
         self.store_id = store.store_id()
+        self.saved = saved  # the file a start reads the prepared snapshot from, and writes it to
+        self.saved_version = 0  # the data version the file holds, as far as this process knows
+        self.loaded_from = ""  # how load() got its snapshot: "built", "saved", "saved, caught up"
         self.version = 0
         self.current: Glossary | None = None
         self._lock = threading.Lock()
 
     def load(self) -> Glossary:
+        """The store's newest snapshot: read from the saved file (and caught up with the rows changed since
+        it was written) when there is one, else built from every row; then, if the file was missing or
+        behind, it is written again aside (:meth:`SavedSnapshot.write_aside`). Prepared when ``saved``."""
+        with self._lock, gc_paused():
+            got = self.saved.read(self.store_id) if self.saved is not None else None
+            if got is not None:
+                self.current, self.version = got
+                self.saved_version = self.version
+                behind = self._caught_up() is not None
+                if behind:
+                    self.current.prepare(previous=got[0])
+                self.loaded_from = "saved, caught up" if behind else "saved"
+            else:
+                self.loaded_from = "built"
+                self.current = self._full()
+                behind = self.saved is not None
+                if behind:
+                    self.current.prepare()
+            if behind and self.saved.write_aside(self.current, self.store_id, self.version) is not None:
+                self.saved_version = self.version
+            return self.current
+
+    def save_if_behind(self) -> bool:
+        """Write the saved snapshot now if the current one is newer (gunicorn's master calls this as it stops,
+        once its workers are gone, when it is the one that refreshes: the next start then reads the newest
+        data and catches nothing up). True if written."""
+        with self._lock, gc_paused():
+            if self.saved is None or self.current is None or self.version == self.saved_version or \
+                    len(self.current.variants) < self.saved.from_variants:
+                return False
+            self.saved.write(self.current.prepare(), self.store_id, self.version)
+            self.saved_version = self.version
+            return True
+
+    def _full(self) -> Glossary:
         from glossary.compiled import from_record
 
-        with self._lock, gc_paused():
-            version, rows = self.store.live_records(0, decode=from_record)
-            entries, compiled = [], {}
-            for _id, _retired, (entry, variants, _place) in rows:
-                entries.append(entry)
-                compiled[entry.id] = variants
-            del rows
-            self.version = version
-            self.current = Glossary(entries, version=f"{self.store_id}-{version}", compiled=compiled)
-            return self.current
+        version, rows = self.store.live_records(0, decode=from_record)
+        entries, compiled = [], {}
+        for _id, _retired, (entry, variants, _place) in rows:
+            entries.append(entry)
+            compiled[entry.id] = variants
+        del rows
+        self.version = version
+        return Glossary(entries, version=f"{self.store_id}-{version}", compiled=compiled)
 
     def refresh(self) -> Glossary | None:
         """A new snapshot if the store has moved on since the last one, else None."""
-        from glossary.compiled import from_record
-
         with self._lock:
             # The poll itself (every few tenths of a second, and slow when the store is) runs with the
             # collector on: only a build pauses it.
             if self.current is None or self.store.data_version() == self.version:
                 return None
             with gc_paused():
-                version, rows = self.store.live_records(self.version, decode=from_record)
-                changed = []
-                for entry_id, retired, decoded in rows:
-                    if retired:
-                        changed.append(((0, "", 0), entry_id, None))
-                    else:
-                        entry, variants, place = decoded
-                        changed.append((place, entry_id, (entry, variants)))
-                changed.sort(key=lambda row: row[0])  # new entries go last, in the store's order
-                self.version = version
-                self.current = self.current.updated({entry_id: change for _place, entry_id, change in changed},
-                                                    version=f"{self.store_id}-{version}")
-                return self.current
+                return self._caught_up()
+
+    def _caught_up(self) -> Glossary | None:
+        """The current snapshot updated with the rows changed since its version (None if none changed)."""
+        from glossary.compiled import from_record
+
+        version, rows = self.store.live_records(self.version, decode=from_record)
+        if version == self.version:
+            return None
+        changed = []
+        for entry_id, retired, decoded in rows:
+            if retired:
+                changed.append(((0, "", 0), entry_id, None))
+            else:
+                entry, variants, place = decoded
+                changed.append((place, entry_id, (entry, variants)))
+        changed.sort(key=lambda row: row[0])  # new entries go last, in the store's order
+        self.version = version
+        self.current = self.current.updated({entry_id: change for _place, entry_id, change in changed},
+                                            version=f"{self.store_id}-{version}")
+        return self.current

@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 
 from glossary import SeedError, __version__, load_glossary
 from glossary.reference import ReferenceLayer, start_compiling
-from glossary.snapshot import SnapshotHolder, StoreSnapshots
+from glossary.snapshot import SavedSnapshot, SnapshotHolder, StoreSnapshots
 from glossary.store import StoreUnavailable, default_path, open_store
 from service.deadline import start_deadline
 from service.errors import PROBLEM_MIMETYPE, ProblemSchema, problem_response, request_json_guard
@@ -68,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
         GLOSSARY_DB=None,
         GLOSSARY_REFRESH_ON_WRITE=False,
         GLOSSARY_REFRESH=os.environ.get("GLOSSARY_REFRESH", "auto"),  # who refreshes: see service/refresh.py
+        GLOSSARY_SNAPSHOT=os.environ.get("GLOSSARY_SNAPSHOT", "auto"),  # the saved snapshot: see _saved_snapshot
         PUBLIC_URL="http://127.0.0.1:8000",
         LIMIT_NAMES=tuple(LIMITS),
         **{name: default for name, (default, _) in LIMITS.items()},
@@ -110,6 +111,12 @@ def create_app(config: dict | None = None) -> Flask:
     # would walk millions of them, a pause in the middle of some request) and, with preload_app, out of the
     # pages that a collection would touch and so copy in every worker.
     gc.freeze()
+    if store is not None:
+        from service.refresh import trim_heap
+
+        # What the load freed (an unpickled snapshot's scratch, the snapshot a catch-up replaced) goes back to
+        # the system, not into pages every forked worker would share as resident.
+        trim_heap()
     # Reference layer (JMnedict, CC-CEDICT; glossary/reference.py): nothing is read here. Each worker opens
     # the compiled artefact on first use; a missing one is compiled by a process of its own meanwhile.
     reference = app.config["GLOSSARY_REFERENCE"]
@@ -118,8 +125,11 @@ def create_app(config: dict | None = None) -> Flask:
     else:
         app.extensions["reference"] = ReferenceLayer(reference, compile_missing=False)
         app.extensions["reference_compiler"] = start_compiling(app.extensions["reference"].path)
-    app.logger.info("glossary %s: %d entries, %d variants, ready in %.2fs", glossary.version,
-                    len(glossary.entries), len(glossary.variants), time.perf_counter() - started)
+    # gunicorn's master logs it once it listens (service/gunicorn_conf.py)
+    app.extensions["loaded"] = (f"glossary {glossary.version}: {len(glossary.entries)} entries, "
+                                f"{len(glossary.variants)} variants, loaded in {time.perf_counter() - started:.2f}s"
+                                + (f" ({store_snapshots.loaded_from})" if store_snapshots is not None else ""))
+    app.logger.info("%s", app.extensions["loaded"])
 
     from service.reconcile_doc import ErrorResponsesPlugin
     from service.reconcile_doc import document as document_reconciliation
@@ -183,8 +193,23 @@ def _source(app: Flask):
     if seeds and not db:
         return load_glossary(seeds), None, None
     store = open_store(db or default_path(), seeds)
-    snapshots = StoreSnapshots(store)
+    snapshots = StoreSnapshots(store, saved=_saved_snapshot(app.config["GLOSSARY_SNAPSHOT"], store))
     return snapshots.load(), store, snapshots
+
+
+SAVE_FROM_VARIANTS = 250_000  # GLOSSARY_SNAPSHOT=auto saves the prepared snapshot from this many variants
+
+
+def _saved_snapshot(setting: str, store) -> SavedSnapshot | None:
+    """The file a start reads the prepared snapshot from (glossary/snapshot.py): ``auto`` (the default), beside
+    an SQLite store once the glossary has :data:`SAVE_FROM_VARIANTS` variants (none for PostgreSQL, whose
+    replicas may not share a disk); ``off``; or a path, written at any size."""
+    if setting == "off":
+        return None
+    if setting != "auto":
+        return SavedSnapshot(setting)
+    path = getattr(store, "path", None)
+    return SavedSnapshot(f"{path}.snapshot", from_variants=SAVE_FROM_VARIANTS) if path is not None else None
 
 
 def serve() -> Flask:

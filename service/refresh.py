@@ -44,7 +44,7 @@ def _original(module: str, name: str, default):
     return monkey.get_original(module, name) if monkey.is_module_patched("threading") else default
 
 
-def _trim_heap() -> None:
+def trim_heap() -> None:
     """Give the pages the replaced snapshot freed back to the system before the workers are forked (glibc
     keeps freed heap memory for reuse; the forked workers would share it as resident pages of the master)."""
     try:
@@ -84,7 +84,7 @@ class Refresher:
                 # In the master: keep the new snapshot out of the workers' collections (each would write
                 # to every page of it) and fork workers that share it.
                 gc.freeze()
-                _trim_heap()
+                trim_heap()
                 self._refork()
                 return True
             # The snapshot loaded at start-up was frozen out of the collector (create_app): once it is

@@ -40,7 +40,9 @@ def test_who_refreshes(setting, variants, mode):
 def test_a_write_reaches_every_worker_within_two_seconds(tmp_path, mode):
     # workers: each worker builds the next snapshot; master: gunicorn's master does and re-forks them.
     db = tmp_path / "glossary.db"
-    server = Server(tmp_path, workers=2, GLOSSARY_DB=str(db), GLOSSARY_POLL_SECONDS="0.2", GLOSSARY_REFRESH=mode)
+    saved = tmp_path / "glossary.snapshot"
+    server = Server(tmp_path, workers=2, GLOSSARY_DB=str(db), GLOSSARY_POLL_SECONDS="0.2", GLOSSARY_REFRESH=mode,
+                    GLOSSARY_SNAPSHOT=str(saved))
     failures: list[str] = []
     stop = threading.Event()
 
@@ -93,6 +95,15 @@ def test_a_write_reaches_every_worker_within_two_seconds(tmp_path, mode):
     finally:
         stop.set()
         assert server.stop() == 0
+    assert "(built)" in server.output()
+    # The master, which holds the newest snapshot, saves it as it stops; the next start reads it and catches
+    # nothing up. Workers that refresh themselves leave the file as the start saved it: it is caught up.
+    again = Server(tmp_path, workers=2, GLOSSARY_DB=str(db), GLOSSARY_REFRESH=mode, GLOSSARY_SNAPSHOT=str(saved))
+    try:
+        assert _get(again.base + "/v1/lookup?q=Hu%20Jintao", "again")[1]["matches"][0]["entry"]["id"] == "hu-jintao"
+    finally:
+        assert again.stop() == 0
+    assert ("(saved)" if mode == "master" else "(saved, caught up)") in again.output(), again.output()[-3000:]
 
 
 class _SlowStore:

@@ -256,3 +256,18 @@ def test_a_bad_start_says_one_clear_thing(env, message):
     output = result.stdout + result.stderr
     assert result.returncode != 0 and message in output
     assert "Traceback" not in output and len(output.splitlines()) < 10, output
+
+
+@pytest.mark.parametrize("setting, store_path, expected", [
+    ("off", "/srv/g.db", None),
+    ("auto", "/srv/g.db", ("/srv/g.db.snapshot", 250_000)),  # beside an SQLite store, for a large glossary
+    ("auto", None, None),  # PostgreSQL: the replicas may not share a disk
+    ("/var/cache/g.snapshot", None, ("/var/cache/g.snapshot", 0)),  # a path given: written at any size
+])
+def test_where_the_saved_snapshot_lives(setting, store_path, expected):
+    from types import SimpleNamespace
+
+    from service import _saved_snapshot
+
+    saved = _saved_snapshot(setting, SimpleNamespace(path=store_path) if store_path else object())
+    assert (None if saved is None else (str(saved.path), saved.from_variants)) == expected

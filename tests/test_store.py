@@ -19,7 +19,7 @@ from glossary import load_glossary
 from glossary.compiled import compile_entry, to_record
 from glossary.curation import export_seeds, import_seeds
 from glossary.seeds import DEFAULT_SEEDS, SeedError, load_seeds
-from glossary.snapshot import StoreSnapshots
+from glossary.snapshot import SavedSnapshot, StoreSnapshots
 from glossary.store import Change, SQLiteStore, StoreConflict, open_store
 from tests.conftest import FIXTURES
 
@@ -193,6 +193,72 @@ def test_snapshots_refresh_from_the_changed_rows_only(store):
 
     text = "Quixotic Capital and 北京 and the East China Sea; 钓鱼岛 and Xi Jinping met Kishida."
     assert normalize_text(second, text).as_dict() == normalize_text(full, text).as_dict()
+
+
+def _same_snapshot(a, b) -> None:
+    """Two snapshots of the same data answer the same: entries, index rows, tables and normalised text."""
+    from glossary.normalize import normalize_text
+
+    assert a.version == b.version and a.entries == b.entries and a.variants == b.variants
+    for table in ("_by_text", "_by_key", "_by_compact", "_by_entry"):
+        assert getattr(a, table) == getattr(b, table), table
+    assert a._keys.keys == b._keys.keys and a._ids_sorted == b._ids_sorted
+    assert a.matcher().by_key == b.matcher().by_key  # every pattern, field for field, in order
+    text = "Quixotic Capital and 北京 and the East China Sea; 钓鱼岛 and Xi Jinping met Kishida."
+    assert normalize_text(a, text).as_dict() == normalize_text(b, text).as_dict()
+
+
+def _saved_version(path: Path, at_least: int, timeout: float = 60) -> int:
+    """The data version in the saved snapshot's header, once the child writing it aside has renamed it in."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists():
+            with open(path, "rb") as fh:
+                fh.readline()
+                version = json.loads(fh.readline())["version"]
+            if version >= at_least:
+                return version
+        time.sleep(0.05)
+    raise AssertionError(f"{path} was not written")
+
+
+def test_a_start_reads_the_saved_snapshot_and_catches_up(store, tmp_path, monkeypatch):
+    saved = SavedSnapshot(tmp_path / "g.snapshot")
+    first = StoreSnapshots(store, saved=saved).load()  # no file yet: built, then written aside
+    assert _saved_version(saved.path, 1) == store.data_version()
+    # The next start reads it and builds nothing.
+    monkeypatch.setattr(StoreSnapshots, "_full", lambda self: pytest.fail("built afresh"))
+    again = StoreSnapshots(store, saved=saved).load()
+    assert "matcher" in again._built  # prepared from the saved patterns
+    _same_snapshot(again, first)
+    # A write after the file was saved: the next start reads it, catches up with the rows changed since
+    # (as a refresh does) and saves again; the answer is what a full build of the store gives.
+    beijing = store.get("beijing").seed
+    _write(store, {**beijing, "names": {**beijing["names"], "en": "Quixotic Capital"}})
+    store.apply([Change("retire", "east-china-sea")], "test")
+    caught = StoreSnapshots(store, saved=saved).load()
+    monkeypatch.undo()
+    _same_snapshot(caught, StoreSnapshots(store).load().prepare())
+    assert caught.lookup("Quixotic Capital")[0].entry.id == "beijing" and "east-china-sea" not in caught.entries
+    assert _saved_version(saved.path, store.data_version()) == store.data_version()
+    _same_snapshot(StoreSnapshots(store, saved=saved).load(), caught)
+
+
+@pytest.mark.parametrize("damage", ["not a snapshot", "cut short", "another store", "other code"])
+def test_an_unusable_saved_snapshot_costs_a_build_not_a_start(store, tmp_path, monkeypatch, damage):
+    path = tmp_path / "g.snapshot"
+    SavedSnapshot(path).write(StoreSnapshots(store).load().prepare(), store.store_id(), store.data_version())
+    data = path.read_bytes()
+    if damage == "not a snapshot":
+        path.write_bytes(b"PK\x03\x04" + data[:100])
+    elif damage == "cut short":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "another store":
+        path.write_bytes(data.replace(store.store_id().encode(), b"another", 1))
+    else:
+        monkeypatch.setattr(SavedSnapshot, "_code", staticmethod(lambda: "other code"))
+    built = StoreSnapshots(store, saved=SavedSnapshot(path, from_variants=10**9)).load()  # not written again
+    _same_snapshot(built, StoreSnapshots(store).load().prepare())
 
 
 def _patterns(by_key) -> dict:
