@@ -190,6 +190,9 @@ class Pattern:
     script: str  # "kata" / "hira" for names written in kana only: the text must use the same script
     place: bool
     offices: tuple[str, ...]  # for titles: the offices they name (matched against people's roles)
+    # A diplomatic mission named after the country that sends it (中国大使馆): after 驻/駐 ("stationed in")
+    # the country is the host instead (美国驻中国大使馆 is the US embassy in China), so it is no mention there.
+    mission: bool = False
 
 
 # A candidate: (start, end, patterns, strength). Strength orders the two passes of the choice.
@@ -521,6 +524,11 @@ def _automaton(keys: list[str], kind) -> ahocorasick_rs.AhoCorasick | None:
     return ahocorasick_rs.AhoCorasick(keys, matchkind=kind, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
 
 
+MISSIONS = frozenset({"embassy", "consulate-general", "consulate", "representative-office", "mission",
+                      "permanent-mission"})
+_STATIONED = ("驻", "駐")  # "stationed in": 驻中国大使馆 is an embassy in China, not China's
+
+
 def _pattern(entry: Entry, v: Variant, latin: bool) -> Pattern:
     first = next((c for c in v.name if c.isalpha()), "")
     tail = v.name[len(v.name.rstrip(".,;:!?'’")) :] if latin else ""
@@ -528,9 +536,10 @@ def _pattern(entry: Entry, v: Variant, latin: bool) -> Pattern:
     # A curated variant with context strings (習 before 氏) stands alone once its context follows it;
     # derived single-character surnames (林 before 外相) still need the full name in the text.
     standalone = v.standalone or bool(v.context and not (v.method or "").startswith("family-name"))
+    mission = not latin and entry.details.get("subtype") in MISSIONS and not v.name.startswith(_STATIONED)
     return Pattern(entry.id, v, latin, first.isupper(), v.case_sensitive, tail, standalone, silent,
                    "" if latin else _script(v.name), entry.type == "place",
-                   tuple(entry.details.get("offices", ())))
+                   tuple(entry.details.get("offices", ())), mission)
 
 
 def _candidate_order(c) -> tuple[int, int, int]:
@@ -566,10 +575,10 @@ def _fast_path(patterns: PatternSet) -> bool | None:
 
     Latin: None when a hit needs the full checks (exact case, trailing punctuation, context, mixed
     capitalisation or strength), else whether a capital first letter is required.
-    Han/kana: True when no pattern has a context string or a script to check.
+    Han/kana: True when no pattern has a context string, a script or a 驻 to check.
     """
     if not patterns[0].latin:
-        return not any(p.variant.context or p.script for p in patterns)
+        return not any(p.variant.context or p.script or p.mission for p in patterns)
     caps = {p.capitalised for p in patterns}
     slow = any(p.exact_case or p.tail or p.variant.context for p in patterns) or len(caps) != 1
     if slow or len({(p.standalone, p.silent) for p in patterns}) != 1:
@@ -599,6 +608,8 @@ def _passes_latin(p: Pattern, text: str, start: int, end: int) -> bool:
 def _passes_cjk(p: Pattern, text: str, start: int, end: int) -> bool:
     if p.variant.context and not text.startswith(p.variant.context, end):
         return False
+    if p.mission and start > 0 and text[start - 1] in _STATIONED:
+        return False
     if p.script:  # a name in one kana script is printed in that script
         return (_KATAKANA_RE if p.script == "kata" else _HIRAGANA_RE).fullmatch(text, start, end) is not None
     return True
@@ -611,7 +622,7 @@ def _latin_check(p: Pattern) -> tuple:
 
 def _cjk_check(p: Pattern) -> tuple:
     """What :func:`_passes_cjk` asks of a pattern."""
-    return p.variant.context, p.script
+    return p.variant.context, p.script, p.mission
 
 
 class PatternChecks:

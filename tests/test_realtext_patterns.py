@@ -83,6 +83,12 @@ DISAMBIGUATION = [
     ("我外交部表示抗議。", [("外交部", "ministry-of-foreign-affairs-taiwan")]),  # 我 in traditional text
     ("外交部表示抗議。", [("外交部", None)]),  # traditional text alone does not say whose
     ("大陸外長王毅出席會議。", [("大陸", "china"), ("王毅", "wang-yi")]),
+    # 驻/駐 ("stationed in") before a mission named by a country: the country hosts it, it does not send it.
+    ("该国驻中国大使馆提出抗议。", [("中国", "china")]),
+    ("韩国驻中国大使馆发表声明。", [("韩国", "south-korea"), ("中国", "china")]),
+    ("該國駐中國大使館表示。", [("中國", "china")]),
+    ("中国大使館は声明を出した。", [("中国大使館", "embassy-of-china-in-japan")]),  # no 駐: China's own
+    ("中国驻日本大使馆发表声明。", [("中国驻日本大使馆", "embassy-of-china-in-japan")]),
 ]
 
 
