@@ -75,9 +75,9 @@ class SnapshotHolder:
 class SavedSnapshot:
     """A store's prepared snapshot in one file, so that a start reads it instead of building it again.
 
-    At a million variants a start that builds spends 23 s reading and indexing the store's records and
-    26 s on the text matcher's patterns; reading the pickled snapshot and the matcher's patterns back takes
-    a fraction of that (bench/README.md). The file says which store, data version and code it was made
+    At a million variants a start that builds spends about 20 s reading and indexing the store's records
+    and 30 s on the text matcher; reading the pickled snapshot and the matcher's patterns back and building
+    the automata takes about 16 s (bench/README.md). The file says which store, data version and code it was made
     from: a file of another store or of other code is ignored (and rewritten), one of an older data version
     is caught up with the rows changed since, as a refresh is. Written whole to a temporary file and
     renamed, so a reader never sees half of one; a broken file is logged and ignored. It is a pickle, read
