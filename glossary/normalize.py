@@ -224,6 +224,17 @@ class PatternSet(tuple):
         ps.contexts = tuple({c for p in ps for c in p.variant.context})
         ps.variant = first.variant
         ps.mention_rest = {}  # for a direct, non-place set: (target, name order) -> its mention's fields
+        # The entries it names, in order; those it names on its own. A shared surname of a large glossary
+        # is a set of thousands of people: resolving a hit must not list them again each time.
+        ps.ids = tuple(dict.fromkeys(p.entry_id for p in ps))
+        ps.standalone_ids = tuple(dict.fromkeys(p.entry_id for p in ps if p.standalone))
+        ps.preferred_ids = tuple(dict.fromkeys(p.entry_id for p in ps if p.variant.preferred and p.standalone))
+        standalone, sides = set(ps.standalone_ids), {}
+        for p in ps:
+            for side in p.variant.used_by:
+                if p.entry_id in standalone:
+                    sides.setdefault(side, {})[p.entry_id] = None
+        ps.by_side = {side: tuple(found) for side, found in sides.items()}  # side -> entries its variants give it
         return ps
 
 
@@ -816,8 +827,7 @@ class _Choice:
             if mention is None:
                 if patterns.silent:
                     continue
-                mention = _resolve(glossary, doc, start, end, [p for p in patterns if not p.silent], target,
-                                   name_order)
+                mention = _resolve(glossary, doc, start, end, _reported(patterns), target, name_order)
                 if mention is None:
                     continue
             out.append(mention)
@@ -967,11 +977,13 @@ def _side(text: str) -> str | None:
 def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order, probe=False) -> Mention | None:
     """Pick the entry a chosen name refers to (module docstring, step 5), or None if it is no mention."""
     text = doc.text
-    ids = list(dict.fromkeys(p.entry_id for p in patterns))
-    standalone_ids = list(dict.fromkeys(p.entry_id for p in patterns if p.standalone))
-    named = [i for i in ids if i in doc.named]
+    ids, standalone_ids = patterns.ids, patterns.standalone_ids
+    if len(ids) > len(doc.named):  # (the order of ``named`` decides nothing: one, or sorted candidates)
+        named = [i for i in doc.named if i in _id_set(patterns)]
+    else:
+        named = [i for i in ids if i in doc.named]
     chosen, resolution, candidates = None, None, []
-    if len(standalone_ids) == 1 and (not named or named == standalone_ids):
+    if len(standalone_ids) == 1 and (not named or named == list(standalone_ids)):
         chosen, resolution = standalone_ids[0], "direct"
     elif len(named) == 1:
         # The text names one of the candidates elsewhere: "Natsuo Yamaguchi ... Yamaguchi said".
@@ -981,14 +993,14 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
     else:
         # A one-character surname (林外相) needs the full name in the text; a title is not enough.
         single_han = end - start == 1
-        holders = None if single_han else _title_holders(glossary, doc, start, end, ids, patterns[0].latin)
+        holders = None if single_han else _title_holders(glossary, doc, start, end, patterns)
         if holders is not None and len(holders) == 1:
             chosen, resolution = holders[0], "title"
         elif holders:
             candidates = holders
         if chosen is None and len(standalone_ids) > 1:
-            sided = _by_side(doc, start, patterns, standalone_ids)
-            preferred = list(dict.fromkeys(p.entry_id for p in patterns if p.variant.preferred and p.standalone))
+            sided = _by_side(doc, start, patterns)
+            preferred = patterns.preferred_ids
             if len(sided) == 1:
                 chosen, resolution = sided[0], "side"
             elif len(preferred) == 1:
@@ -999,7 +1011,7 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
         if chosen is None and not candidates:
             if not any(p.variant.ambiguous_with for p in patterns):
                 return None  # a short form the text gives no evidence for: not a mention
-            candidates = ids
+            candidates = list(ids)
     p = next((q for q in patterns if q.entry_id == chosen), patterns[0])
     if probe:
         return p  # type: ignore[return-value]  # the caller only asks whether this is a mention
@@ -1019,28 +1031,69 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                    p.variant.origin, others)
 
 
-def _title_holders(glossary, doc: _Document, start: int, end: int, ids: list[str],
-                   latin: bool) -> list[str] | None:
-    """People among ``ids`` who held an office that a title next to the name (or in the text) names.
+def _reported(patterns: PatternSet) -> PatternSet:
+    """The patterns of a set that can be mentions (titles bound names and are never reported), once per set."""
+    found = patterns.__dict__.get("reported")
+    if found is None:  # False: all of them (not the set itself, which would make a reference cycle)
+        kept = [p for p in patterns if not p.silent]
+        found = patterns.reported = False if len(kept) == len(patterns) else PatternSet.of(kept)
+    return found or patterns
+
+
+def _id_set(patterns: PatternSet) -> frozenset[str]:
+    found = patterns.__dict__.get("id_set")
+    if found is None:
+        found = patterns.id_set = frozenset(patterns.ids)
+    return found
+
+
+def _people(glossary, patterns: PatternSet) -> list[str]:
+    """The people among the entries ``patterns`` names (worked out once per pattern set)."""
+    found = patterns.__dict__.get("people")
+    if found is None:
+        found = patterns.people = [i for i in patterns.ids if glossary.entries[i].type == "person"]
+    return found
+
+
+def _title_holders(glossary, doc: _Document, start: int, end: int, patterns: PatternSet) -> list[str] | None:
+    """People among the entries ``patterns`` names who held an office that a title next to the name (or in
+    the text) names.
 
     None when no title is near; a list (possibly of several) otherwise. A title right after a Han name
     (岸田首相) or right before a Latin one (President Xi) counts first. For a capitalised Latin surname,
     titles elsewhere in the text count too ("Japanese Prime Minister ... Kishida") when they leave exactly
     one person; not for a Han surname, whose characters are often part of other words (羽田 in 羽田機場).
     """
-    people = [i for i in ids if glossary.entries[i].type == "person"]
-    if not people or not doc.offices:
+    if not doc.offices:
+        return None
+    people, latin = _people(glossary, patterns), patterns.latin
+    if not people:
         return None
     adjacent = [o for s, e, o in doc.offices
                 if s == end or e == start or doc.text[e:start] in (" ", ". ")]
     if adjacent:
         offices = {x for o in adjacent for x in o}
         if not offices:  # an honorific (Mr, 氏): it says "a person", not which office
-            return people
-        return _holding(glossary, doc, people, offices)
+            return list(people)
+        return _holders(glossary, doc, patterns, people, offices)
     offices = {x for _, _, o in doc.offices for x in o} if latin else set()
-    found = _holding(glossary, doc, people, offices) if offices else []
+    found = _holders(glossary, doc, patterns, people, offices) if offices else []
     return found if len(found) == 1 else None
+
+
+def _holders(glossary, doc: _Document, patterns: PatternSet, people: list[str], offices: set[str]) -> list[str]:
+    """:func:`_holding`, kept per pattern set for each offices and date: a title next to a shared surname of a
+    large glossary would otherwise go through the roles of thousands of people at every hit."""
+    cache = patterns.__dict__.get("holders")
+    if cache is None:
+        cache = patterns.holders = {}
+    key = (frozenset(offices), doc.date)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= 64:
+            cache.clear()  # bounded (a request may give any date)
+        found = cache[key] = tuple(_holding(glossary, doc, people, offices))
+    return list(found)
 
 
 def _holding(glossary, doc: _Document, people: list[str], offices: set[str]) -> list[str]:
@@ -1061,7 +1114,7 @@ def _held_at(role: dict, when: str | None) -> bool:
     return (not begin or str(begin)[: len(when)] <= when) and (not finish or when <= str(finish) + "\uffff")
 
 
-def _by_side(doc: _Document, start: int, patterns, ids: list[str]) -> list[str]:
+def _by_side(doc: _Document, start: int, patterns: PatternSet) -> tuple[str, ...]:
     """The candidates a side-marked variant gives to the text's side (外交部: CN in simplified text)."""
     if doc.side is False:
         doc.side = _side(doc.text)
@@ -1069,9 +1122,7 @@ def _by_side(doc: _Document, start: int, patterns, ids: list[str]) -> list[str]:
     if start > 0 and doc.text[start - 1] == "我":  # "our": the outlet's own side
         near = doc.text[max(0, start - 20) : start + 20]
         side = "TW" if convert_han(near, "t2s") != near else "CN"
-    if side is None:
-        return []
-    return list(dict.fromkeys(p.entry_id for p in patterns if p.entry_id in ids and side in p.variant.used_by))
+    return patterns.by_side.get(side, ()) if side is not None else ()
 
 
 # -- canonical names ------------------------------------------------------------------------------
