@@ -15,7 +15,7 @@ from functools import cache
 from glossary.derive import HEPBURN, KEPT_SURNAMES, PINYIN, convert_name
 from glossary.index import Glossary
 from glossary.keys import compact_key, fold_kana, is_han, name_key
-from glossary.model import Entry
+from glossary.model import MISSION_SUBTYPES, Entry
 from glossary.romanize.chinese import guess_syllables, parse_pinyin
 from glossary.romanize.japanese import kana_to_hepburn
 from glossary.seeds import Problem, reference_problems
@@ -199,8 +199,7 @@ def missing_native(e: Entry) -> bool:
 
 # The classes of entry that real Japan–China reporting needs (issue 11), by type and subtype.
 CLASSES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "diplomatic missions and offices": ("organization", ("embassy", "consulate-general", "consulate",
-                                                         "representative-office", "mission", "permanent-mission")),
+    "diplomatic missions and offices": ("organization", MISSION_SUBTYPES),
     "treaties, agreements, laws and formulas": ("agreement", ()),
     "policy formulas": ("other", ("formula",)),
     "meetings and summits": ("event", ("recurring-meeting", "summit", "legislative-session", "advisory-session",

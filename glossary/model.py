@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 ENTRY_TYPES = ("person", "place", "organization", "event", "agreement", "grouping", "other")
+# Subtypes of the diplomatic missions and offices one country keeps in another (the matcher and the glossary
+# report both read it).
+MISSION_SUBTYPES = ("embassy", "consulate-general", "consulate", "representative-office", "mission",
+                    "permanent-mission")
 
 VARIANT_KINDS = (
     "name",  # a preferred name from ``names`` (one per language tag)

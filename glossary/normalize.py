@@ -53,7 +53,7 @@ from glossary.boundaries import SHARED_BOUNDARIES, WordBoundaries
 from glossary.derive import convert_han
 from glossary.index import Glossary
 from glossary.keys import INVISIBLE, is_han, is_kana, scan_fold, scan_spellings
-from glossary.model import Entry, Variant
+from glossary.model import MISSION_SUBTYPES, Entry, Variant
 
 TARGETS = ("en", "zh-Hans", "zh-Hant", "ja")
 MODES = ("rewrite", "annotate", "mentions")
@@ -535,8 +535,6 @@ def _automaton(keys: list[str], kind) -> ahocorasick_rs.AhoCorasick | None:
     return ahocorasick_rs.AhoCorasick(keys, matchkind=kind, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
 
 
-MISSIONS = frozenset({"embassy", "consulate-general", "consulate", "representative-office", "mission",
-                      "permanent-mission"})
 _STATIONED = ("驻", "駐")  # "stationed in": 驻中国大使馆 is an embassy in China, not China's
 
 
@@ -547,7 +545,7 @@ def _pattern(entry: Entry, v: Variant, latin: bool) -> Pattern:
     # A curated variant with context strings (習 before 氏) stands alone once its context follows it;
     # derived single-character surnames (林 before 外相) still need the full name in the text.
     standalone = v.standalone or bool(v.context and not (v.method or "").startswith("family-name"))
-    mission = not latin and entry.details.get("subtype") in MISSIONS and not v.name.startswith(_STATIONED)
+    mission = not latin and entry.details.get("subtype") in MISSION_SUBTYPES and not v.name.startswith(_STATIONED)
     return Pattern(entry.id, v, latin, first.isupper(), v.case_sensitive, tail, standalone, silent,
                    "" if latin else _script(v.name), entry.type == "place",
                    tuple(entry.details.get("offices", ())), mission)

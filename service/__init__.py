@@ -31,6 +31,7 @@ from service.errors import PROBLEM_MIMETYPE, ProblemSchema, problem_response, re
 from service.errors import StoreUnavailable as StoreUnavailableError
 from service.limits import LIMITS, ConfigError
 from service.limits import from_environ as limits_from_environ
+from service.refresh import MASTER_FROM_VARIANTS
 from service.wsgi import guard_body
 
 
@@ -197,7 +198,9 @@ def _source(app: Flask):
     return snapshots.load(), store, snapshots
 
 
-SAVE_FROM_VARIANTS = 250_000  # GLOSSARY_SNAPSHOT=auto saves the prepared snapshot from this many variants
+# GLOSSARY_SNAPSHOT=auto saves the prepared snapshot from this many variants: where a glossary counts as large,
+# as for who refreshes it (service/refresh.py).
+SAVE_FROM_VARIANTS = MASTER_FROM_VARIANTS
 
 
 def _saved_snapshot(setting: str, store) -> SavedSnapshot | None:
