@@ -288,7 +288,7 @@ class Glossary:
         from glossary.normalize import TextMatcher
 
         def build():
-            earlier = previous._built.get("matcher") if previous is not None else None
+            earlier = previous.compact_base._built.get("matcher") if previous is not None else None
             return TextMatcher(self, previous=earlier, parts=parts)
 
         return self.built("matcher", build)
@@ -339,6 +339,23 @@ class Glossary:
 
     # -- reading ---------------------------------------------------------------------------------
 
+    @property
+    def variant_count(self) -> int:
+        """How many variants the snapshot holds (``variants`` of a layered one also keeps replaced ones)."""
+        return len(self.variants)
+
+    @property
+    def compact_base(self) -> Glossary:
+        """The compact snapshot under this one: itself (a :class:`~glossary.layered.Layered` one's base)."""
+        return self
+
+    def layered(self, changes: dict[str, tuple[Entry, list[tuple[Variant, str]]] | None], version: str) -> Glossary:
+        """This snapshot with ``changes`` as a layer over it (:mod:`glossary.layered`): what :meth:`updated`
+        answers, in milliseconds instead of a rebuild of every table, for a few changed entries."""
+        from glossary.layered import Layered
+
+        return Layered(self, changes, version)
+
     def get(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)
 
@@ -365,12 +382,13 @@ class Glossary:
         by_type: dict[str, int] = defaultdict(int)
         for e in self.entries.values():
             by_type[e.type] += 1
-        curated = sum(1 for iv in self.variants if iv.variant.origin == "curated")
+        variants = self.variants
+        curated = sum(1 for ids in self._by_entry.values() for i in ids if variants[i].variant.origin == "curated")
         return {
             "entries": len(self.entries),
-            "variants": len(self.variants),
+            "variants": self.variant_count,
             "curated_variants": curated,
-            "derived_variants": len(self.variants) - curated,
+            "derived_variants": self.variant_count - curated,
             "keys": len(self._by_key),
             "by_type": dict(sorted(by_type.items())),
             "version": self.version,
@@ -383,20 +401,30 @@ class Glossary:
         a numpy array, however many entries match (the Entry objects are only fetched for the page)."""
         if not q:
             return [e for e in map(self.entries.__getitem__, self._ids_sorted) if type is None or e.type == type]
-        keys = self._keys.containing_ids(name_key(q))  # from the key index, then to entries in numpy
-        matched = np.zeros(len(self._ids_sorted), dtype=bool)  # a mask, not np.unique: no sort
-        if len(keys) * 8 > len(self._keys.keys):  # many keys: select their pairs in one pass over all pairs
-            wanted = np.zeros(len(self._keys.keys), dtype=bool)
-            wanted[keys] = True
-            matched[self._key_entries[wanted[self._pair_keys]]] = True
-        else:  # few keys: list their pairs
-            starts, sizes = self._key_offsets[keys], np.diff(self._key_offsets)[keys]
-            within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-            matched[self._key_entries[np.repeat(starts, sizes) + within]] = True
-        found = np.flatnonzero(matched)
+        return EntryList(self, self._positions(type, q))
+
+    def _positions(self, type: str | None, q: str | None) -> np.ndarray:
+        """The positions in id order of the entries of ``type`` (any) with a key containing ``q``'s (any)."""
+        if not q:
+            found = np.arange(len(self._ids_sorted))
+        else:
+            keys = self._keys.containing_ids(name_key(q))  # from the key index, then to entries in numpy
+            matched = np.zeros(len(self._ids_sorted), dtype=bool)  # a mask, not np.unique: no sort
+            if len(keys) * 8 > len(self._keys.keys):  # many keys: select their pairs in one pass over all pairs
+                wanted = np.zeros(len(self._keys.keys), dtype=bool)
+                wanted[keys] = True
+                matched[self._key_entries[wanted[self._pair_keys]]] = True
+            else:  # few keys: list their pairs
+                starts, sizes = self._key_offsets[keys], np.diff(self._key_offsets)[keys]
+                within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+                matched[self._key_entries[np.repeat(starts, sizes) + within]] = True
+            found = np.flatnonzero(matched)
         if type is not None:
             found = found[self._types[found] == (ENTRY_TYPES.index(type) if type in ENTRY_TYPES else -1)]
-        return EntryList(self, found)
+        return found
+
+    def _fuzzy_keys(self, key: str, cutoff: float, limit: int, min_length: int) -> list[tuple[str, float]]:
+        return self._keys.fuzzy(key, cutoff, limit=limit, min_length=min_length)
 
     # -- lookup ----------------------------------------------------------------------------------
 
@@ -452,8 +480,7 @@ class Glossary:
         if not best and len(key) >= FUZZY_MIN_KEY_LENGTH:
             # The index hands rapidfuzz only the keys that can reach the cutoff, in the order of a full
             # scan, so the answer is the full scan's (tests/test_keyindex.py).
-            for found_key, ratio in self._keys.fuzzy(key, FUZZY_CUTOFF, limit=max(limit * 4, 10),
-                                                      min_length=FUZZY_MIN_KEY_LENGTH):
+            for found_key, ratio in self._fuzzy_keys(key, FUZZY_CUTOFF, max(limit * 4, 10), FUZZY_MIN_KEY_LENGTH):
                 for i in _ids(self._by_key, found_key):
                     offer(i, 0.8 * ratio / 100 * _context_factor(variants[i].variant),
                           self._found_as(1, i)[1], "fuzzy")

@@ -1,0 +1,188 @@
+"""The text matcher of a :class:`~glossary.layered.Layered` snapshot: the base's, with the layer's names.
+
+Building the automata over a million keys is most of a refresh's matcher work (about 3 s each). Here the
+base's automata stay as they are; a small automaton holds the keys no base entry has, and a
+:class:`LayeredAutomaton` puts the two together so that its hits are those one automaton over the live
+keys would give. A key the layer touched (an edited or retired entry had it, or a changed one has it now)
+answers with the patterns that stand behind it now, in entry order; a key no entry has any more is never
+reported. Everything else of :class:`~glossary.normalize.TextMatcher` (the fused Latin pass, the checks, the
+choice) runs unchanged over these.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+
+import ahocorasick_rs
+
+from glossary.layered import Layered, _Over
+from glossary.normalize import TextMatcher, _automaton, entry_patterns
+
+
+class LayeredAutomaton:
+    """A base automaton without the keys numbered ``dead`` and with ``extra`` (numbered from ``n``): the
+    hits one automaton over the live keys would give, in either of the two ways the matcher asks for them
+    (leftmost-longest for Latin text, every overlapping hit for Han and kana)."""
+
+    def __init__(self, base, n: int, base_longest: int, dead: frozenset[int], extra, extra_keys: list[str],
+                 starts: frozenset[str]):
+        self.base, self.n, self.base_longest, self.dead = base, n, base_longest, dead
+        self.extra, self.extra_longest = extra, max(map(len, extra_keys), default=0)
+        self.starts = starts  # the characters a key can start with
+
+    def find_matches_as_indexes(self, text: str, overlapping: bool = False) -> list[tuple[int, int, int]]:
+        hits = self.base.find_matches_as_indexes(text, overlapping=overlapping) if self.base is not None else []
+        extra = self.extra.find_matches_as_indexes(text, overlapping=overlapping) if self.extra is not None else []
+        dead, n = self.dead, self.n
+        if overlapping:  # every hit of every key: the live base ones and the new ones
+            return [h for h in hits if h[0] not in dead] + [(i + n, s, e) for i, s, e in extra]
+        if not extra and not any(h[0] in dead for h in hits):
+            return hits  # no new key in the text and no key gone: the base's hits are the answer
+        return self._leftmost_longest(text)
+
+    def _leftmost_longest(self, text: str) -> list[tuple[int, int, int]]:
+        """Leftmost-longest over the live keys, place by place: at the first place any live key starts, the
+        longest of them, then on from its end (rare: only a text with a name the layer changed)."""
+        found, at, starts = [], 0, self.starts
+        while at < len(text):
+            if text[at] in starts:
+                hit = self._longest_at(text, at)
+                if hit is not None:
+                    found.append(hit)
+                    at = hit[2]
+                    continue
+            at += 1
+        return found
+
+    def _longest_at(self, text: str, at: int) -> tuple[int, int, int] | None:
+        best = None
+        if self.base is not None:
+            stop = min(len(text), at + self.base_longest)
+            while stop > at:  # the longest base key here; if it is gone, the longest one shorter than it
+                hits = self.base.find_matches_as_indexes(text[at:stop])
+                if not hits or hits[0][1] != 0:
+                    break
+                index, _zero, length = hits[0]
+                if index not in self.dead:
+                    best = (index, at, at + length)
+                    break
+                stop = at + length - 1
+        if self.extra is not None:
+            hits = self.extra.find_matches_as_indexes(text[at:at + self.extra_longest])
+            if hits and hits[0][1] == 0 and (best is None or at + hits[0][2] > best[2]):
+                best = (hits[0][0] + self.n, at, at + hits[0][2])
+        return best
+
+
+class _Keys(Sequence):
+    def __init__(self, base: list[str], extra: list[str]):
+        self._base, self._extra, self._n = base, extra, len(base)
+
+    def __len__(self) -> int:
+        return self._n + len(self._extra)
+
+    def __getitem__(self, i: int) -> str:
+        return self._base[i] if i < self._n else self._extra[i - self._n]
+
+
+class _Values:
+    """What each automaton key stands for: the base's (worked out on a first hit, shared with the base
+    matcher, which would work out the same) except for the keys the layer touched, kept here."""
+
+    def __init__(self, base: list, touched: set[int]):
+        self._base, self._touched, self._own = base, touched, {}
+
+    def __getitem__(self, i: int):
+        if i < len(self._base) and i not in self._touched:
+            return self._base[i]
+        return self._own.get(i)
+
+    def __setitem__(self, i: int, value) -> None:
+        if i < len(self._base) and i not in self._touched:
+            self._base[i] = value
+        else:
+            self._own[i] = value
+
+
+class _Discard(dict):
+    """``TextMatcher.values`` by key: the layered matcher keeps them by index only."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
+class LayeredMatcher(TextMatcher):
+    def __init__(self, glossary: Layered, base: TextMatcher):  # noqa: D107 (no super().__init__: it builds automata)
+        self._glossary = weakref.ref(glossary)
+        self.boundaries = base.boundaries
+        changes = glossary.changes
+        touched: dict[tuple[bool, str], list] = {}
+        for entry_id in changes:
+            for latin_and_key, _pattern, _last in base.parts.get(entry_id, (None, ()))[1]:
+                touched.setdefault(latin_and_key, [])
+        own_parts = {}
+        for entry_id, change in changes.items():
+            if change is None:
+                continue
+            own_parts[entry_id] = part = (change[0], entry_patterns(change[0], glossary.variants_of(entry_id)))
+            for latin_and_key, pattern, last in part[1]:
+                touched.setdefault(latin_and_key, []).append((pattern, last))
+        own_by_key = {}
+        for k, added in touched.items():
+            rows = [row for row in base.by_key.get(k, ()) if row[0].entry_id not in changes] + added
+            rows.sort(key=lambda row: glossary.entry_rank(row[0].entry_id))  # stable: an entry's own order
+            own_by_key[k] = rows
+        gone = {k for k, rows in own_by_key.items() if not rows}
+        new_keys = [k for k, rows in own_by_key.items() if rows and k not in base.by_key]
+        self.parts = _Over(base.parts, own_parts, {e for e, c in changes.items() if c is None}, glossary._added)
+        self.by_key = _Over(base.by_key, {k: r for k, r in own_by_key.items() if r}, gone, new_keys)
+        self.values = _Discard()
+        self.canonical = {}
+        self.size = len(self.by_key)
+        for latin in (True, False):
+            keys, values = (base.latin_keys, base.latin_values) if latin else (base.cjk_keys, base.cjk_values)
+            automaton = base.latin if latin else base.cjk
+            mine = [k for (is_latin, k) in own_by_key if is_latin == latin]
+            if not mine:
+                merged = (keys, values, automaton)
+            else:
+                at = {k: _index_of(automaton, k, latin) for k in mine}
+                dead = frozenset(at[k] for k in mine if at[k] is not None and (latin, k) in gone)
+                new = [k for k in mine if at[k] is None and (latin, k) not in gone]
+                extra = _automaton(new, ahocorasick_rs.MatchKind.LeftmostLongest if latin
+                                   else ahocorasick_rs.MatchKind.Standard)
+                starts, longest = _starts(base, latin)
+                starts |= {k[0] for k in new}
+                layered = LayeredAutomaton(automaton, len(keys), longest, dead, extra, new, starts)
+                merged = (_Keys(keys, new), _Values(values, {i for i in at.values() if i is not None}), layered)
+            if latin:
+                self.latin_keys, self.latin_values, self.latin = merged
+                self.latin_longest = max(base.latin_longest, max(map(len, merged[0]._extra), default=0)) if mine \
+                    else base.latin_longest
+            else:
+                self.cjk_keys, self.cjk_values, self.cjk = merged
+
+
+def _index_of(automaton, key: str, latin: bool) -> int | None:
+    """The number of ``key`` in ``automaton`` (None if it has no such key): the hit that covers the key
+    itself, found by running the automaton over it (no table from key to number is kept)."""
+    if automaton is None:
+        return None
+    if latin:
+        hits = automaton.find_matches_as_indexes(key)
+        return hits[0][0] if hits and hits[0][1] == 0 and hits[0][2] == len(key) else None
+    return next((i for i, s, e in automaton.find_matches_as_indexes(key, overlapping=True)
+                 if s == 0 and e == len(key)), None)
+
+
+def _starts(base: TextMatcher, latin: bool) -> tuple[frozenset[str], int]:
+    """The characters the base's keys of a script start with, and its longest key's length (worked out
+    once per base matcher)."""
+    name = "latin_starts" if latin else "cjk_starts"
+    found = base.__dict__.get(name)
+    if found is None:
+        keys = base.latin_keys if latin else base.cjk_keys
+        found = (frozenset(k[0] for k in keys), max(map(len, keys), default=0))
+        setattr(base, name, found)
+    return found
