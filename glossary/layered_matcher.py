@@ -152,7 +152,7 @@ class LayeredMatcher(TextMatcher):
                 new = [k for k in mine if at[k] is None and (latin, k) not in gone]
                 extra = _automaton(new, ahocorasick_rs.MatchKind.LeftmostLongest if latin
                                    else ahocorasick_rs.MatchKind.Standard)
-                starts, longest = _starts(base, latin)
+                starts, longest = base.starts[latin]
                 starts |= {k[0] for k in new}
                 layered = LayeredAutomaton(automaton, len(keys), longest, dead, extra, new, starts)
                 merged = (_Keys(keys, new), _Values(values, {i for i in at.values() if i is not None}), layered)
@@ -174,15 +174,3 @@ def _index_of(automaton, key: str, latin: bool) -> int | None:
         return hits[0][0] if hits and hits[0][1] == 0 and hits[0][2] == len(key) else None
     return next((i for i, s, e in automaton.find_matches_as_indexes(key, overlapping=True)
                  if s == 0 and e == len(key)), None)
-
-
-def _starts(base: TextMatcher, latin: bool) -> tuple[frozenset[str], int]:
-    """The characters the base's keys of a script start with, and its longest key's length (worked out
-    once per base matcher)."""
-    name = "latin_starts" if latin else "cjk_starts"
-    found = base.__dict__.get(name)
-    if found is None:
-        keys = base.latin_keys if latin else base.cjk_keys
-        found = (frozenset(k[0] for k in keys), max(map(len, keys), default=0))
-        setattr(base, name, found)
-    return found

@@ -125,7 +125,7 @@ class SavedSnapshot:
         """Save the prepared ``glossary`` (data version ``version`` of store ``store_id``)."""
         from glossary.normalize import plain_parts
 
-        head = {"store": store_id, "version": version, "code": self._code(), "variants": len(glossary.variants)}
+        head = {"store": store_id, "version": version, "code": self._code(), "variants": glossary.variant_count}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=self.path.parent, prefix=self.path.name + ".",
                                          suffix=".tmp", delete=False) as tmp:
@@ -145,7 +145,7 @@ class SavedSnapshot:
         million variants takes about 15 s). The child shares the parent's pages and copies those it touches:
         for those seconds it can take as much memory again as the snapshot. Returns its pid (None if the
         file is not wanted for a snapshot this small, or where there is no fork)."""
-        if len(glossary.variants) < self.from_variants or not hasattr(os, "fork"):
+        if glossary.variant_count < self.from_variants or not hasattr(os, "fork"):
             return None
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child (the tests read the file it writes)
@@ -178,8 +178,13 @@ class StoreSnapshots:
     ``<store id>-<data version>``.
     """
 
-    def __init__(self, store, saved: SavedSnapshot | None = None):
+    def __init__(self, store, saved: SavedSnapshot | None = None, layer_from: int | None = None):
         self.store = store
+        # A snapshot whose base has this many variants or more takes writes as a layer over it
+        # (:mod:`glossary.layered`; None: never): a refresh then costs milliseconds, and :meth:`compact`
+        # builds the full snapshot once, where it does no harm (gunicorn's master, service/refresh.py).
+        self.layer_from = layer_from
+        self.base_version = 0  # the data version of the current snapshot's compact base
         self.store_id = store.store_id()
         self.saved = saved  # the file a start reads the prepared snapshot from, and writes it to
         self.saved_version = 0  # the data version the file holds, as far as this process knows
@@ -196,11 +201,13 @@ class StoreSnapshots:
             got = self.saved.read(self.store_id) if self.saved is not None else None
             if got is not None:
                 self.current, self.version = got
-                self.saved_version = self.version
+                self.saved_version = self.base_version = self.version
                 behind = self._caught_up() is not None
                 if behind:
                     self.current.prepare(previous=got[0])
-                self.loaded_from = "saved, caught up" if behind else "saved"
+                    if self.current.compact_base is not self.current:
+                        behind = False  # a layer: the file is written again once it is compacted
+                self.loaded_from = "saved, caught up" if self.version != self.saved_version else "saved"
             else:
                 self.loaded_from = "built"
                 self.current = self._full()
@@ -211,13 +218,36 @@ class StoreSnapshots:
                 self.saved_version = self.version
             return self.current
 
+    def compact(self) -> Glossary | None:
+        """The current snapshot built whole if it is a layer (else None): the full build a layer saved each
+        refresh, done once (seconds at a million variants), by the process that can afford it."""
+        with self._lock, gc_paused():
+            current = self.current
+            if current is None or current.compact_base is current:
+                return None
+            self.current = current.updated({}, version=current.version).prepare(previous=current)
+            self.base_version = self.version
+            return self.current
+
+    def save_aside(self) -> None:
+        """Write the saved file again aside (:meth:`SavedSnapshot.write_aside`) if it is behind a compact
+        current snapshot (a layer is saved once compacted)."""
+        with self._lock:
+            current = self.current
+            if self.saved is None or current is None or current.compact_base is not current or \
+                    self.saved_version == self.version:
+                return
+            if self.saved.write_aside(current, self.store_id, self.version) is not None:
+                self.saved_version = self.version
+
     def save_if_behind(self) -> bool:
         """Write the saved snapshot now if the current one is newer (gunicorn's master calls this as it stops,
         once its workers are gone, when it is the one that refreshes: the next start then reads the newest
-        data and catches nothing up). True if written."""
+        data and catches nothing up). A layer is compacted first. True if written."""
+        self.compact()
         with self._lock, gc_paused():
             if self.saved is None or self.current is None or self.version == self.saved_version or \
-                    len(self.current.variants) < self.saved.from_variants:
+                    self.current.variant_count < self.saved.from_variants:
                 return False
             self.saved.write(self.current.prepare(), self.store_id, self.version)
             self.saved_version = self.version
@@ -232,7 +262,7 @@ class StoreSnapshots:
             entries.append(entry)
             compiled[entry.id] = variants
         del rows
-        self.version = version
+        self.version = self.base_version = version
         return Glossary(entries, version=f"{self.store_id}-{version}", compiled=compiled)
 
     def refresh(self) -> Glossary | None:
@@ -246,10 +276,14 @@ class StoreSnapshots:
                 return self._caught_up()
 
     def _caught_up(self) -> Glossary | None:
-        """The current snapshot updated with the rows changed since its version (None if none changed)."""
+        """The current snapshot updated with the rows changed since its version (None if none changed): a
+        new layer over the same base (with every row changed since the base) when the base is large enough,
+        else rebuilt with the changed rows."""
         from glossary.compiled import from_record
 
-        version, rows = self.store.live_records(self.version, decode=from_record)
+        base = self.current.compact_base
+        layer = self.layer_from is not None and base.variant_count >= self.layer_from
+        version, rows = self.store.live_records(self.base_version if layer else self.version, decode=from_record)
         if version == self.version:
             return None
         changed = []
@@ -260,7 +294,11 @@ class StoreSnapshots:
                 entry, variants, place = decoded
                 changed.append((place, entry_id, (entry, variants)))
         changed.sort(key=lambda row: row[0])  # new entries go last, in the store's order
+        changes = {entry_id: change for _place, entry_id, change in changed}
         self.version = version
-        self.current = self.current.updated({entry_id: change for _place, entry_id, change in changed},
-                                            version=f"{self.store_id}-{version}")
+        if layer:
+            self.current = base.layered(changes, version=f"{self.store_id}-{version}")
+        else:
+            self.current = self.current.updated(changes, version=f"{self.store_id}-{version}")
+            self.base_version = version
         return self.current

@@ -104,7 +104,7 @@ def create_app(config: dict | None = None) -> Flask:
     if store is not None:
         from service.refresh import Refresher, refresh_mode
 
-        mode = refresh_mode(app.config["GLOSSARY_REFRESH"], len(glossary.variants))
+        mode = refresh_mode(app.config["GLOSSARY_REFRESH"], glossary.variant_count)
         app.extensions["store"] = store
         app.extensions["refresher"] = refresher = Refresher(snapshots, store_snapshots, mode)
         app.before_request(refresher.start)  # once per process: after gunicorn forks, in each worker
@@ -128,7 +128,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.extensions["reference_compiler"] = start_compiling(app.extensions["reference"].path)
     # gunicorn's master logs it once it listens (service/gunicorn_conf.py)
     app.extensions["loaded"] = (f"glossary {glossary.version}: {len(glossary.entries)} entries, "
-                                f"{len(glossary.variants)} variants, loaded in {time.perf_counter() - started:.2f}s"
+                                f"{glossary.variant_count} variants, loaded in {time.perf_counter() - started:.2f}s"
                                 + (f" ({store_snapshots.loaded_from})" if store_snapshots is not None else ""))
     app.logger.info("%s", app.extensions["loaded"])
 
@@ -194,7 +194,10 @@ def _source(app: Flask):
     if seeds and not db:
         return load_glossary(seeds), None, None
     store = open_store(db or default_path(), seeds)
-    snapshots = StoreSnapshots(store, saved=_saved_snapshot(app.config["GLOSSARY_SNAPSHOT"], store))
+    from service.refresh import layer_from
+
+    snapshots = StoreSnapshots(store, saved=_saved_snapshot(app.config["GLOSSARY_SNAPSHOT"], store),
+                               layer_from=layer_from(app.config["GLOSSARY_REFRESH"]))
     return snapshots.load(), store, snapshots
 
 

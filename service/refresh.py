@@ -9,13 +9,15 @@ Under gunicorn's gevent worker the poller is a greenlet and the build runs in ge
 OS thread, which gevent stops when the worker exits): the interpreter switches between it and the event
 loop every few milliseconds, so requests are served while it builds.
 
-A large glossary is refreshed in gunicorn's master instead (``GLOSSARY_REFRESH=master``; ``auto``, the
+A large glossary is built whole in gunicorn's master instead (``GLOSSARY_REFRESH=master``; ``auto``, the
 default, chooses it from :data:`MASTER_FROM_VARIANTS` variants). When every worker builds its own next
 snapshot, each one's copy of the shared start-up snapshot is un-shared page by page (building the new one
 writes the reference counts of the million objects the two share): at a million variants, two workers went
-from 1.9 GB to 4.6 GB in all after one write. The master builds the next snapshot once, freezes it out of the
-collector and re-forks the workers (gunicorn's SIGHUP: new workers, which share its pages, take over while
-the old ones finish their requests and stop).
+from 1.9 GB to 4.6 GB in all after one write, and the build took 15 s. So each worker takes a write as a
+*layer* over the snapshot it shares (:mod:`glossary.layered`: the changed entries and the keys they touch,
+built in milliseconds, the shared snapshot left untouched), and the master compacts: it builds the full
+snapshot once, freezes it out of the collector and re-forks the workers (gunicorn's SIGHUP: new workers,
+which share its pages, take over while the old ones finish their requests and stop).
 """
 
 from __future__ import annotations
@@ -53,6 +55,12 @@ def trim_heap() -> None:
         pass
 
 
+def layer_from(setting: str) -> int | None:
+    """From how many variants a snapshot takes writes as a layer (see above) under the ``GLOSSARY_REFRESH``
+    setting: whenever the master refreshes."""
+    return {"auto": MASTER_FROM_VARIANTS, "master": 0}.get(setting)
+
+
 def refresh_mode(setting: str, variants: int) -> str:
     """"workers" or "master" for the ``GLOSSARY_REFRESH`` setting (one of :data:`MODES`) and a snapshot of
     ``variants`` variants."""
@@ -74,9 +82,13 @@ class Refresher:
         self.last_error: str | None = None
 
     def refresh_now(self) -> bool:
-        """Swap in the store's newest data if it has changed; True if a new snapshot is in."""
+        """Swap in the store's newest data if it has changed; True if a new snapshot is in. In the master,
+        also compact a layer (the workers have served the data since the write) and re-fork the workers."""
         with self._lock:
+            old = self.holder.current
             snapshot = self.snapshots.refresh()
+            if self._refork is not None:
+                snapshot = self.snapshots.compact() or snapshot
             if snapshot is None:
                 return False
             self.holder.swap(snapshot)
@@ -86,18 +98,23 @@ class Refresher:
                 gc.freeze()
                 trim_heap()
                 self._refork()
-                return True
-            # The snapshot loaded at start-up was frozen out of the collector (create_app): once it is
-            # replaced, give its objects back, or the parts no later snapshot shares would never be freed.
-            if gc.get_freeze_count():
+            elif gc.get_freeze_count() and snapshot.compact_base is not old.compact_base:
+                # The snapshot loaded at start-up was frozen out of the collector (create_app): once it is
+                # replaced, give its objects back, or the parts no later snapshot shares would never be
+                # freed. Not for a layer over it: the collector would walk (and write to) every page the
+                # workers share.
                 gc.unfreeze()
-            return True
+        if self._refork is not None:
+            self.snapshots.save_aside()  # its fork waits for the lock above, so not under it
+        return True
 
     def start(self) -> None:
         """Start this process's poller (once per process: call it again after a fork). A worker whose master
-        refreshes for it (:meth:`start_in_master`) starts none."""
-        if self._pid == os.getpid() or (self._master is not None and self._master != os.getpid()):
+        refreshes for it (:meth:`start_in_master`) polls too, and takes each write as a layer."""
+        if self._pid == os.getpid():
             return
+        if self._master is not None and self._master != os.getpid():
+            self._refork = None  # a worker: never compacts, never forks
         self._pid = os.getpid()
         self._lock = _original("_thread", "allocate_lock", threading.Lock)()  # a fresh, unpatched lock per process
         threading.Thread(target=self._run, name="glossary-refresh", daemon=True).start()  # a greenlet under gevent

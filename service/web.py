@@ -74,7 +74,7 @@ def index():
     results = search(q, type_)
     data = glossary()
     return render_template("index.html", q=q, type=type_, types=ENTRY_TYPES, results=results,
-                           searched=bool(q or type_), entries=len(data.entries), names=len(data.variants),
+                           searched=bool(q or type_), entries=len(data.entries), names=data.variant_count,
                            version=data.version)
 
 

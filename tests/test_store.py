@@ -18,6 +18,7 @@ import pytest
 from glossary import load_glossary
 from glossary.compiled import compile_entry, to_record
 from glossary.curation import export_seeds, import_seeds
+from glossary.layered import Layered
 from glossary.seeds import DEFAULT_SEEDS, SeedError, load_seeds
 from glossary.snapshot import SavedSnapshot, StoreSnapshots
 from glossary.store import Change, SQLiteStore, StoreConflict, open_store
@@ -242,6 +243,52 @@ def test_a_start_reads_the_saved_snapshot_and_catches_up(store, tmp_path, monkey
     assert caught.lookup("Quixotic Capital")[0].entry.id == "beijing" and "east-china-sea" not in caught.entries
     assert _saved_version(saved.path, store.data_version()) == store.data_version()
     _same_snapshot(StoreSnapshots(store, saved=saved).load(), caught)
+
+
+def _same_answers(a, b) -> None:
+    """A layered snapshot and a full build of the same data answer the same (their tables differ)."""
+    from glossary.normalize import normalize_text
+
+    assert a.version == b.version and list(a.entries) == list(b.entries) and a.stats() == b.stats()
+    for q in ("Quixotic Capital", "Quixotic Capitol", "Beijing", "East China Sea", "Kishida", "钓鱼岛", "aa"):
+        assert a.lookup(q) == b.lookup(q), q
+        assert [e.id for e in a.list_entries(q=q)] == [e.id for e in b.list_entries(q=q)], q
+    text = "Quixotic Capital and 北京 and the East China Sea; 钓鱼岛 and Xi Jinping met Kishida in the Quixotic Sea."
+    assert normalize_text(a, text).as_dict() == normalize_text(b, text).as_dict()
+
+
+def test_a_large_snapshot_takes_writes_as_a_layer_and_compacts_once(store, tmp_path):
+    # layer_from=0: the mini glossary counts as large (the service layers when its master refreshes).
+    saved = SavedSnapshot(tmp_path / "g.snapshot")
+    snapshots = StoreSnapshots(store, saved=saved, layer_from=0)
+    base = snapshots.load()
+    assert _saved_version(saved.path, 1) == store.data_version()
+    beijing = store.get("beijing").seed
+    _write(store, {**beijing, "names": {**beijing["names"], "en": "Quixotic Capital"}})
+    first = snapshots.refresh()
+    assert isinstance(first, Layered) and first.base is base
+    store.apply([Change("retire", "east-china-sea")], "test")
+    _write(store, {"id": "aa-new", "type": "place", "description": "A new place.", "names": {"en": "Quixotic Sea"}},
+           action="create", file="mini.yaml")
+    second = snapshots.refresh()  # one layer over the same base, with every change since it
+    assert isinstance(second, Layered) and second.base is base and set(second.changes) == \
+        {"beijing", "east-china-sea", "aa-new"}
+    _same_answers(second, StoreSnapshots(store).load())
+    compact = snapshots.compact()
+    assert not isinstance(compact, Layered) and snapshots.current is compact and snapshots.compact() is None
+    _same_snapshot(compact, StoreSnapshots(store).load().prepare())
+    assert compact.entries["taiwan"] is base.entries["taiwan"]  # unchanged entries are reused
+    snapshots.save_aside()
+    assert _saved_version(saved.path, store.data_version()) == store.data_version()
+    # A start whose file is behind catches up as a layer (the file is written again once it is compacted);
+    # a stop saves the newest, compacted.
+    _write(store, {**store.get("beijing").seed, "description": "Written after the file."})
+    again = StoreSnapshots(store, saved=saved, layer_from=0)
+    caught = again.load()
+    assert isinstance(caught, Layered) and again.loaded_from == "saved, caught up"
+    _same_answers(caught, StoreSnapshots(store).load())
+    assert again.save_if_behind() and not isinstance(again.current, Layered)
+    assert _saved_version(saved.path, store.data_version()) == store.data_version()
 
 
 @pytest.mark.parametrize("damage", ["not a snapshot", "cut short", "another store", "other code"])
