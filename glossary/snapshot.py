@@ -16,6 +16,7 @@ import os
 import pickle
 import tempfile
 import threading
+import time
 from _thread import allocate_lock
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,6 +94,7 @@ class SavedSnapshot:
     def __init__(self, path: Path | str, from_variants: int = 0):
         self.path = Path(path)
         self.from_variants = from_variants
+        self.writer: int | None = None  # the pid of the child writing it aside, if one was started
 
     @staticmethod
     def _code() -> str:
@@ -158,7 +160,20 @@ class SavedSnapshot:
             finally:
                 os._exit(status)
         threading.Thread(target=_reap, args=(pid,), daemon=True, name="saved-snapshot").start()
+        self.writer = pid
         return pid
+
+    def wait_for_writer(self, timeout: float = 120) -> None:
+        """Wait until the child writing the file aside has finished (a stopping service: the child would
+        go on alone and the next start read the older file meanwhile)."""
+        deadline = time.monotonic() + timeout
+        while self.writer is not None and time.monotonic() < deadline:
+            try:
+                os.kill(self.writer, 0)
+            except ProcessLookupError:
+                self.writer = None
+                return
+            time.sleep(0.1)
 
 
 def _reap(pid: int) -> None:
@@ -243,11 +258,14 @@ class StoreSnapshots:
     def save_if_behind(self) -> bool:
         """Write the saved snapshot now if the current one is newer (gunicorn's master calls this as it stops,
         once its workers are gone, when it is the one that refreshes: the next start then reads the newest
-        data and catches nothing up). A layer is compacted first. True if written."""
-        self.compact()
+        data and catches nothing up), after any child writing it aside has finished. Not a layer: the next
+        start catches it up in a second, where compacting it here would hold the stop. True if written."""
+        if self.saved is not None:
+            self.saved.wait_for_writer()
         with self._lock, gc_paused():
             if self.saved is None or self.current is None or self.version == self.saved_version or \
-                    self.current.variant_count < self.saved.from_variants:
+                    self.current.variant_count < self.saved.from_variants or \
+                    self.current.compact_base is not self.current:
                 return False
             self.saved.write(self.current.prepare(), self.store_id, self.version)
             self.saved_version = self.version

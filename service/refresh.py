@@ -32,6 +32,11 @@ import time
 from glossary.snapshot import SnapshotHolder, StoreSnapshots
 
 POLL_SECONDS = float(os.environ.get("GLOSSARY_POLL_SECONDS", "0.2"))
+# The master compacts a layer this long after the first write in it, or once it holds COMPACT_ENTRIES entries:
+# the writes of a session of editing are built whole once, not once each (every build takes the master
+# seconds of one core and, while it runs, memory for a second snapshot).
+COMPACT_SECONDS = float(os.environ.get("GLOSSARY_COMPACT_SECONDS", "120"))
+COMPACT_ENTRIES = 2_000
 MODES = ("auto", "workers", "master")
 MASTER_FROM_VARIANTS = 250_000  # "auto" refreshes in the master from this many variants
 log = logging.getLogger("glossary.refresh")
@@ -78,6 +83,7 @@ class Refresher:
         self._master: int | None = None  # the pid of the gunicorn master that refreshes for its workers
         self._refork = None
         self._stopping = False
+        self._layer_since: float | None = None  # in the master: when it first saw the current layer
         self._lock = threading.Lock()
         self.last_error: str | None = None
 
@@ -88,7 +94,9 @@ class Refresher:
             old = self.holder.current
             snapshot = self.snapshots.refresh()
             if self._refork is not None:
-                snapshot = self.snapshots.compact() or snapshot
+                if not self._compact_now():
+                    return False  # the workers serve the layer meanwhile
+                snapshot = self.snapshots.compact()
             if snapshot is None:
                 return False
             self.holder.swap(snapshot)
@@ -107,6 +115,16 @@ class Refresher:
         if self._refork is not None:
             self.snapshots.save_aside()  # its fork waits for the lock above, so not under it
         return True
+
+    def _compact_now(self) -> bool:
+        """In the master: whether the current snapshot is a layer due for compaction (see COMPACT_SECONDS)."""
+        current = self.snapshots.current
+        if current is None or current.compact_base is current:
+            self._layer_since = None
+            return False
+        if self._layer_since is None:
+            self._layer_since = time.monotonic()
+        return len(current.changes) >= COMPACT_ENTRIES or time.monotonic() - self._layer_since >= COMPACT_SECONDS
 
     def start(self) -> None:
         """Start this process's poller (once per process: call it again after a fork). A worker whose master

@@ -42,7 +42,7 @@ def test_a_write_reaches_every_worker_within_two_seconds(tmp_path, mode):
     db = tmp_path / "glossary.db"
     saved = tmp_path / "glossary.snapshot"
     server = Server(tmp_path, workers=2, GLOSSARY_DB=str(db), GLOSSARY_POLL_SECONDS="0.2", GLOSSARY_REFRESH=mode,
-                    GLOSSARY_SNAPSHOT=str(saved))
+                    GLOSSARY_SNAPSHOT=str(saved), GLOSSARY_COMPACT_SECONDS="1")
     failures: list[str] = []
     stop = threading.Event()
 
@@ -87,7 +87,8 @@ def test_a_write_reaches_every_worker_within_two_seconds(tmp_path, mode):
         time.sleep(0.5)  # the access log is written after the answer
         log = server.output()
         pids = set(re.findall(r"rid=after-\d+ dv=\S+ pid=(\S+)", log))
-        assert len(pids) == 2, log[-3000:]  # both workers answered, both from the new data
+        # Both workers answered, all from the new data (in master mode the master may re-fork them meanwhile).
+        assert len(pids) == 2 or (mode == "master" and len(pids) > 2), log[-3000:]
         if mode == "master":
             # The workers took the write as a layer; the master then builds the full snapshot and re-forks
             # them: new workers answer, from the same data.
