@@ -101,8 +101,27 @@ COMPACT_SECONDS = 10  # the master compacts a write's layer after this long (120
 
 
 def _children(pid: int) -> list[int]:
-    with open(f"/proc/{pid}/task/{pid}/children") as f:
-        return [int(child) for child in f.read().split()]
+    """Every child of ``pid``, forked from any of its threads (the master forks the saved snapshot's writer
+    from its refresher thread)."""
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                found += [int(child) for child in f.read().split()]
+        except FileNotFoundError:  # the thread ended meanwhile
+            pass
+    return found
+
+
+def _total_pss(pid: int) -> float:
+    """PSS of ``pid`` and its children, in MB (0 for a process that ended meanwhile)."""
+    total = 0.0
+    for p in [pid, *_children(pid)]:
+        try:
+            total += _memory(p)["pss"]
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total
 
 
 def service_memory(db: Path, workers: int = 2, timeout: float = 900, stop: int = signal.SIGTERM) -> dict:
@@ -170,12 +189,19 @@ def service_memory(db: Path, workers: int = 2, timeout: float = 900, stop: int =
         # the master meanwhile builds the full snapshot and re-forks them. Memory with the layer, then once
         # new workers (forked after that build) serve alone.
         layer = [_memory(pid) for pid in [proc.pid, *_children(proc.pid)]]
+        peak = 0.0  # while the master builds: it holds both snapshots for a while, and the workers share less
         while True:
+            peak = max(peak, _total_pss(proc.pid))
             now = _children(proc.pid)
             if (len(now) <= workers and not set(now) & set(children)) or time.perf_counter() - written > timeout:
                 break
             time.sleep(0.5)
         compacted = time.perf_counter() - written
+        time.sleep(2)  # the master then saves the new snapshot aside, from a child: memory once it is done
+        while len(_children(proc.pid)) > workers and time.perf_counter() - written < timeout:
+            peak = max(peak, _total_pss(proc.pid))
+            time.sleep(0.5)
+        now = _children(proc.pid)
         after = [_memory(pid) for pid in [proc.pid, *now]]
     finally:
         stopping = time.perf_counter()
@@ -186,6 +212,7 @@ def service_memory(db: Path, workers: int = 2, timeout: float = 900, stop: int =
             "worker_rss_mb": max(m["rss"] for m in each),
             "pss_mb": master["pss"] + sum(m["pss"] for m in each),
             "visible": visible, "pss_layer_mb": sum(m["pss"] for m in layer), "compacted": compacted,
+            "pss_peak_mb": peak,
             "pss_after_write_mb": sum(m["pss"] for m in after),
             "reforked": not set(now) & set(children), "stopped": stopped}
 
@@ -250,7 +277,9 @@ def bench_store(curated: Glossary, big_variants: int = 1_000_000, matcher_at_sca
                   f"{service['ready']:.0f}s (snapshot saved aside at {service['saved']:.0f}s), PSS "
                   f"{service['pss_mb']:.0f} MB in all; a write visible in every worker after "
                   f"{service['visible']:.1f}s (a layer, PSS then {service['pss_layer_mb']:.0f} MB); compacted and "
-                  f"re-forked after {service['compacted']:.0f}s, PSS then {service['pss_after_write_mb']:.0f} MB; "
+                  f"re-forked after {service['compacted']:.0f}s (PSS peak {service['pss_peak_mb']:.0f} MB), "
+                  "PSS then "
+                  f"{service['pss_after_write_mb']:.0f} MB; "
                   "stopped in "
                   f"{service['stopped']:.0f}s")
     lines = ["### Store (SQLite): load and memory", "",
@@ -279,8 +308,11 @@ def bench_store(curated: Glossary, big_variants: int = 1_000_000, matcher_at_sca
                   "answers from it (the first of 20 lookups in a row that find it; at this size each worker takes "
                   "it as a layer over the snapshot it shares) and memory then; then the time until gunicorn's "
                   f"master has built the full snapshot ({COMPACT_SECONDS} s after the write here: "
-                  "`GLOSSARY_COMPACT_SECONDS`) and re-forked the workers, and memory once the new workers serve "
-                  "alone. Started three times: with no saved snapshot (it builds one, saves it aside, and saves "
+                  "`GLOSSARY_COMPACT_SECONDS`) and re-forked the workers, the most memory the service took "
+                  "meanwhile (sampled every half second: the master holds both snapshots while it builds, and "
+                  "what it touches of the old one is no longer shared with the workers), and memory once the new "
+                  "workers serve alone (every process counted, the child saving the file aside too). Started "
+                  "three times: with no saved snapshot (it builds one, saves it aside, and saves "
                   "the newest again as it stops on SIGTERM); reading the snapshot saved at that stop (this run is "
                   "then killed, so its write is not saved); reading that one, one data version behind (caught up "
                   "as a layer, which the master then compacts and saves aside).",
@@ -292,7 +324,8 @@ def bench_store(curated: Glossary, big_variants: int = 1_000_000, matcher_at_sca
             lines.append(f"| {results[-1][0]}, {how} | {service['ready']:.0f}s | {service['saved']:.0f}s | "
                          f"{service['master_rss_mb']:.0f} MB | {service['worker_rss_mb']:.0f} MB | "
                          f"{service['pss_mb']:.0f} MB | {service['visible']:.1f}s | {service['pss_layer_mb']:.0f} MB | "
-                         f"{service['compacted']:.0f}s | {service['pss_after_write_mb']:.0f} MB | "
+                         f"{service['compacted']:.0f}s | {service['pss_peak_mb']:.0f} MB | "
+                         f"{service['pss_after_write_mb']:.0f} MB | "
                          f"{service['stopped']:.0f}s |")
         lines.append("")
     return lines

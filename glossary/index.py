@@ -379,6 +379,11 @@ class Glossary:
         return self._keys.starting_with(prefix)
 
     def stats(self) -> dict:
+        """Counts of entries (by type), variants and keys: worked out once per snapshot (``/v1/health``
+        answers them; at a million variants counting takes a second)."""
+        return dict(self.built("stats", self._stats))
+
+    def _stats(self) -> dict:
         by_type: dict[str, int] = defaultdict(int)
         for e in self.entries.values():
             by_type[e.type] += 1

@@ -93,7 +93,7 @@ class _Table(Mapping):
 
     def __init__(self, base: dict, over: dict):
         self._base, self._over = base, over
-        self._len = len(base) + sum((k not in base) - (k in base) for k, v in over.items() if v == _GONE) \
+        self._len = len(base) - sum(1 for k, v in over.items() if v == _GONE and k in base) \
             + sum(1 for k, v in over.items() if v != _GONE and k not in base)
 
     def get(self, key, default=None):
@@ -246,6 +246,22 @@ class Layered(Glossary):
     @property
     def variant_count(self) -> int:
         return len(self.base.variants) - len(self._dead) + len(self._extra)
+
+    def _stats(self) -> dict:
+        """The base's figures with the layer's changes (counting a million variants again takes a second)."""
+        base = self.base.stats()
+        by_type = dict(base["by_type"])
+        for entry_id, change in self.changes.items():
+            old = self.base.entries.get(entry_id)
+            if old is not None:
+                by_type[old.type] -= 1
+            if change is not None:
+                by_type[change[0].type] = by_type.get(change[0].type, 0) + 1
+        curated = base["curated_variants"] + sum(iv.variant.origin == "curated" for iv in self._extra) \
+            - sum(self.base.variants[i].variant.origin == "curated" for i in self._dead)
+        return {"entries": len(self.entries), "variants": self.variant_count, "curated_variants": curated,
+                "derived_variants": self.variant_count - curated, "keys": len(self._by_key),
+                "by_type": {t: n for t, n in sorted(by_type.items()) if n}, "version": self.version}
 
     def keys_starting_with(self, prefix: str) -> Iterator[str]:
         live = (k for k in self.base._keys.starting_with(prefix) if k in self._by_key)

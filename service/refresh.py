@@ -33,9 +33,10 @@ from glossary.snapshot import SnapshotHolder, StoreSnapshots
 
 POLL_SECONDS = float(os.environ.get("GLOSSARY_POLL_SECONDS", "0.2"))
 # The master compacts a layer this long after the first write in it, or once it holds COMPACT_ENTRIES entries:
-# the writes of a session of editing are built whole once, not once each (every build takes the master
-# seconds of one core and, while it runs, memory for a second snapshot).
-COMPACT_SECONDS = float(os.environ.get("GLOSSARY_COMPACT_SECONDS", "120"))
+# the writes of a day of editing are built whole once, not once each. Each build takes the master seconds of
+# one core and, while it runs, memory for a second snapshot (at a million variants the service went from 1.7
+# to 3.4 GB for about 15 s: bench/README.md); a layer of a few thousand entries costs reads little.
+COMPACT_SECONDS = float(os.environ.get("GLOSSARY_COMPACT_SECONDS", "3600"))
 COMPACT_ENTRIES = 2_000
 MODES = ("auto", "workers", "master")
 MASTER_FROM_VARIANTS = 250_000  # "auto" refreshes in the master from this many variants
