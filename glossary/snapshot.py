@@ -221,7 +221,7 @@ class StoreSnapshots:
                 if behind:
                     self.current.prepare(previous=got[0])
                     if self.current.compact_base is not self.current:
-                        behind = False  # a layer: the file is written again once it is compacted
+                        behind = False  # a layer: the file is written again as the service stops
                 self.loaded_from = "saved, caught up" if self.version != self.saved_version else "saved"
             else:
                 self.loaded_from = "built"
@@ -243,17 +243,6 @@ class StoreSnapshots:
             self.current = current.updated({}, version=current.version).prepare(previous=current)
             self.base_version = self.version
             return self.current
-
-    def save_aside(self) -> None:
-        """Write the saved file again aside (:meth:`SavedSnapshot.write_aside`) if it is behind a compact
-        current snapshot (a layer is saved once compacted)."""
-        with self._lock:
-            current = self.current
-            if self.saved is None or current is None or current.compact_base is not current or \
-                    self.saved_version == self.version:
-                return
-            if self.saved.write_aside(current, self.store_id, self.version) is not None:
-                self.saved_version = self.version
 
     def save_if_behind(self) -> bool:
         """Write the saved snapshot now if the current one is newer (gunicorn's master calls this as it stops,

@@ -17,7 +17,9 @@ from 1.9 GB to 4.6 GB in all after one write, and the build took 15 s. So each w
 *layer* over the snapshot it shares (:mod:`glossary.layered`: the changed entries and the keys they touch,
 built in milliseconds, the shared snapshot left untouched), and the master compacts: it builds the full
 snapshot once, freezes it out of the collector and re-forks the workers (gunicorn's SIGHUP: new workers,
-which share its pages, take over while the old ones finish their requests and stop).
+which share its pages, take over while the old ones finish their requests and stop). It saves the snapshot
+file only as it stops: a child writing it after each compaction took as much memory again as the snapshot,
+and a start that finds the file behind catches up as a layer in a second.
 """
 
 from __future__ import annotations
@@ -113,8 +115,6 @@ class Refresher:
                 # freed. Not for a layer over it: the collector would walk (and write to) every page the
                 # workers share.
                 gc.unfreeze()
-        if self._refork is not None:
-            self.snapshots.save_aside()  # its fork waits for the lock above, so not under it
         return True
 
     def _compact_now(self) -> bool:

@@ -135,9 +135,6 @@ class _SlowStore:
     def compact(self):
         return None
 
-    def save_aside(self):
-        pass
-
 
 def test_the_master_does_not_fork_while_it_builds(mini):
     # A worker forked in the middle of a build would start with the build's lock taken and the collector paused.
