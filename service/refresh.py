@@ -92,30 +92,30 @@ class Refresher:
 
     def refresh_now(self) -> bool:
         """Swap in the store's newest data if it has changed; True if a new snapshot is in. In the master,
-        also compact a layer (the workers have served the data since the write) and re-fork the workers."""
+        also compact a layer when it is due (the workers serve the layer meanwhile) and re-fork the workers."""
         with self._lock:
             old = self.holder.current
             snapshot = self.snapshots.refresh()
-            if self._refork is not None:
-                if not self._compact_now():
-                    return False  # the workers serve the layer meanwhile
-                snapshot = self.snapshots.compact()
-            if snapshot is None:
-                return False
-            self.holder.swap(snapshot)
-            if self._refork is not None:
-                # In the master: keep the new snapshot out of the workers' collections (each would write
-                # to every page of it) and fork workers that share it.
+            if snapshot is not None:
+                # The master too: a worker it forks (a replacement for one that died) starts from the layer.
+                self.holder.swap(snapshot)
+            if self._refork is not None and self._compact_now():
+                # In the master: the full snapshot, kept out of the workers' collections (each would write to
+                # every page of it), and workers forked to share it.
+                self.holder.swap(self.snapshots.compact())
                 gc.freeze()
                 trim_heap()
                 self._refork()
-            elif gc.get_freeze_count() and snapshot.compact_base is not old.compact_base:
+                return True
+            if snapshot is None:
+                return False
+            if self._refork is None and gc.get_freeze_count() and snapshot.compact_base is not old.compact_base:
                 # The snapshot loaded at start-up was frozen out of the collector (create_app): once it is
                 # replaced, give its objects back, or the parts no later snapshot shares would never be
                 # freed. Not for a layer over it: the collector would walk (and write to) every page the
                 # workers share.
                 gc.unfreeze()
-        return True
+            return True
 
     def _compact_now(self) -> bool:
         """In the master: whether the current snapshot is a layer due for compaction (see COMPACT_SECONDS)."""

@@ -119,6 +119,26 @@ def test_a_write_reaches_every_worker_within_two_seconds(tmp_path, mode):
     assert ("(saved)" if mode == "master" else "(saved, caught up)") in again.output(), again.output()[-3000:]
 
 
+def test_the_master_holds_the_layer_its_next_workers_start_from(tmp_path):
+    # A worker that gunicorn's master forks after a write (one replacing a worker that died) must start from
+    # the layer, not from the snapshot before the write: its own poll sees no new data version.
+    from glossary.snapshot import SnapshotHolder, StoreSnapshots
+    from glossary.store import open_store
+    from service.refresh import Refresher
+    from tests.test_store import _write
+
+    store = open_store(tmp_path / "g.db", ROOT / "tests" / "fixtures" / "mini.yaml")
+    snapshots = StoreSnapshots(store, layer_from=0)
+    refresher = Refresher(SnapshotHolder(snapshots.load()), snapshots, mode="master")
+    reforks: list[int] = []
+    refresher._refork = lambda: reforks.append(1)  # as start_in_master sets it, without starting a poller
+    beijing = store.get("beijing").seed
+    _write(store, {**beijing, "names": {**beijing["names"], "en": "Quixotic Capital"}})
+    assert refresher.refresh_now() and not reforks  # a layer, not yet due for compaction
+    assert refresher.holder.current.lookup("Quixotic Capital")[0].entry.id == "beijing"
+    assert refresher.holder.current.compact_base is not refresher.holder.current
+
+
 class _SlowStore:
     """A store whose first refresh holds the build (and its lock) until ``release`` is set."""
 
