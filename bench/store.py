@@ -311,15 +311,14 @@ def bench_store(curated: Glossary, big_variants: int = 1_000_000, matcher_at_sca
                   "`GLOSSARY_COMPACT_SECONDS`) and re-forked the workers, the most memory the service took "
                   "meanwhile (sampled every half second: the master holds both snapshots while it builds, and "
                   "what it touches of the old one is no longer shared with the workers), and memory once the new "
-                  "workers serve alone (every process counted, the child saving the file aside too). Started "
-                  "three times: with no saved snapshot (it builds one, saves it aside, and saves "
-                  "the newest again as it stops on SIGTERM); reading the snapshot saved at that stop (this run is "
-                  "then killed, so its write is not saved); reading that one, one data version behind (caught up "
-                  "as a layer, which the master then compacts and saves aside).",
+                  "workers serve alone (every process counted). Started three times: with no saved snapshot (it "
+                  "builds one, saves it aside, and saves the newest again as it stops on SIGTERM); reading the "
+                  "snapshot saved at that stop (this run is then killed, so its write is not saved); reading that "
+                  "one, one data version behind (caught up as a layer, which the master then compacts).",
                   "", "| store, start | ready in | saved aside at | master RSS | worker RSS | PSS, master + workers "
                   "| a write visible in every worker after | PSS with the layer | compacted and re-forked after "
-                  "| PSS after that | stopped in |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "| PSS at most meanwhile | PSS after that | stopped in |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for how, service in starts:
             lines.append(f"| {results[-1][0]}, {how} | {service['ready']:.0f}s | {service['saved']:.0f}s | "
                          f"{service['master_rss_mb']:.0f} MB | {service['worker_rss_mb']:.0f} MB | "
