@@ -18,6 +18,8 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
+import unicodedata
+from _thread import allocate_lock  # a real lock even where gevent patches threading later
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -25,7 +27,8 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz
 
-from glossary.index import Glossary, IndexedVariant, _ids
+from glossary.index import EntryList, Glossary, IndexedVariant, _ids
+from glossary.keys import name_key
 from glossary.model import ENTRY_TYPES, Entry, Variant
 
 _GONE = ()  # a key of the base that no variant has any more
@@ -131,8 +134,6 @@ class Layered(Glossary):
 
     def __init__(self, base: Glossary, changes: dict[str, tuple[Entry, list[tuple[Variant, str]]] | None],
                  version: str):
-        from _thread import allocate_lock
-
         assert not isinstance(base, Layered)
         self.base, self.changes = base, changes
         self.version, self._built, self._lock = version, {}, allocate_lock()
@@ -193,9 +194,8 @@ class Layered(Glossary):
 
     def _over_tables(self) -> None:
         """For each key of the three tables that a dead or a new variant has: the live ids behind it now,
-        in full-build order (so that lookup meets them in the order it would there); crowded keys ranked."""
-        import unicodedata
-
+        sorted (an entry's variants in its own order, as lookup meets them in a full build); crowded keys
+        ranked."""
         base, n = self.base, len(self.base.variants)
 
         def texts(iv) -> tuple[str, str, str]:
@@ -226,7 +226,7 @@ class Layered(Glossary):
         self._ranked = tuple(self._ranked_table(t, base._ranked[t], *r) for t, r in enumerate(ranked))
 
     def _ranked_table(self, t: int, base_ranked: dict, over_ranked: dict, over: dict) -> _Table:
-        from glossary.index import CROWDED
+        from glossary.index import CROWDED  # read when used (the tests lower it)
 
         for k, ids in over.items():
             if type(ids) is tuple and len(ids) > CROWDED:
@@ -290,9 +290,6 @@ class Layered(Glossary):
     def _positions(self, type: str | None, q: str | None) -> Sequence[Entry]:
         """The base's matching entries without those the layer changed, merged in id order with the layer's
         entries that match."""
-        from glossary.index import EntryList
-        from glossary.keys import name_key
-
         base = self.base
         positions = base._positions(type, q)  # a numpy array of positions in the base's id order
         changed = [e for e in self.changes if e in base.entries]
