@@ -199,6 +199,7 @@ class StoreSnapshots:
         # (:mod:`glossary.layered`; None: never): a refresh then costs milliseconds, and :meth:`compact`
         # builds the full snapshot once, where it does no harm (gunicorn's master, service/refresh.py).
         self.layer_from = layer_from
+        self.layer_limit = 2_000  # at most this many entries in a layer (see refresh)
         self.base_version = 0  # the data version of the current snapshot's compact base
         self.store_id = store.store_id()
         self.saved = saved  # the file a start reads the prepared snapshot from, and writes it to
@@ -272,20 +273,25 @@ class StoreSnapshots:
         self.version = self.base_version = version
         return Glossary(entries, version=f"{self.store_id}-{version}", compiled=compiled)
 
-    def refresh(self) -> Glossary | None:
-        """A new snapshot if the store has moved on since the last one, else None."""
+    def refresh(self, rebuild_large: bool = True) -> Glossary | None:
+        """A new snapshot if the store has moved on since the last one, else None. ``rebuild_large``: what to
+        do when the rows changed since the base are more than a layer should hold (:attr:`layer_limit`):
+        rebuild (gunicorn's master), or keep the current snapshot until one rebuilt comes (its workers: each
+        layer costs every read a little per entry, and building a huge one in every worker would cost more
+        than the master's one rebuild)."""
         with self._lock:
             # The poll itself (every few tenths of a second, and slow when the store is) runs with the
             # collector on: only a build pauses it.
             if self.current is None or self.store.data_version() == self.version:
                 return None
             with gc_paused():
-                return self._caught_up()
+                return self._caught_up(rebuild_large)
 
-    def _caught_up(self) -> Glossary | None:
+    def _caught_up(self, rebuild_large: bool = True) -> Glossary | None:
         """The current snapshot updated with the rows changed since its version (None if none changed): a
-        new layer over the same base (with every row changed since the base) when the base is large enough,
-        else rebuilt with the changed rows."""
+        new layer over the same base (with every row changed since the base) when the base is large enough
+        and the rows are at most :attr:`layer_limit`, else rebuilt with the changed rows (or, without
+        ``rebuild_large``, None: see :meth:`refresh`)."""
         from glossary.compiled import from_record
 
         base = self.current.compact_base
@@ -302,10 +308,13 @@ class StoreSnapshots:
                 changed.append((place, entry_id, (entry, variants)))
         changed.sort(key=lambda row: row[0])  # new entries go last, in the store's order
         changes = {entry_id: change for _place, entry_id, change in changed}
+        if layer and len(changes) > self.layer_limit and not rebuild_large:
+            self.version = version  # not read again at each poll; the master's rebuild brings them
+            return None
         self.version = version
-        if layer:
+        if layer and len(changes) <= self.layer_limit:
             self.current = base.layered(changes, version=f"{self.store_id}-{version}")
-        else:
-            self.current = self.current.updated(changes, version=f"{self.store_id}-{version}")
+        else:  # (the rows since the base when it layers: every change since it)
+            self.current = (base if layer else self.current).updated(changes, version=f"{self.store_id}-{version}")
             self.base_version = version
         return self.current

@@ -34,12 +34,12 @@ import time
 from glossary.snapshot import SnapshotHolder, StoreSnapshots
 
 POLL_SECONDS = float(os.environ.get("GLOSSARY_POLL_SECONDS", "0.2"))
-# The master compacts a layer this long after the first write in it, or once it holds COMPACT_ENTRIES entries:
+# The master compacts a layer this long after the first write in it, or once it holds as many entries as a
+# layer may (StoreSnapshots.layer_limit; more changes at once are rebuilt at once):
 # the writes of a day of editing are built whole once, not once each. Each build takes the master seconds of
 # one core and, while it runs, memory for a second snapshot (at a million variants the service went from 1.7
 # to 3.4 GB for about 15 s: bench/README.md); a layer of a few thousand entries costs reads little.
 COMPACT_SECONDS = float(os.environ.get("GLOSSARY_COMPACT_SECONDS", "3600"))
-COMPACT_ENTRIES = 2_000
 MODES = ("auto", "workers", "master")
 MASTER_FROM_VARIANTS = 250_000  # "auto" refreshes in the master from this many variants
 log = logging.getLogger("glossary.refresh")
@@ -95,14 +95,17 @@ class Refresher:
         also compact a layer when it is due (the workers serve the layer meanwhile) and re-fork the workers."""
         with self._lock:
             old = self.holder.current
-            snapshot = self.snapshots.refresh()
+            master = self._refork is not None
+            snapshot = self.snapshots.refresh(rebuild_large=master)
             if snapshot is not None:
                 # The master too: a worker it forks (a replacement for one that died) starts from the layer.
                 self.holder.swap(snapshot)
-            if self._refork is not None and self._compact_now():
-                # In the master: the full snapshot, kept out of the workers' collections (each would write to
-                # every page of it), and workers forked to share it.
+            if master and self._compact_now():
                 self.holder.swap(self.snapshots.compact())
+            if master and self.holder.current is not old and self.holder.current.compact_base is self.holder.current:
+                # In the master, a full snapshot (compacted, or rebuilt for more changes than a layer holds):
+                # kept out of the workers' collections (each would write to every page of it), and workers
+                # forked to share it.
                 gc.freeze()
                 trim_heap()
                 self._refork()
@@ -125,7 +128,8 @@ class Refresher:
             return False
         if self._layer_since is None:
             self._layer_since = time.monotonic()
-        return len(current.changes) >= COMPACT_ENTRIES or time.monotonic() - self._layer_since >= COMPACT_SECONDS
+        return len(current.changes) >= self.snapshots.layer_limit or \
+            time.monotonic() - self._layer_since >= COMPACT_SECONDS
 
     def start(self) -> None:
         """Start this process's poller (once per process: call it again after a fork). A worker whose master

@@ -145,7 +145,9 @@ class _SlowStore:
     def __init__(self):
         self.building, self.release, self.calls = threading.Event(), threading.Event(), 0
 
-    def refresh(self):
+    current = None  # no layer to compact
+
+    def refresh(self, rebuild_large=True):
         self.calls += 1
         if self.calls == 1:
             self.building.set()

@@ -292,6 +292,21 @@ def test_a_large_snapshot_takes_writes_as_a_layer_and_compacts_once(store, tmp_p
     assert _saved_version(saved.path, store.data_version()) == store.data_version()
 
 
+def test_more_changes_than_a_layer_holds_are_rebuilt_by_the_master_and_awaited_by_workers(store):
+    worker, master = StoreSnapshots(store, layer_from=0), StoreSnapshots(store, layer_from=0)
+    base = worker.load()
+    master.load()
+    worker.layer_limit = master.layer_limit = 2
+    for n in range(3):
+        _write(store, {"id": f"aa-new-{n}", "type": "place", "description": "A new place.",
+                       "names": {"en": f"Quixotic Sea {n}"}}, action="create", file="mini.yaml")
+    assert worker.refresh(rebuild_large=False) is None and worker.current is base  # waits for the master's
+    assert worker.refresh(rebuild_large=False) is None  # and does not read the rows again meanwhile
+    rebuilt = master.refresh()
+    assert not isinstance(rebuilt, Layered) and master.base_version == store.data_version()
+    _same_snapshot(rebuilt.prepare(), StoreSnapshots(store).load().prepare())
+
+
 @pytest.mark.parametrize("damage", ["not a snapshot", "cut short", "another store", "other code"])
 def test_an_unusable_saved_snapshot_costs_a_build_not_a_start(store, tmp_path, monkeypatch, damage):
     path = tmp_path / "g.snapshot"
