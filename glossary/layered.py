@@ -287,7 +287,7 @@ class Layered(Glossary):
         found.sort(key=lambda ks: (-ks[1], first_met(ks[0])))
         return found[:limit]
 
-    def _positions(self, type: str | None, q: str | None) -> Sequence[Entry]:
+    def _listed(self, type: str | None, q: str | None) -> Sequence[Entry]:
         """The base's matching entries without those the layer changed, merged in id order with the layer's
         entries that match."""
         base = self.base
@@ -310,7 +310,7 @@ class Layered(Glossary):
     def list_entries(self, type: str | None = None, q: str | None = None) -> Sequence[Entry]:
         if type is not None and type not in ENTRY_TYPES:
             return []
-        return self._positions(type, q)
+        return self._listed(type, q)
 
     def matcher(self, previous: Glossary | None = None, parts: dict | None = None):
         """The base's text matcher with this layer's names (:class:`LayeredMatcher`)."""

@@ -190,7 +190,8 @@ class StoreSnapshots:
     stay the same objects with the same index rows, so the new snapshot's text matcher redoes only the
     changed entries too. A refreshed snapshot is the one a full load of the same data would give (entries
     in the store's order: created, file, position). The version a snapshot reports is
-    ``<store id>-<data version>``.
+    ``<store id>-<data version>``. With ``layer_from``, a large snapshot is not rebuilt at each refresh: the
+    rows changed since it become a layer over it (:meth:`Glossary.layered`), until :meth:`compact`.
     """
 
     def __init__(self, store, saved: SavedSnapshot | None = None, layer_from: int | None = None):

@@ -37,8 +37,9 @@ POLL_SECONDS = float(os.environ.get("GLOSSARY_POLL_SECONDS", "0.2"))
 # The master compacts a layer this long after the first write in it, or once it holds as many entries as a
 # layer may (StoreSnapshots.layer_limit; more changes at once are rebuilt at once):
 # the writes of a day of editing are built whole once, not once each. Each build takes the master seconds of
-# one core and, while it runs, memory for a second snapshot (at a million variants the service went from 1.7
-# to 3.4 GB for about 15 s: bench/README.md); a layer of a few thousand entries costs reads little.
+# one core and, while it runs, memory for a second snapshot (at a million variants the service went from
+# 1.5-1.8 GB to up to 3.1-3.3 GB for about 20 s: bench/README.md); a layer of a few thousand entries costs
+# reads little.
 COMPACT_SECONDS = float(os.environ.get("GLOSSARY_COMPACT_SECONDS", "3600"))
 MODES = ("auto", "workers", "master")
 MASTER_FROM_VARIANTS = 250_000  # "auto" refreshes in the master from this many variants
@@ -112,7 +113,7 @@ class Refresher:
                 return True
             if snapshot is None:
                 return False
-            if self._refork is None and gc.get_freeze_count() and snapshot.compact_base is not old.compact_base:
+            if not master and gc.get_freeze_count() and snapshot.compact_base is not old.compact_base:
                 # The snapshot loaded at start-up was frozen out of the collector (create_app): once it is
                 # replaced, give its objects back, or the parts no later snapshot shares would never be
                 # freed. Not for a layer over it: the collector would walk (and write to) every page the
