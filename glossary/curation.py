@@ -63,8 +63,10 @@ def validate_change(snapshot: Glossary, seed: dict, pending: Mapping[str, Checke
     if problems:
         raise InvalidChange(problems)
     entry = entries[0]
-    live = (set(snapshot.entries) | {i for i, c in pending.items() if c is not None} | {entry.id}) - {
-        i for i, c in pending.items() if c is None}
+    # The ids it refers to that are live with the batch applied (not a set of every id: a write to a
+    # million-variant glossary would build one of 190,000 each time).
+    refs = set(entry.details.get("see_also", ())) | {r for v in entry.variants for r in v.ambiguous_with}
+    live = {r for r in refs if (pending[r] is not None if r in pending else r == entry.id or r in snapshot.entries)}
     problems = reference_problems([entry], live)
     problems += entry_checks(entry)
     compiled = compile_entry(entry)
