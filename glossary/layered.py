@@ -334,9 +334,6 @@ class Layered(Glossary):
     def compact_base(self) -> Glossary:
         return self.base
 
-    def __reduce__(self):
-        return (Layered, (self.base, self.changes, self.version))
-
 
 class _Merged(Sequence):
     """``?q=`` entries in id order: the base's positions and the layer's entries, merged by ``order``."""

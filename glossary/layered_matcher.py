@@ -135,7 +135,7 @@ class LayeredMatcher(TextMatcher):
             own_by_key[k] = rows
         gone = {k for k, rows in own_by_key.items() if not rows}
         new_keys = [k for k, rows in own_by_key.items() if rows and k not in base.by_key]
-        self.parts = _Over(base.parts, own_parts, {e for e, c in changes.items() if c is None}, glossary._added)
+        self.parts = _Over(base.parts, own_parts, glossary._gone, glossary._added)
         self.by_key = _Over(base.by_key, {k: r for k, r in own_by_key.items() if r}, gone, new_keys)
         self.values = _Discard()
         self.canonical = {}
