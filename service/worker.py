@@ -20,6 +20,7 @@ import os
 import re
 import uuid
 
+import gevent
 from gevent.server import StreamServer
 from gunicorn import util
 from gunicorn.workers import ggevent
@@ -64,6 +65,18 @@ class Worker(GeventWorker):
         client.settimeout(READ_TIMEOUT)
         # Skip GeventWorker.handle, which puts the socket back into blocking mode (no timeout).
         super(GeventWorker, self).handle(_Listener(listener, self.listener_names.get(id(listener))), client, addr)
+
+    def handle_request(self, listener_name, req, sock, addr):
+        """Serve one request, then let every other connection with a request waiting have its turn.
+
+        A greenlet that reads its next request from a kept-alive connection does not yield when that
+        request is already there, so without this a few busy clients were served over and over while the
+        others waited: at 32 connections the median was 1 ms and the 99th percentile 0.3-1 s (bench/README.md).
+        """
+        try:
+            return super().handle_request(listener_name, req, sock, addr)
+        finally:
+            gevent.sleep(0)
 
     def init_process(self):
         util.write_error = write_problem  # gunicorn's error page, in this worker process only
