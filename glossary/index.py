@@ -465,9 +465,12 @@ class Glossary:
             return []
         found = list(zip(range(3), self._tables(), (text, key, key.replace(" ", "")), strict=True))
         if not any(k in self._ranked[t] for t, _, k in found):
+            seen = set()  # a variant ranks best through the first table that has it (text, key, compact)
             for t, table, k in found:
                 for i in _ids(table, k):
-                    offer(i, *self._found_as(t, i))
+                    if i not in seen:
+                        seen.add(i)
+                        offer(i, *self._found_as(t, i))
         else:
             def in_order(t: int, table: dict, k: str) -> Iterable[tuple]:
                 ranked = self._ranked[t].get(k)

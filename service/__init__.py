@@ -12,9 +12,10 @@ import http
 import logging
 import os
 import re
+import secrets
 import sys
 import time
-import uuid
+from inspect import iscoroutinefunction
 
 from flask import Flask, g, request
 from flask_cors import CORS
@@ -26,6 +27,7 @@ from glossary import SeedError, __version__, load_glossary
 from glossary.reference import ReferenceLayer, start_compiling
 from glossary.snapshot import SavedSnapshot, SnapshotHolder, StoreSnapshots
 from glossary.store import StoreUnavailable, default_path, open_store
+from service.data import VERSION_HEADER
 from service.deadline import start_deadline
 from service.errors import PROBLEM_MIMETYPE, ProblemSchema, problem_response, request_json_guard
 from service.errors import StoreUnavailable as StoreUnavailableError
@@ -56,8 +58,27 @@ class ProblemApi(Api):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
+class ServiceFlask(Flask):
+    """Flask, remembering which functions are coroutine functions (none of ours is).
+
+    Flask's ``ensure_sync`` asks ``inspect.iscoroutinefunction`` of every hook, view and decorator layer on
+    every request, seven times for a lookup; the answer never changes for a function.
+    """
+
+    _sync: dict = {}
+
+    def ensure_sync(self, func):
+        key = getattr(func, "__func__", func)  # a view's bound method is new with each request; its function is not
+        sync = self._sync.get(key)
+        if sync is None:
+            sync = not iscoroutinefunction(func)
+            if len(self._sync) < 10_000:
+                self._sync[key] = sync
+        return func if sync else super().ensure_sync(func)
+
+
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__)
+    app = ServiceFlask(__name__)
     app.config.update(
         API_TITLE="Japan–China glossary",
         API_VERSION="v1",
@@ -106,8 +127,7 @@ def create_app(config: dict | None = None) -> Flask:
 
         mode = refresh_mode(app.config["GLOSSARY_REFRESH"], glossary.variant_count)
         app.extensions["store"] = store
-        app.extensions["refresher"] = refresher = Refresher(snapshots, store_snapshots, mode)
-        app.before_request(refresher.start)  # once per process: after gunicorn forks, in each worker
+        app.extensions["refresher"] = Refresher(snapshots, store_snapshots, mode)  # started by _every_request
     # The glossary lives as long as the process: keep its objects out of the collector's full passes (each
     # would walk millions of them, a pause in the middle of some request) and, with preload_app, out of the
     # pages that a collection would touch and so copy in every worker.
@@ -154,31 +174,23 @@ def create_app(config: dict | None = None) -> Flask:
     document_reconciliation(api.spec, app)
     # CORS on every route, preflight included: OpenRefine and browser tools call from other origins.
     CORS(app, expose_headers=["X-Request-ID"], max_age=86400)
-    _cors_only_for_browsers(app)
     app.extensions["api"] = api
     app.register_error_handler(HTTPException, problem_response)
     app.register_error_handler(StoreUnavailable, lambda exc: problem_response(StoreUnavailableError(str(exc))))
-    _request_ids(app)
-    app.before_request(request_json_guard)  # after the request id: every blueprint's JSON, one guard
+    _every_request(app)
     app.wsgi_app = guard_body(app.wsgi_app)
     return app
 
 
-def _cors_only_for_browsers(app: Flask) -> None:
-    """Run flask-cors' response hook only for requests that carry an ``Origin`` header.
-
-    Browsers send ``Origin`` with every cross-origin request and preflight, and CORS headers mean nothing
-    to any other client; skipping the hook for the others (scripts, pipelines, other services: most
-    lookups) saves a share of each request's CPU.
-    """
+def _cors_hook(app: Flask):
+    """flask-cors' response hook, taken out of the app's hooks: :func:`_every_request` calls it, and only for
+    requests that carry an ``Origin`` header. Browsers send ``Origin`` with every cross-origin request and
+    preflight, and CORS headers mean nothing to any other client (scripts, pipelines, other services: most
+    lookups), for whom the hook was a share of each request's CPU."""
     hooks = app.after_request_funcs[None]
     for n, hook in enumerate(hooks):
         if hook.__name__ == "cors_after_request":
-            def cors_after_request(response, _cors=hook):
-                return _cors(response) if "Origin" in request.headers else response
-
-            hooks[n] = cors_after_request
-            return
+            return hooks.pop(n)
     raise RuntimeError("flask-cors registered no response hook")  # pragma: no cover - a flask-cors change
 
 
@@ -244,25 +256,41 @@ HTML_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inl
             "connect-src 'self'; base-uri 'none'; form-action 'self'")
 
 
-def _request_ids(app: Flask) -> None:
-    """Give every request an id (or keep the caller's X-Request-ID) and echo it back."""
+def _every_request(app: Flask) -> None:
+    """What every request and every answer gets, in one hook each.
+
+    Before the view: the store refresher's start (once per process: after gunicorn forks, in each worker), a
+    request id (the caller's X-Request-ID when it is a plain token), the deadline, and the one guard over every
+    JSON body. After it: the id, the time taken (Server-Timing), the data version the answer came from, nosniff,
+    the HTML pages' CSP and, for browsers, CORS. One hook each because Flask's cost is per hook (it asks each
+    whether it is a coroutine, on every request): six of them were a tenth of a lookup request's time.
+    """
+    refresher, cors = app.extensions.get("refresher"), _cors_hook(app)
 
     @app.before_request
     def start():
+        if refresher is not None:
+            refresher.start()
+        ctx = g._get_current_object()  # once, not through the proxy at each use
         incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if _REQUEST_ID_RE.fullmatch(incoming) else uuid.uuid4().hex
-        g.started = time.perf_counter()
-        start_deadline()
+        ctx.request_id = incoming if _REQUEST_ID_RE.fullmatch(incoming) else secrets.token_hex(16)
+        ctx.started = time.perf_counter()
+        start_deadline(ctx, app.config)
+        request_json_guard()
 
     @app.after_request
     def finish(response):
-        response.headers["X-Request-ID"] = g.get("request_id", "")
-        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
-        response.headers["Server-Timing"] = f"app;dur={elapsed * 1000:.1f}"
-        response.headers["X-Content-Type-Options"] = "nosniff"
+        ctx, headers = g._get_current_object(), response.headers
+        headers["X-Request-ID"] = ctx.get("request_id", "")
+        elapsed = time.perf_counter() - ctx.get("started", time.perf_counter())
+        headers["Server-Timing"] = f"app;dur={elapsed * 1000:.1f}"
+        headers["X-Content-Type-Options"] = "nosniff"
+        snapshot = ctx.get("glossary")  # pinned by the view (service/data.py)
+        if snapshot is not None:
+            headers[VERSION_HEADER] = snapshot.version
         if response.mimetype == "text/html":
-            response.headers["Content-Security-Policy"] = HTML_CSP
-        return response
+            headers["Content-Security-Policy"] = HTML_CSP
+        return cors(response) if "Origin" in request.headers else response
 
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -9,7 +9,7 @@ from http import HTTPStatus
 import orjson
 from flask import current_app, g, request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from glossary import __version__, interchange
 from glossary.curation import Operation
@@ -18,6 +18,7 @@ from glossary.readings import readings, reference_lookup, reference_mentions
 from glossary.schemas import EntrySchema
 from service import curate
 from service import schemas as s
+from service.arguments import Blueprint
 from service.data import data_version, glossary
 from service.deadline import check_deadline
 from service.errors import FILE_ROUTES, check_file_type, truncate

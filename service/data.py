@@ -3,7 +3,8 @@
 Views read the glossary only through :func:`glossary`: the first call in a request takes the holder's
 current snapshot and pins it in ``flask.g`` (as the Flask tutorial's ``get_db`` pins a connection);
 every later call in the same request returns that same snapshot, so a swap in mid-request can never
-mix two versions of the data. The answer's ``X-Data-Version`` header names the version it came from.
+mix two versions of the data. The answer's ``X-Data-Version`` header names the version it came from (set
+by the app's response hook, service/__init__.py).
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ def holder() -> SnapshotHolder:
 
 def glossary() -> Glossary:
     """The snapshot pinned for this request (taken from the holder on first use)."""
-    snapshot = g.get("glossary")
+    ctx = g._get_current_object()
+    snapshot = ctx.get("glossary")
     if snapshot is None:
-        snapshot = g.glossary = holder().current
+        snapshot = ctx.glossary = holder().current
     return snapshot
 
 
@@ -35,8 +37,3 @@ def data_version() -> str:
 def init_app(app: Flask, snapshots: SnapshotHolder) -> None:
     app.extensions["snapshots"] = snapshots
 
-    @app.after_request
-    def version_header(response):
-        if g.get("glossary") is not None:
-            response.headers[VERSION_HEADER] = g.glossary.version
-        return response

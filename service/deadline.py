@@ -15,8 +15,9 @@ from flask import current_app, g
 from service.errors import DeadlineExceeded
 
 
-def start_deadline() -> None:
-    g.deadline = time.monotonic() + current_app.config["MAX_REQUEST_MS"] / 1000
+def start_deadline(request_globals, config) -> None:
+    """Start the request's clock (the app's request hook: ``flask.g`` and the app's config, passed in)."""
+    request_globals.deadline = time.monotonic() + config["MAX_REQUEST_MS"] / 1000
 
 
 def check_deadline() -> None:

@@ -1,6 +1,7 @@
 """The v1 API over the test glossary: contract (openapi.yaml), happy paths, and hostile input."""
 
 import json
+import re
 
 import pytest
 
@@ -92,6 +93,53 @@ def test_request_ids_admit_no_spaces(client, given):
     """#12 item 15: a caller's request id is logged and echoed: only a plain token is kept."""
     response = client.get("/v1/health", headers={"X-Request-ID": given})
     assert response.headers["X-Request-ID"] != given and len(response.headers["X-Request-ID"]) == 32
+
+
+@pytest.mark.parametrize("method, path, body, status, versioned", [
+    ("GET", "/v1/lookup?q=Xi", None, 200, True),
+    ("GET", "/v1/lookup?q=Xi&limit=abc", None, 422, False),
+    ("GET", "/v1/nope", None, 404, False),
+    ("POST", "/v1/normalize", "not json", 415, False),
+    ("POST", "/v1/normalize", {"texts": ["Xi Jinping"]}, 200, True),
+    ("GET", "/", None, 200, True),
+])
+def test_every_answer_gets_the_common_headers(client, method, path, body, status, versioned):
+    """One response hook (service/__init__.py) for every answer, errors and HTML pages included."""
+    response = client.open(path, method=method, **({"json": body} if isinstance(body, dict) else {"data": body}))
+    assert response.status_code == status
+    assert re.fullmatch(r"[0-9a-f]{32}", response.headers["X-Request-ID"])
+    assert re.fullmatch(r"app;dur=\d+\.\d", response.headers["Server-Timing"])
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert ("X-Data-Version" in response.headers) is versioned
+    assert ("Content-Security-Policy" in response.headers) is (response.mimetype == "text/html")
+
+
+def test_coroutine_functions_are_still_told_apart(app):
+    """The app remembers that a function is not a coroutine function (Flask asked on every request), per
+    function: a view's bound method, new with each request, does not grow what it remembers."""
+
+    def plain():
+        return 1
+
+    async def coroutine():
+        return 2
+
+    class View:
+        def get(self):
+            return 3
+
+    assert app.ensure_sync(plain) is plain
+    remembered = len(app._sync)
+    for _ in range(5):
+        bound = View().get
+        assert app.ensure_sync(bound) is bound
+    assert len(app._sync) == remembered + 1
+    try:
+        wrapped = app.ensure_sync(coroutine)
+    except RuntimeError as exc:  # Flask runs a coroutine view only with its "async" extra (asgiref)
+        assert "async" in str(exc)
+    else:
+        assert wrapped is not coroutine and wrapped() == 2
 
 
 @pytest.mark.parametrize("path", ["/v1/health", "/v1/lookup?q=Xi", "/v1/nope", "/openapi.json", "/docs"])
