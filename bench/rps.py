@@ -87,14 +87,29 @@ class Server:
 
 
 def _h2load(urls: Path, log: Path, per_connection: int | None) -> dict:
-    """One h2load run over the URLs in ``urls`` (in turn), saturated or paced at ``per_connection`` requests/s."""
-    cmd = ["h2load", "--h1", "-t", str(THREADS), "-c", str(CONNECTIONS), "-D", str(SECONDS), "-i", str(urls),
-           f"--log-file={log}"]
-    if per_connection:
-        cmd.append(f"--rps={per_connection}")
-    log.unlink(missing_ok=True)  # h2load appends
-    subprocess.run(cmd, capture_output=True, text=True, check=True)
-    rows = [line.split("\t") for line in log.read_text().splitlines() if line.strip()]
+    """One run over the URLs in ``urls`` (in turn): saturated, or paced at ``per_connection`` requests/s.
+
+    Saturated is one h2load with every connection. Paced is one h2load per connection, their starts spread
+    over one pacing period: h2load paces all the connections of one process on the same tick, so one
+    process would send its 32 requests at once, 25 times a second, and measure a burst's queue rather than
+    the latency at that rate.
+    """
+    log.mkdir(exist_ok=True)
+    for old in log.iterdir():  # h2load appends
+        old.unlink()
+    common = ["h2load", "--h1", "-D", str(SECONDS), "-i", str(urls)]
+    if not per_connection:
+        subprocess.run(common + ["-t", str(THREADS), "-c", str(CONNECTIONS), f"--log-file={log / 'all'}"],
+                       capture_output=True, check=True)
+    else:
+        runs = []
+        for n in range(CONNECTIONS):
+            runs.append(subprocess.Popen(common + ["-c", "1", f"--rps={per_connection}", f"--log-file={log / str(n)}"],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            time.sleep(1 / per_connection / CONNECTIONS)
+        if any(run.wait() for run in runs):
+            raise RuntimeError("h2load failed")
+    rows = [line.split("\t") for path in log.iterdir() for line in path.read_text().splitlines() if line.strip()]
     latencies = sorted(int(row[2]) / 1000 for row in rows)  # microseconds until the end of the response
     if not latencies:
         raise RuntimeError("h2load completed no request")
@@ -131,7 +146,7 @@ def bench_rps() -> list[str]:
             answer = sorted(answers, key=len)[len(answers) // 2]
             (Path(tmp) / "answer.json").write_bytes(answer)
             bare = Server("bench.bare_app:app", {"BARE_ANSWER_FILE": str(Path(tmp) / "answer.json")})
-            log = Path(tmp) / "requests.log"
+            log = Path(tmp) / "logs"  # h2load's log of every request, one file per h2load
             try:
                 runs: dict[tuple[str, str], list[dict]] = {}
                 for _ in range(ROUNDS):
@@ -155,11 +170,12 @@ def bench_rps() -> list[str]:
     paced_total = PACED_PER_CONNECTION * CONNECTIONS
     lines = ["### Requests per second: GET /v1/lookup and a bare Flask app", "",
              f"gunicorn with `service/gunicorn_conf.py` (gevent workers, {os.environ.get('WEB_CONCURRENCY', 2)} "
-             f"workers), h2load (HTTP/1.1, keep-alive) with {CONNECTIONS} connections and {THREADS} threads for "
-             f"{SECONDS} s, on loopback on the same 2 cores: saturated (each connection sends its next request as "
-             f"soon as it has an answer), then paced ({PACED_PER_CONNECTION} requests/s a connection, "
-             f"{paced_total}/s in all). {ROUNDS} rounds in which the two take turns; for each, the round with the "
-             f"least server CPU per request. The service cycles through {len(QUERIES)} queries (exact, key, "
+             f"workers), h2load (HTTP/1.1, keep-alive) with {CONNECTIONS} connections for {SECONDS} s, on "
+             f"loopback on the same 2 cores: saturated (one h2load, {THREADS} threads; each connection sends its "
+             f"next request as soon as it has an answer), then paced (one h2load a connection, "
+             f"{PACED_PER_CONNECTION} requests/s each, {paced_total}/s in all, their ticks spread evenly). "
+             f"{ROUNDS} rounds in which the two take turns; for each, the round with the least server CPU per "
+             f"request. The service cycles through {len(QUERIES)} queries (exact, key, "
              f"fuzzy, Han, kana; default `variants=all`, answers of {avg / 1000:.1f} KB on average); the bare app "
              f"answers one fixed document of {len(answer) / 1000:.1f} KB.", "",
              "| server | load | requests/s | server CPU per request | latency p50 | latency p99 | max | non-2xx |",
