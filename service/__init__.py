@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import http
+import itertools
 import logging
 import os
 import re
@@ -256,6 +257,24 @@ HTML_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inl
             "connect-src 'self'; base-uri 'none'; form-action 'self'")
 
 
+class _RequestIds:
+    """Request ids unique across processes and restarts without a system call each: 20 random hex digits drawn
+    once per process (again after a fork), then a counter."""
+
+    def __init__(self):
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self):
+        self._prefix, self._counter = secrets.token_hex(10), itertools.count()
+
+    def __call__(self) -> str:
+        return f"{self._prefix}{next(self._counter) & 0xFFFFFFFFFFFF:012x}"
+
+
+_new_request_id = _RequestIds()
+
+
 def _every_request(app: Flask) -> None:
     """What every request and every answer gets, in one hook each.
 
@@ -273,7 +292,7 @@ def _every_request(app: Flask) -> None:
             refresher.start()
         ctx = g._get_current_object()  # once, not through the proxy at each use
         incoming = request.headers.get("X-Request-ID", "")
-        ctx.request_id = incoming if _REQUEST_ID_RE.fullmatch(incoming) else secrets.token_hex(16)
+        ctx.request_id = incoming if _REQUEST_ID_RE.fullmatch(incoming) else _new_request_id()
         ctx.started = time.perf_counter()
         start_deadline(ctx, app.config)
         request_json_guard()
@@ -288,7 +307,7 @@ def _every_request(app: Flask) -> None:
         snapshot = ctx.get("glossary")  # pinned by the view (service/data.py)
         if snapshot is not None:
             headers[VERSION_HEADER] = snapshot.version
-        if response.mimetype == "text/html":
+        if (response.content_type or "").startswith("text/html"):  # not .mimetype, which parses the header
             headers["Content-Security-Policy"] = HTML_CSP
         return cors(response) if "Origin" in request.headers else response
 

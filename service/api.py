@@ -78,7 +78,7 @@ def _lookup(snapshot, q: dict, variants: str, version: str | None = None) -> byt
 
 
 def _json(body: bytes):
-    return current_app.response_class(body, mimetype="application/json")
+    return current_app.response_class(body, content_type="application/json")
 
 
 @blp.route("/normalize")
