@@ -299,16 +299,17 @@ def _every_request(app: Flask) -> None:
 
     @app.after_request
     def finish(response):
-        ctx, headers = g._get_current_object(), response.headers
-        headers["X-Request-ID"] = ctx.get("request_id", "")
+        ctx = g._get_current_object()
         elapsed = time.perf_counter() - ctx.get("started", time.perf_counter())
-        headers["Server-Timing"] = f"app;dur={elapsed * 1000:.1f}"
-        headers["X-Content-Type-Options"] = "nosniff"
+        ours = [("X-Request-ID", ctx.get("request_id", "")), ("Server-Timing", f"app;dur={elapsed * 1000:.1f}"),
+                ("X-Content-Type-Options", "nosniff")]
         snapshot = ctx.get("glossary")  # pinned by the view (service/data.py)
         if snapshot is not None:
-            headers[VERSION_HEADER] = snapshot.version
+            ours.append((VERSION_HEADER, snapshot.version))
         if (response.content_type or "").startswith("text/html"):  # not .mimetype, which parses the header
-            headers["Content-Security-Policy"] = HTML_CSP
+            ours.append(("Content-Security-Policy", HTML_CSP))
+        # Added, not set one by one (set looks for an earlier one each time): only this hook sets these.
+        response.headers.extend(ours)
         return cors(response) if "Origin" in request.headers else response
 
 

@@ -102,6 +102,9 @@ def test_request_ids_admit_no_spaces(client, given):
     ("POST", "/v1/normalize", "not json", 415, False),
     ("POST", "/v1/normalize", {"texts": ["Xi Jinping"]}, 200, True),
     ("GET", "/", None, 200, True),
+    ("GET", "/docs", None, 200, False),
+    ("GET", "/openapi.json", None, 200, False),
+    ("GET", "/static/site.css", None, 200, False),
 ])
 def test_every_answer_gets_the_common_headers(client, method, path, body, status, versioned):
     """One response hook (service/__init__.py) for every answer, errors and HTML pages included."""
@@ -112,6 +115,8 @@ def test_every_answer_gets_the_common_headers(client, method, path, body, status
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert ("X-Data-Version" in response.headers) is versioned
     assert ("Content-Security-Policy" in response.headers) is (response.mimetype == "text/html")
+    for name in ("X-Request-ID", "Server-Timing", "X-Content-Type-Options", "X-Data-Version", "Content-Security-Policy"):
+        assert len(response.headers.getlist(name)) <= 1, name  # the hook adds them: nothing else may set them
 
 
 def test_coroutine_functions_are_still_told_apart(app):
