@@ -164,7 +164,7 @@ class Entries(MethodView):
 @blp.route("/entries/<string:entry_id>", parameters=[ENTRY_ID])
 class EntryView(MethodView):
     @blp.etag
-    @blp.arguments(s.EntryRevisionArgs, location="query")
+    @blp.arguments(s.EntryRevisionArgs(), location="query")
     @blp.response(200, s.EntryOut)
     @errors(410)
     def get(self, args, entry_id):
@@ -196,7 +196,7 @@ class EntryView(MethodView):
 
     @curate.requires("editor")
     @blp.etag
-    @blp.arguments(s.MergePatch, content_type="application/merge-patch+json")
+    @blp.arguments(s.MergePatch(), content_type="application/merge-patch+json")
     @blp.response(200, s.EntryOut)
     @errors(401, 403, 404, 410, auth=True)
     def patch(self, patch, entry_id):
@@ -238,7 +238,7 @@ class History(MethodView):
 @blp.route("/entries/<string:entry_id>/revert", parameters=[ENTRY_ID])
 class Revert(MethodView):
     @curate.requires("admin")
-    @blp.arguments(s.RevertRequest)
+    @blp.arguments(s.RevertRequest())
     @blp.response(200, s.EntryOut)
     @errors(401, 403, 404, 412)
     @blp.doc(parameters=[{"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
@@ -257,7 +257,7 @@ class Revert(MethodView):
 @blp.route("/entries:batch")
 class Batch(MethodView):
     @curate.requires("editor")
-    @blp.arguments(s.BatchRequest)
+    @blp.arguments(s.BatchRequest())
     @blp.response(200, s.BatchResult)
     @errors(401, 403, 409, 412, auth=True)
     def post(self, body):
@@ -291,7 +291,7 @@ _FILE = {"type": "string", "format": "binary"}
 
 @blp.route("/export/tbx")
 class ExportTbx(MethodView):
-    @blp.arguments(s.TbxExportArgs, location="query")
+    @blp.arguments(s.TbxExportArgs(), location="query")
     @blp.response(200, _FILE, content_type=interchange.MEDIA_TYPES["tbx"], headers=_DISPOSITION,
                   description="A TBX document: one concept entry per glossary entry")
     def get(self, args):
@@ -302,7 +302,7 @@ class ExportTbx(MethodView):
 
 @blp.route("/export/csv")
 class ExportCsv(MethodView):
-    @blp.arguments(s.ExportArgs, location="query")
+    @blp.arguments(s.ExportArgs(), location="query")
     @blp.response(200, _FILE, content_type="text/csv", headers=_DISPOSITION,
                   description="CSV with a header row: entry_id, type, lang, name, kind, origin, preferred")
     def get(self, args):
@@ -327,7 +327,7 @@ TBX_UPLOAD_TYPES = FILE_ROUTES["v1.ImportTbx"]
 @blp.route("/import/tbx")
 class ImportTbx(MethodView):
     @curate.requires("editor")
-    @blp.arguments(s.TbxImportArgs, location="query")
+    @blp.arguments(s.TbxImportArgs(), location="query")
     @blp.response(200, s.ImportReportOut)
     @errors(401, 403, 413, 415)
     @blp.doc(requestBody={"required": True, "description": "a TBX file (ISO 30042:2019 or the 2008 structure)",
