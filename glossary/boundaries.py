@@ -32,6 +32,9 @@ from glossary.keys import is_han, is_kana
 # One-character morphemes that make a place name a demonym or a language name (日本人, 琉球语, 中国話)
 # when the segmenter leaves them standing alone after it.
 DEMONYM_MORPHEMES = frozenset("人语語话話")
+# Words jieba reads across a demonym's edge, where after a place name the demonym and the next word are meant:
+# 日本人为男性 ("the Japanese is a man") segments as 日本 / 人为 ("man-made") / 男性.
+DEMONYM_RUN_ON = frozenset({"人为", "人為"})
 _RUN_RE = re.compile("[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HAN_RUN_RE = re.compile("[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _KANA_RE = re.compile("[\u3040-\u30ff]")
@@ -185,4 +188,7 @@ class TextSegments:
             return False
         starts, ends, _ = self._segments(i, False)
         j = bisect.bisect_left(starts, end)
-        return j < len(starts) and starts[j] == end and ends[j] - end == 1 and self.scanned[end] in DEMONYM_MORPHEMES
+        if j == len(starts) or starts[j] != end:
+            return False
+        token = self.scanned[end:ends[j]]
+        return token in DEMONYM_MORPHEMES or token in DEMONYM_RUN_ON

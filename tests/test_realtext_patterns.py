@@ -41,6 +41,9 @@ WORD_BOUNDARIES = [
     ("関係の改善につなげたいと語った。", []),  # no Thailand in つなげたい
     ("对此，日本海上保安本部发出警告。", [("日本", "japan")]),  # no Sea of Japan in 日本海上
     ("两名日本人被拘留。", []),  # a demonym
+    ("被拘留的另一名日本人为男性。", []),  # jieba reads 人为 ("man-made") across the demonym's edge
+    ("另一名美國人為女性。", []),
+    ("日本人口持续减少。", [("日本", "japan")]),  # the country's population
     ("他帮助朝鲜人离开。", []),
     ("她在日本语学校工作。", []),  # a language name
     ("研究琉球语的学者", []),
