@@ -66,7 +66,9 @@ class ServiceFlask(Flask):
     every request, seven times for a lookup; the answer never changes for a function.
     """
 
-    _sync: dict = {}
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync: dict = {}  # per app: a test run's many apps do not keep each other's functions alive
 
     def ensure_sync(self, func):
         key = getattr(func, "__func__", func)  # a view's bound method is new with each request; its function is not
