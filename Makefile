@@ -67,7 +67,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench
 
-# One replica vs three behind nginx on one PostgreSQL store (needs Debian's postgresql, nginx and wrk).
+# One replica vs three behind nginx on one PostgreSQL store (needs Debian's postgresql, nginx and nghttp2-client).
 bench-replicas: $(STAMP)
 	$(BIN)/python -m bench.replicas
 

@@ -6,7 +6,7 @@ Starts (unless ``--db`` names a database) a throwaway PostgreSQL server (tests/p
 ``postgresql`` package), three replicas as `make run` serves them (gunicorn, ``WEB_CONCURRENCY`` workers
 each, default 1) on three loopback ports over that one store, and Debian's nginx with ``deploy/nginx.conf``
 (the config compose.yaml uses; only its upstream's server line and the listening port are changed).
-wrk (Debian's ``wrk``) then drives ``GET /v1/lookup`` through nginx with one replica in the upstream, then
+h2load (Debian's ``nghttp2-client``) then drives ``GET /v1/lookup`` through nginx with one replica in the upstream, then
 three, and straight at one replica (no proxy) for reference; the configurations take turns, best of
 ``--rounds`` (3). The figures go to the "Replicas" section of bench/README.md.
 """
@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.__main__ import _free_port, machine  # noqa: E402
+from bench.rps import _h2load  # noqa: E402
 
 PATH = "/v1/lookup?q=Xi%20Jinping"
 
@@ -83,39 +84,29 @@ def start_nginx(directory: Path, ports: list[int], procs: list[subprocess.Popen]
     return base
 
 
-def wrk(base: str, seconds: int, connections: int, threads: int) -> dict:
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", base + PATH],
-                         capture_output=True, text=True, timeout=seconds + 60).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    latency = {p: _ms(re.search(rf"^\s+{p}%\s+(\S+)", out, re.M).group(1)) for p in ("50", "90", "99")}
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    counts = [int(n) for n in socket_errors.groups()] if socket_errors else [0, 0, 0, 0]
-    # wrk's latencies count answered requests only: one not answered within 2 s is a "timeout".
-    return {"rps": rps, "p50": latency["50"], "p99": latency["99"], "non_2xx": int(errors.group(1)) if errors else 0,
-            "timeouts": counts[3], "socket_errors": sum(counts[:3]), "raw": out}
-
-
-def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+def load(base: str, seconds: int, connections: int, threads: int, tmp: Path) -> dict:
+    """One saturated h2load run (bench/rps.py's: its log of every request gives the percentiles; on these 2
+    cores wrk's own scheduling made its tail)."""
+    urls = tmp / "urls"
+    urls.write_text(base + PATH + "\n")
+    return _h2load(urls, tmp / "h2load-logs", None, connections=connections, threads=threads, seconds=seconds)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.replicas", description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", help="a PostgreSQL database to use (default: a throwaway server)")
-    parser.add_argument("--seconds", type=int, default=10, help="each wrk run (default 10)")
+    parser.add_argument("--seconds", type=int, default=10, help="each h2load run (default 10)")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=2, help="wrk's threads")
+    parser.add_argument("--threads", type=int, default=2, help="h2load's threads")
     parser.add_argument("--workers", type=int, default=1, help="gunicorn workers per replica (default 1)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds in which the configurations take turns")
     parser.add_argument("--no-write", action="store_true", help="print the figures, leave bench/README.md alone")
     args = parser.parse_args(argv)
     args.load = os.getloadavg()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # kill PID: the servers are stopped too
-    for tool in ("nginx", "wrk"):
+    for tool, package in (("nginx", "nginx"), ("h2load", "nghttp2-client")):
         if not shutil.which(tool):
-            print(f"needs {tool}: apt-get install {tool}", file=sys.stderr)
+            print(f"needs {tool}: apt-get install {package}", file=sys.stderr)
             return 2
     tmp = Path(tempfile.mkdtemp(prefix="glossary-replicas-"))
     server, procs = None, []
@@ -137,15 +128,15 @@ def main(argv: list[str] | None = None) -> int:
         targets = {"one replica, no proxy": replicas[0], "nginx + 1 replica": one_base,
                    "nginx + 3 replicas": three_base}
         for base in targets.values():  # warm up: every worker has answered
-            wrk(base, 2, args.connections, args.threads)
+            load(base, 2, args.connections, args.threads, tmp)
         best: dict[str, dict] = {}
         runs: list[tuple[str, dict]] = []
         for _ in range(args.rounds):
             for label, base in targets.items():
-                result = wrk(base, args.seconds, args.connections, args.threads)
+                result = load(base, args.seconds, args.connections, args.threads, tmp)
                 print(f"  {label}: {result['rps']:.0f} req/s, p50 {result['p50']:.2f} ms, p99 {result['p99']:.2f} ms,"
-                      f" non-2xx {result['non_2xx']}, over 2 s {result['timeouts']}, socket errors "
-                      f"{result['socket_errors']}", flush=True)
+                      f" max {result['max']:.0f} ms, non-2xx {result['errors']}, over 2 s {result['over_2s']}",
+                      flush=True)
                 runs.append((label, result))
                 if label not in best or result["rps"] > best[label]["rps"]:
                     best[label] = result
@@ -172,20 +163,20 @@ def report(best: dict[str, dict], runs: list[tuple[str, dict]], args) -> list[st
     base = best["nginx + 1 replica"]["rps"]
     load = ", ".join(f"{x:.1f}" for x in args.load)
     lines = [f"Measured on: {machine()}, shared with other work (load average {load} before the run, over 1, "
-             f"5 and 15 minutes); wrk "
-             f"-t{args.threads} -c{args.connections}, best of {args.rounds} runs of {args.seconds} s each, "
+             f"5 and 15 minutes); h2load -t{args.threads} -c{args.connections} (HTTP/1.1, keep-alive), best of "
+             f"{args.rounds} runs of {args.seconds} s each, "
              f"`GET {PATH}` on the curated glossary; {args.workers} gunicorn worker(s) per replica; one "
              "PostgreSQL store (a throwaway server on loopback); nginx with deploy/nginx.conf "
              "(worker_processes auto).", "",
-             "| configuration | requests/s | p50 ms | p99 ms (answered) | not answered in 2 s | non-2xx | "
+             "| configuration | requests/s | p50 ms | p99 ms | max ms | over 2 s | non-2xx | "
              "vs nginx + 1 replica |",
-             "|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|"]
     for label, r in best.items():
-        lines.append(f"| {label} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['timeouts']} | "
-                     f"{r['non_2xx'] + r['socket_errors']} | {r['rps'] / base:.2f}x |")
+        lines.append(f"| {label} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['max']:.0f} | "
+                     f"{r['over_2s']} | {r['errors']} | {r['rps'] / base:.2f}x |")
     lines += ["", "Every run, in the order they ran:", ""]
-    lines += [f"- {label}: {r['rps']:.0f} req/s, p50 {r['p50']:.2f} ms, p99 {r['p99']:.2f} ms, {r['timeouts']} "
-              "not answered in 2 s" for label, r in runs]
+    lines += [f"- {label}: {r['rps']:.0f} req/s, p50 {r['p50']:.2f} ms, p99 {r['p99']:.2f} ms, max {r['max']:.0f} ms"
+              for label, r in runs]
     return lines
 
 

@@ -86,7 +86,8 @@ class Server:
             self.proc.wait()
 
 
-def _h2load(urls: Path, log: Path, per_connection: int | None) -> dict:
+def _h2load(urls: Path, log: Path, per_connection: int | None, connections: int = CONNECTIONS,
+            threads: int = THREADS, seconds: int = SECONDS) -> dict:
     """One run over the URLs in ``urls`` (in turn): saturated, or paced at ``per_connection`` requests/s.
 
     Saturated is one h2load with every connection. Paced is one h2load per connection, their starts spread
@@ -97,16 +98,16 @@ def _h2load(urls: Path, log: Path, per_connection: int | None) -> dict:
     log.mkdir(exist_ok=True)
     for old in log.iterdir():  # h2load appends
         old.unlink()
-    common = ["h2load", "--h1", "-D", str(SECONDS), "-i", str(urls)]
+    common = ["h2load", "--h1", "-D", str(seconds), "-i", str(urls)]
     if not per_connection:
-        subprocess.run(common + ["-t", str(THREADS), "-c", str(CONNECTIONS), f"--log-file={log / 'all'}"],
+        subprocess.run(common + ["-t", str(threads), "-c", str(connections), f"--log-file={log / 'all'}"],
                        capture_output=True, check=True)
     else:
         runs = []
-        for n in range(CONNECTIONS):
+        for n in range(connections):
             runs.append(subprocess.Popen(common + ["-c", "1", f"--rps={per_connection}", f"--log-file={log / str(n)}"],
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            time.sleep(1 / per_connection / CONNECTIONS)
+            time.sleep(1 / per_connection / connections)
         if any(run.wait() for run in runs):
             raise RuntimeError("h2load failed")
     rows = [line.split("\t") for path in log.iterdir() for line in path.read_text().splitlines() if line.strip()]
@@ -117,8 +118,9 @@ def _h2load(urls: Path, log: Path, per_connection: int | None) -> dict:
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]
 
-    return {"requests": len(rows), "rps": len(rows) / SECONDS, "p50": pct(50), "p99": pct(99),
-            "max": latencies[-1], "errors": sum(1 for row in rows if not row[1].startswith("2"))}
+    return {"requests": len(rows), "rps": len(rows) / seconds, "p50": pct(50), "p99": pct(99),
+            "max": latencies[-1], "errors": sum(1 for row in rows if not row[1].startswith("2")),
+            "over_2s": sum(1 for ms in latencies if ms > 2000)}
 
 
 def _run(server: Server, urls: Path, log: Path, per_connection: int | None = None) -> dict:
