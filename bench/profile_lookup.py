@@ -18,7 +18,7 @@ QUERIES = ["Abe Shinzou", "Xi Jinping", "Kishida Fumio", "Wang Yi", "钓鱼岛",
 # Layers, by the frames that enter them: a frame's time is counted once, in the first layer that matches.
 LAYERS = [("marshmallow dump (answer)", ("marshmallow/schema.py", "dump")),
           ("JSON encoding", ("json/encoder.py", "iterencode")),
-          ("argument parsing (webargs)", ("webargs/core.py", "parse")),
+          ("argument parsing (the query schema's load)", ("service/arguments.py", "parse_query")),
           ("lookup itself", ("glossary/index.py", "lookup")),
           ("answer from cached entry JSON", ("service/serialize.py", "lookup_json"))]
 
