@@ -4,10 +4,11 @@
 
 Time per request on 2 shared cores moves by 10-30 % from one run to the next; the instructions a request
 executes do not (within a percent or two: Python seeds its string hashing per process). This counts them
-for the service's Flask app and for the bare app of bench/rps.py, each called as gunicorn calls it (a WSGI
-environ, the body read through), cycling through bench/rps.py's queries. Only the requests are counted:
-callgrind starts with instrumentation off, and a tiny C helper (built here with gcc against valgrind's
-``callgrind.h``) switches it on and off around them. Needs valgrind (Debian's ``valgrind``) and gcc.
+for the service's Flask app and for a bare Flask app answering a fixed 7.4 KB document (as bench/bare_app.py
+does for bench/rps.py), each called as gunicorn calls it (a WSGI environ, the body read through), cycling
+through bench/rps.py's queries. Only the requests are counted: callgrind starts with instrumentation off,
+and a tiny C helper (built here with gcc against valgrind's ``callgrind.h``) switches it on and off around
+them. Needs valgrind (Debian's ``valgrind``) and gcc.
 """
 
 from __future__ import annotations
