@@ -292,8 +292,8 @@ def _every_request(app: Flask) -> None:
     def start():
         if refresher is not None:
             refresher.start()
-        ctx = g._get_current_object()  # once, not through the proxy at each use
-        incoming = request.headers.get("X-Request-ID", "")
+        ctx, environ = g._get_current_object(), request.environ  # once each, not through the proxies at each use
+        incoming = environ.get("HTTP_X_REQUEST_ID", "")  # the header, read from the WSGI environ directly
         ctx.request_id = incoming if _REQUEST_ID_RE.fullmatch(incoming) else _new_request_id()
         ctx.started = time.perf_counter()
         start_deadline(ctx, app.config)
@@ -312,7 +312,7 @@ def _every_request(app: Flask) -> None:
             ours.append(("Content-Security-Policy", HTML_CSP))
         # Added, not set one by one (set looks for an earlier one each time): only this hook sets these.
         response.headers.extend(ours)
-        return cors(response) if "Origin" in request.headers else response
+        return cors(response) if "HTTP_ORIGIN" in request.environ else response  # the Origin header
 
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
