@@ -100,19 +100,23 @@ class TextSegments:
         self._tokens: dict[tuple[bool, int], tuple[list[int], list[int], list]] = {}
         self._japanese: dict[int, bool] = {}
 
-    def is_word(self, start: int, end: int, place: bool = False, check_start: bool = True) -> bool:
+    def is_word(self, start: int, end: int, place: bool = False, check_start: bool = True,
+                check_end: bool = True, lenient: bool = False) -> bool:
         """True when the name [start, end) cuts no word of the text at either edge.
 
         ``place``: a place name followed by a lone demonym or language morpheme (日本|人) is no word
-        either. ``check_start=False`` checks the end only (titles follow what they qualify: 局|局长).
+        either. ``check_start=False`` checks the end only (titles follow what they qualify: 局|局长), and
+        ``check_end=False`` the start only (a title follows the name: 吴江浩|大使, where jieba reads 浩大).
+        ``lenient``: a long name may leave one character of a word it shares with its neighbour (林芳正|在,
+        where jieba reads 正在): a name of several characters is seldom there by chance.
         """
         text = self.text
         left = check_start and start > 0 and _is_cjk(text[start - 1])
-        right = end < len(text) and _is_cjk(text[end])
-        if left and not self._edge_ok(start, at_start=True):
+        right = check_end and end < len(text) and _is_cjk(text[end])
+        if left and not self._edge_ok(start, at_start=True, lenient=lenient):
             return False
         if right:
-            if not self._edge_ok(end, at_start=False):
+            if not self._edge_ok(end, at_start=False, lenient=lenient):
                 return False
             if place and self._lone_demonym(end):
                 return False
@@ -146,7 +150,7 @@ class TextSegments:
         found = self._tokens[kana, i] = (starts, ends, morphemes)
         return found
 
-    def _edge_ok(self, pos: int, at_start: bool) -> bool:
+    def _edge_ok(self, pos: int, at_start: bool, lenient: bool = False) -> bool:
         before, after = self.text[pos - 1], self.text[pos]
         if is_kana(before) != is_kana(after):
             # Between kanji and kana (岸田|は, した|福田, 中国|の): Japanese writes a word's end there. Only
@@ -164,12 +168,33 @@ class TextSegments:
         a, b = starts[j], ends[j]
         outside = (a, pos) if at_start else (pos, b)
         if outside[1] - outside[0] < 2:
+            if lenient:
+                return True
+            if not at_start and not morphemes and j + 1 < len(starts) and starts[j + 1] == b:
+                # The remainder and the next word make a word too: the text reads either way (吴江浩|大使
+                # against 吴江|浩大|使, 日本|海产品 against 日本海|产品), and the name's reading is as good.
+                return self.lexicons.jieba.has_word(self.scanned[pos : ends[j + 1]])
             return False  # a one-character remainder: the name is part of a longer word
         if morphemes:  # Japanese: the edge must fall between two short units of the compound
             lo = self._runs[kana][i][0]
             _, split_a = self.lexicons.sudachi
             return pos in {lo + p.begin() for p in morphemes[j].split(split_a)}
         return self.lexicons.jieba.has_word(self.scanned[outside[0] : outside[1]])
+
+    def tail_joins_next(self, end: int) -> bool:
+        """Whether the last character of a name ending at ``end`` makes a word with the word after it, in Chinese
+        text: 日本海 + 产品, where 海产品 ("seafood") is a word, so the text also reads 日本 + 海产品."""
+        if end >= len(self.text) or not is_han(self.text[end - 1]) or not is_han(self.text[end]) \
+                or self._in_japanese(end):
+            return False
+        i = self._run_at(end, False)
+        if i < 0:
+            return False
+        starts, ends, _ = self._segments(i, False)
+        j = bisect.bisect_left(starts, end)
+        if j == len(starts) or starts[j] != end or ends[j] - end < 2:
+            return False
+        return self.lexicons.jieba.has_word(self.scanned[end - 1 : ends[j]])
 
     def _in_japanese(self, pos: int) -> bool:
         i = self._run_at(pos, True)

@@ -67,6 +67,12 @@ GIVEN_FIRST_COUNTRIES = ("JP", "KR")
 HONORIFICS = ("氏", "さん", "様", "さま", "君", "先生", "女士", "教授", "議員", "议员")
 # Administrative suffixes a place name is printed with or without (東京都 / 東京, 广东省 / 广东).
 ADMIN_SUFFIXES = ("都", "府", "県", "县", "縣", "省", "市", "区", "區", "州")
+# Head nouns that news style often prints in lower case after a name (Reuters: "the Yasukuni shrine").
+GENERIC_HEADS = frozenset({
+    "shrine", "temple", "island", "islands", "islets", "strait", "straits", "sea", "bay", "river", "lake",
+    "mountain", "mountains", "peninsula", "canal", "bridge", "airport", "port", "harbour", "harbor", "station",
+    "coast guard", "nuclear plant", "nuclear power plant", "power plant", "power station", "incident",
+    "massacre", "square", "park", "palace", "dam"})
 ADMIN_WORDS = ("prefecture", "province", "city", "metropolis", "municipality", "county", "district", "ward")
 
 
@@ -78,7 +84,7 @@ class Mention(NamedTuple):
     surface: str
     entry_id: str | None
     canonical: str | None
-    resolution: str  # "direct" | "context" | "title" | "side" | "default" | "ambiguous"
+    resolution: str  # "direct" | "context" | "title" | "side" | "default" | "reading" | "ambiguous"
     matched: str  # the variant that matched
     variant_kind: str
     variant_origin: str
@@ -193,6 +199,14 @@ class Pattern:
     # A diplomatic mission named after the country that sends it (中国大使馆): after 驻/駐 ("stationed in")
     # the country is the host instead (美国驻中国大使馆 is the US embassy in China), so it is no mention there.
     mission: bool = False
+    # A hiragana reading (ja-Hira): Japanese prints one only in brackets after the name it reads (薛剣(せつけん));
+    # anywhere else the same kana are ordinary words (いき in 続けていきたい is not Iki island).
+    reading: bool = False
+    country: str | None = None  # a place's or organisation's country (one ISO code; None for several or none)
+    # A state body (a ministry, agency, party, legislature, armed force...): 外交部 after 韩国 is South Korea's,
+    # not the one the glossary holds under that name (see _country_before).
+    institution: bool = False
+    person: bool = False
 
 
 # A candidate: (start, end, patterns, strength). Strength orders the two passes of the choice.
@@ -215,6 +229,9 @@ class PatternSet(tuple):
         ps.offices = tuple(o for p in ps if p.silent for o in p.offices)
         ps.place = all(p.place for p in ps)
         ps.any_place = any(p.place for p in ps)
+        ps.institution = any(p.institution for p in ps)
+        ps.person = all(p.person for p in ps)
+        ps.short = all(p.variant.kind == "short" for p in ps)
         first = ps[0]
         # A standalone name of exactly one entry (not a short form, whose rewrite depends on the text):
         # it becomes its mention at once, with a canonical name that depends only on the form matched.
@@ -521,15 +538,26 @@ class TextMatcher:
                     kept = checks.kept(patterns, passing)
                     found.append((start, end, kept, kept.strength))
 
-    def is_word(self, segments, text: str, start: int, end: int, patterns) -> bool:
-        """Han/kana names must not cut a word of the text (``segments``: see :mod:`glossary.boundaries`)."""
+    def is_word(self, segments, text: str, start: int, end: int, patterns, title_after: bool = False) -> bool:
+        """Han/kana names must not cut a word of the text (``segments``: see :mod:`glossary.boundaries`).
+
+        ``title_after``: a title or honorific starts where the name ends (洪磊|報道官, 華春瑩|氏, 吴江浩|大使),
+        which is a word's end whatever the segmenter read across it; so is a bureau's 局 shared with 局长
+        (亚洲大洋洲局|长).
+        """
         if patterns.latin:
             return True
         # A context string that follows the name (習 + 氏) is part of the word the name must fit.
         if patterns.contexts:
             end += max((len(c) for c in patterns.contexts if text.startswith(c, end)), default=0)
+        check_end = not (title_after and not patterns.place) and not _shares_head(text, end)
+        # A name of several characters (four, or three for a person's) is seldom there by chance: it may leave
+        # one character of a word it shares with its neighbour (林芳正|在 where jieba reads 正在).
+        lenient = not patterns.place and not patterns.silent and (
+            end - start >= 4 or (patterns.person and end - start >= 3 and patterns.variant.kind != "short"))
         # A title is checked at its end only: it follows what it qualifies (亚洲大洋洲局|局长, 日本|首相).
-        return segments.is_word(start, end, patterns.place, check_start=not patterns.silent)
+        return segments.is_word(start, end, patterns.place, check_start=not patterns.silent, check_end=check_end,
+                                lenient=lenient)
 
 
 def _automaton(keys: list[str], kind) -> ahocorasick_rs.AhoCorasick | None:
@@ -540,6 +568,15 @@ def _automaton(keys: list[str], kind) -> ahocorasick_rs.AhoCorasick | None:
 
 
 _STATIONED = ("驻", "駐")  # "stationed in": 驻中国大使馆 is an embassy in China, not China's
+_OPENING, _CLOSING = "(（", ")）"
+# Organisations that belong to one state, whose generic names every state's own body shares (外交部, 国防部,
+# Foreign Ministry, 共産党): a country right before such a name says whose it is.
+INSTITUTION_SUBTYPES = frozenset({
+    "ministry", "ministry-department", "ministry-bureau", "ministry-division", "agency", "government",
+    "coast-guard", "military", "police", "regulator", "central-bank", "commission", "legislature", "court",
+    "prosecutor", "political-party", "party-committee"})
+# What may stand between a country and its body: nothing (韩国外交部), の, 的, a possessive ("Beijing's").
+_OF_COUNTRY = ("", "の", "的", "'s ", "’s ", " ")
 
 
 def _pattern(entry: Entry, v: Variant, latin: bool) -> Pattern:
@@ -550,9 +587,14 @@ def _pattern(entry: Entry, v: Variant, latin: bool) -> Pattern:
     # derived single-character surnames (林 before 外相) still need the full name in the text.
     standalone = v.standalone or bool(v.context and not (v.method or "").startswith("family-name"))
     mission = not latin and entry.details.get("subtype") in MISSION_SUBTYPES and not v.name.startswith(_STATIONED)
+    countries = entry.details.get("country") or () if entry.type in ("place", "organization") else ()
+    country = countries if isinstance(countries, str) else countries[0] if len(countries) == 1 else None
     return Pattern(entry.id, v, latin, first.isupper(), v.case_sensitive, tail, standalone, silent,
                    "" if latin else _script(v.name), entry.type == "place",
-                   tuple(entry.details.get("offices", ())), mission)
+                   tuple(entry.details.get("offices", ())), mission, not latin and v.lang == "ja-Hira",
+                   country,
+                   entry.type == "organization" and entry.details.get("subtype") in INSTITUTION_SUBTYPES,
+                   entry.type == "person")
 
 
 def _candidate_order(c) -> tuple[int, int, int]:
@@ -570,7 +612,11 @@ def _last_capital(spelling: str, key: str) -> int | None:
     body = words.strip(" ")
     offset = len(words) - len(words.lstrip(" "))
     starts = [i for i, c in enumerate(body) if c != " " and (i == 0 or body[i - 1] == " ")]
-    capitals = [i for i in starts if spelling[offset + i].isupper()]
+    # A generic head noun may be printed in lower case ("the Yasukuni shrine", "Taiwan strait", "China coast
+    # guard"): the name's own words are the ones that must be capitalised.
+    head = next((starts[-k] for k in (3, 2, 1) if len(starts) > k and body[starts[-k]:].lower() in GENERIC_HEADS),
+                len(body))
+    capitals = [i for i in starts if spelling[offset + i].isupper() and i < head]
     if len(capitals) < 2 or len(body) != len(key) - 1:
         return None
     return len(body) - capitals[-1]
@@ -591,7 +637,7 @@ def _fast_path(patterns: PatternSet) -> bool | None:
     Han/kana: True when no pattern has a context string, a script or a 驻 to check.
     """
     if not patterns[0].latin:
-        return not any(p.variant.context or p.script or p.mission for p in patterns)
+        return not any(p.variant.context or p.script or p.mission or p.reading for p in patterns)
     caps = {p.capitalised for p in patterns}
     slow = any(p.exact_case or p.tail or p.variant.context for p in patterns) or len(caps) != 1
     if slow or len({(p.standalone, p.silent) for p in patterns}) != 1:
@@ -623,6 +669,8 @@ def _passes_cjk(p: Pattern, text: str, start: int, end: int) -> bool:
         return False
     if p.mission and start > 0 and text[start - 1] in _STATIONED:
         return False
+    if p.reading and not (0 < start and end < len(text) and text[start - 1] in _OPENING and text[end] in _CLOSING):
+        return False
     if p.script:  # a name in one kana script is printed in that script
         return (_KATAKANA_RE if p.script == "kata" else _HIRAGANA_RE).fullmatch(text, start, end) is not None
     return True
@@ -635,7 +683,7 @@ def _latin_check(p: Pattern) -> tuple:
 
 def _cjk_check(p: Pattern) -> tuple:
     """What :func:`_passes_cjk` asks of a pattern."""
-    return p.variant.context, p.script, p.mission
+    return p.variant.context, p.script, p.mission, p.reading
 
 
 class PatternChecks:
@@ -800,7 +848,13 @@ class _Choice:
     def finish(self) -> list[Mention]:
         chosen, weak, doc, glossary = self.chosen, self.weak, self.doc, self.glossary
         target, name_order = self.order
+        # Neighbours that change a mention: a reading in brackets after a name (a hiragana reading is only ever
+        # found in brackets), a country before a state body.
+        neighbours = "(" in doc.text or "（" in doc.text or any(c[2].institution for c in chosen) or any(
+            c[2].institution for c in weak) or _SHIP_CUE_RE.search(doc.text) is not None
         if not (weak or self.unresolved):  # every name chosen is a mention already, or a title (never reported)
+            if neighbours:
+                return self.neighbours([(c[2], c[3]) for c in chosen if c[3] is not None])
             return [c[3] for c in chosen if c[3] is not None]
         _note_named(doc, chosen)  # evidence: which entries the text names on their own, and where
         # Pass 2: short forms in the gaps. A short form may also take the place of names it wholly contains
@@ -812,6 +866,8 @@ class _Choice:
                 if i and taken[i - 1][1] >= c[1]:
                     continue  # inside a name already chosen ("Kishida" in "Fumio Kishida")
                 if not (c[2].latin or self.is_word(c)):
+                    continue
+                if c[2].latin and c[2].short and not _alone(doc.text, c[0], c[1], taken):
                     continue
                 inside = _overlapping(taken, c[0], c[1])
                 if any(s < c[0] or e > c[1] for s, e in inside):
@@ -832,8 +888,15 @@ class _Choice:
                 mention = _resolve(glossary, doc, start, end, _reported(patterns), target, name_order)
                 if mention is None:
                     continue
-            out.append(mention)
-        return out
+            out.append((patterns, mention) if neighbours else mention)
+        return self.neighbours(out) if neighbours else out
+
+    def neighbours(self, found: list[tuple[PatternSet, Mention]]) -> list[Mention]:
+        text = self.doc.text
+        if _SHIP_CUE_RE.search(text):
+            found = [(patterns, m) for patterns, m in found if not _names_a_ship(text, patterns, m)]
+        found = _country_before(self.glossary, text, found, self.order)
+        return _bracketed_readings(text, found)
 
 
 def _first_pass(choice: _Choice, candidates: list) -> None:
@@ -851,11 +914,14 @@ def _first_pass(choice: _Choice, candidates: list) -> None:
         if key not in word_ok:
             if segments is None:
                 segments = matcher.boundaries.segmenter(text, scanned)
-            word_ok[key] = matcher.is_word(segments, text, c[0], c[1], c[2])
+            word_ok[key] = matcher.is_word(segments, text, c[0], c[1], c[2],
+                                           title_after=c[1] in title_starts or text.startswith(HONORIFICS, c[1]))
         return word_ok[key]
 
     choice.is_word = is_word
     titles = [] if scanned.isascii() else [(c[0], c[1]) for c in candidates if c[2].silent and not c[2].latin]
+    title_starts = {start for start, _ in titles}
+    spans = {(c[0], c[1]) for c in candidates if not c[2].latin}
     take = choice.take
     for c in candidates:
         start, end, patterns, strength = c
@@ -863,8 +929,12 @@ def _first_pass(choice: _Choice, candidates: list) -> None:
             if start < choice.last_end:
                 continue
             if not patterns.latin:
-                if not is_word(c) or (titles and not patterns.silent and _title_overlaps_end(titles, start, end)):
+                if not is_word(c) or (titles and not patterns.silent and _title_overlaps_end(titles, start, end)
+                                      and not _shares_head(text, end)):
                     continue
+                if patterns.place and text[end - 1] in _GEOGRAPHIC_SUFFIXES and (start, end - 1) in spans \
+                        and segments.tail_joins_next(end):
+                    continue  # 日本海产品: the shorter name (日本) and 海产品 ("seafood") are meant
             if patterns.any_place and text.startswith(HONORIFICS, end):
                 patterns = _surname_reading(patterns)
                 if not patterns:
@@ -922,6 +992,128 @@ def _latin_first_pass(choice: _Choice) -> None:
     choice.last_end = last_end
 
 
+# Ships are named after places (辽宁舰, 空母「遼寧」, the carrier Liaoning, the destroyer Nanchang) and coast guard
+# cutters carry the service's name and a hull number (海警2502): such a name is the ship's, not the place's.
+_SHIP_CUE_RE = re.compile(r"[舰艦號号]|空母|航母|航艦|海警[0-9０-９]|carrier|destroyer|frigate|warship", re.IGNORECASE)
+_SHIP_AFTER = "舰艦號号"
+_SHIP_BEFORE_RE = re.compile(r"(?:空母|航母|航艦|航空母艦|航空母舰|駆逐艦|驱逐舰|驅逐艦|艦艇|舰艇)[「『“\"]$")
+_LATIN_SHIP_BEFORE_RE = re.compile(r"(?:carrier|destroyer|frigate|warship|ship)\s+$", re.IGNORECASE)
+_LATIN_SHIP_AFTER_RE = re.compile(r"\s+(?:aircraft carrier|carrier|destroyer|frigate|strike group)\b", re.IGNORECASE)
+
+
+def _names_a_ship(text: str, patterns: PatternSet, m: Mention) -> bool:
+    end = m.end
+    if end < len(text) and text[end] in "0123456789０１２３４５６７８９" and m.surface.endswith("海警"):
+        return True  # a coast guard cutter's hull number
+    if not patterns.place:
+        return False
+    if patterns.latin:
+        return (_LATIN_SHIP_BEFORE_RE.search(text, max(0, m.start - 20), m.start) is not None
+                or _LATIN_SHIP_AFTER_RE.match(text, end) is not None)
+    if end < len(text) and text[end] in _SHIP_AFTER:
+        # 号 also starts words (中国号令): a ship's 号 ends the name, or comes before the kind of ship.
+        after = text[end + 1 : end + 2]
+        if text[end] in "舰艦" or not after or not is_han(after) or after in "航空舰艦驱驅":
+            return True
+    return _SHIP_BEFORE_RE.search(text, max(0, m.start - 6), m.start) is not None
+
+
+def _country_before(glossary: Glossary, text: str, found: list[tuple[PatternSet, Mention]],
+                    order: tuple[str, str]) -> list[tuple[PatternSet, Mention]]:
+    """A state body named right after a country (韩国外交部, 中国の外交部, "Beijing's Foreign Ministry") is that
+    country's: the candidate of that country when the name is shared, and no mention when the glossary holds
+    only another country's body under that name (朝鲜外务省 is not Japan's ministry)."""
+    out: list[tuple[PatternSet, Mention]] = []
+    for k, (patterns, m) in enumerate(found):
+        if k and patterns.institution:
+            prev_patterns, prev = found[k - 1]
+            country = next((p.country for p in prev_patterns if p.entry_id == prev.entry_id and p.place), None)
+            if country is not None and text[prev.end : m.start] in _OF_COUNTRY:
+                countries = {p.entry_id: p.country for p in patterns if p.institution}
+                ids = ([m.entry_id] if m.entry_id else []) + [i for i in m.candidates if i != m.entry_id]
+                if not ids or any(i not in countries for i in ids) or countries.get(m.entry_id) == country:
+                    out.append((patterns, m))
+                    continue
+                mine = [i for i in ids if countries[i] == country]
+                if len(mine) != 1:
+                    continue  # another state's body, which the glossary does not hold
+                p = next(q for q in patterns if q.entry_id == mine[0])
+                target, name_order = order
+                canonical = canonical_name(glossary.entries[mine[0]], target, name_order, matched=p.variant,
+                                           surface=m.surface)
+                m = m._replace(entry_id=mine[0], canonical=canonical, resolution="context", candidates=())
+        out.append((patterns, m))
+    return out
+
+
+# A kana reading in brackets right after a name: 李克強(リー・クーチャン), 薛剣(せつけん), 習近平（シーチンピン）.
+_KANA_LETTERS = "\u3041-\u3096\u30a1-\u30fa"
+_READING_RE = re.compile(rf"[(（][ \u3000]*([{_KANA_LETTERS}\u30fc・ ]*[{_KANA_LETTERS}])[ \u3000]*[)）]")
+
+
+def _bracketed_readings(text: str, found: list[tuple[PatternSet, Mention]]) -> list[Mention]:
+    """A kana reading in brackets right after a name reads that name: it is a mention of the same entry,
+    whether or not the glossary holds that reading, and whatever else the same hiragana could read (しんきょう
+    after 新疆 is not 新京). A hiragana reading anywhere else is no mention (see :attr:`Pattern.reading`); a
+    katakana name in brackets keeps its own entry (バイデン(アメリカ))."""
+    mentions = [m for _, m in found]
+    out: list[Mention] = []
+    for k, (patterns, m) in enumerate(found):
+        prev = out[-1] if out else None
+        bracket = _READING_RE.match(text, prev.end) if prev is not None and prev.entry_id is not None else None
+        if patterns[0].reading and all(p.reading for p in patterns):
+            if bracket is None or bracket.span(1) != (m.start, m.end):
+                continue
+            if m.entry_id != prev.entry_id:
+                m = m._replace(entry_id=prev.entry_id, canonical=prev.canonical, resolution="reading", candidates=())
+        out.append(m)
+        if m.entry_id is None or not (patterns.person or patterns.place):
+            continue  # (日中韓首脳会談(サミット): katakana after an event or a body glosses it, it does not read it)
+        bracket = _READING_RE.match(text, m.end)
+        if bracket is not None and (k + 1 == len(mentions) or mentions[k + 1].start >= bracket.end()):
+            a, b = bracket.span(1)
+            out.append(Mention(a, b, text[a:b], m.entry_id, m.canonical, "reading", text[a:b], "reading", "text"))
+    return out
+
+
+# Capitalised words next to a surname that are not part of a longer name (On Monday Kishida said).
+_NOT_NAMES = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "prof", "prof.", "sir", "madam", "and", "or", "but",
+    "as", "by", "on", "in", "at", "of", "for", "with", "from", "to", "said", "says", "told", "asked"})
+# Surnames that are also English words: the pronoun He at a sentence's start, the Song dynasty.
+_ENGLISH_SURNAMES = frozenset({"he", "sun", "song", "han", "qin", "tang", "ming", "long", "fan", "bo", "ding", "kong"})
+_WORD_BEFORE_RE = re.compile(r"([^\W\d_][\w'’.-]*) $")
+_WORD_AFTER_RE = re.compile(r" ([^\W\d_][\w'’-]*)")
+
+
+def _alone(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    """Whether a Latin surname stands on its own, not inside a longer name the glossary does not hold: a
+    capitalised word right before it (Reporting by Leika Kihara) or after it (Wang Xiaoming, Han Chinese) that
+    is no name or title the text was found to hold makes it part of that name. An English word as a surname
+    (He, Sun, Song) is not the surname at a sentence's start or before "dynasty"."""
+    before = _WORD_BEFORE_RE.search(text, max(0, start - 40), start)
+    if before is not None and before.group(1)[0].isupper() and before.group(1).lower() not in _NOT_NAMES:
+        a = before.start(1)
+        if not _overlapping(taken, a, start - 1) and not _sentence_start(text, a):
+            return False
+    after = _WORD_AFTER_RE.match(text, end)
+    if after is not None and after.group(1)[0].isupper() and after.group(1).lower() not in _NOT_NAMES:
+        if not _overlapping(taken, after.start(1), after.end(1)):
+            return False
+    word = text[start:end].lower()
+    if word in _ENGLISH_SURNAMES:
+        if _sentence_start(text, start) or (after is not None and after.group(1).lower() == "dynasty"):
+            return False
+    return True
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start].rstrip(" \"“‘'(")
+    return not before or before[-1] in ".!?\n:;—–-"
+
+
 def _note_named(doc: _Document, chosen: list) -> None:
     """Where the text names each entry on its own (its standalone mentions) and first does so in full."""
     named_at, first_full = doc.named, doc.full
@@ -931,6 +1123,19 @@ def _note_named(doc: _Document, chosen: list) -> None:
             named_at.setdefault(named, []).append(start)
             if patterns.full and named not in first_full:
                 first_full[named] = start
+
+
+# A bureau, department or division whose last character starts the title of its head: 亚洲大洋洲局长 is the
+# head of 亚洲大洋洲局, 亞洲司長 of 亞洲司 (the name is printed once).
+_HEADS = frozenset("局司課课処处處室科")
+
+
+# The generic last character of a place name (日本海, 洞庭湖) may instead begin the next word: 日本|海产品.
+_GEOGRAPHIC_SUFFIXES = frozenset("海湖山江河岛島洋峡峽")
+
+
+def _shares_head(text: str, end: int) -> bool:
+    return 0 < end < len(text) and text[end - 1] in _HEADS and text[end] in "长長"
 
 
 def _title_overlaps_end(titles: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -242,7 +242,8 @@ class MentionOut(Schema):
     resolution = fields.String(required=True, metadata={
         "description": "direct (a name of one entry), context (the text names the entry elsewhere), title (a "
                        "title next to a surname), side (the side the text is written from), default (the "
-                       "curators' usual reading; candidates lists the others) or ambiguous"})
+                       "curators' usual reading; candidates lists the others), reading (a kana reading in "
+                       "brackets right after a name, of that name's entry) or ambiguous"})
     matched = fields.String(required=True)
     variant_kind = fields.String(required=True)
     variant_origin = fields.String(required=True)
