@@ -576,7 +576,7 @@ INSTITUTION_SUBTYPES = frozenset({
     "coast-guard", "military", "police", "regulator", "central-bank", "commission", "legislature", "court",
     "prosecutor", "political-party", "party-committee"})
 # What may stand between a country and its body: nothing (韩国外交部), の, 的, a possessive ("Beijing's").
-_OF_COUNTRY = ("", "の", "的", "'s ", "’s ", " ")
+_OF_COUNTRY = ("", "の", "的", "'s ", "’s ", " ", "联邦", "聯邦")  # (美國聯邦眾議院: the US federal House)
 
 
 def _pattern(entry: Entry, v: Variant, latin: bool) -> Pattern:
@@ -851,7 +851,8 @@ class _Choice:
         # Neighbours that change a mention: a reading in brackets after a name (a hiragana reading is only ever
         # found in brackets), a country before a state body.
         neighbours = "(" in doc.text or "（" in doc.text or any(c[2].institution for c in chosen) or any(
-            c[2].institution for c in weak) or _SHIP_CUE_RE.search(doc.text) is not None
+            c[2].institution for c in weak) or _SHIP_CUE_RE.search(doc.text) is not None or (
+            _ORG_HEAD_RE.search(doc.text) is not None)
         if not (weak or self.unresolved):  # every name chosen is a mention already, or a title (never reported)
             if neighbours:
                 return self.neighbours([(c[2], c[3]) for c in chosen if c[3] is not None])
@@ -895,6 +896,9 @@ class _Choice:
         text = self.doc.text
         if _SHIP_CUE_RE.search(text):
             found = [(patterns, m) for patterns, m in found if not _names_a_ship(text, patterns, m)]
+        if _ORG_HEAD_RE.search(text):  # a place that begins a name the glossary does not hold: Taiwan News
+            found = [(patterns, m) for patterns, m in found
+                     if not (patterns.place and patterns.latin and _ORG_HEAD_RE.match(text, m.end))]
         found = _country_before(self.glossary, text, found, self.order)
         return _bracketed_readings(text, found)
 
@@ -999,6 +1003,15 @@ _SHIP_AFTER = "舰艦號号"
 _SHIP_BEFORE_RE = re.compile(r"(?:空母|航母|航艦|航空母艦|航空母舰|駆逐艦|驱逐舰|驅逐艦|艦艇|舰艇)[「『“\"]$")
 _LATIN_SHIP_BEFORE_RE = re.compile(r"(?:carrier|destroyer|frigate|warship|ship)\s+$", re.IGNORECASE)
 _LATIN_SHIP_AFTER_RE = re.compile(r"\s+(?:aircraft carrier|carrier|destroyer|frigate|strike group)\b", re.IGNORECASE)
+
+
+# Capitalised words that end an organisation's name after a place: Taiwan News, Japan Today, Japan Airlines, the
+# Japan Organization for Metals and Energy Security. A name the glossary holds (The Japan Times) is taken whole
+# before this applies.
+_ORG_HEAD_RE = re.compile(
+    r" (?:News|Times|Today|Post|Daily|Herald|Press|Journal|Airlines|Airways|Bank|University|Airport|Television|"
+    r"TV|Broadcasting|Radio|Telecom|Electric|Railways?|Foundation|Institute|Association|Organi[sz]ation|"
+    r"Federation|Society|Corporation|Corp\.?|Inc\.?|Holdings|Motors?|Steel|Petroleum)\b")
 
 
 def _names_a_ship(text: str, patterns: PatternSet, m: Mention) -> bool:
@@ -1208,8 +1221,13 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
         if chosen is None and len(standalone_ids) > 1:
             sided = _by_side(doc, start, patterns)
             preferred = patterns.preferred_ids
+            spelled = _spelled_as(patterns, text[start:end]) if not patterns.latin else ()
             if len(sided) == 1:
                 chosen, resolution = sided[0], "side"
+            elif len(spelled) == 1:
+                # The text's own spelling, as curated for one entry, against forms folded or derived for the
+                # others: 民進黨 is Taiwan's DPP; 民進党, the Japanese party's name, folds to it.
+                chosen, resolution = spelled[0], "default"
             elif len(preferred) == 1:
                 # Curators chose the usual reading of a shared name ("Kyoto" is the city).
                 chosen, resolution = preferred[0], "default"
@@ -1236,6 +1254,14 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                                                     surface=surface)
     return Mention(start, end, surface, entry.id, canonical, resolution, p.variant.name, p.variant.kind,
                    p.variant.origin, others)
+
+
+def _spelled_as(patterns: PatternSet, surface: str) -> tuple[str, ...]:
+    """The entries of a shared name that a curator spelled exactly as the text does (standalone forms)."""
+    if len(patterns.standalone_ids) > 16:
+        return ()
+    return tuple(dict.fromkeys(p.entry_id for p in patterns if p.standalone and p.variant.origin == "curated"
+                               and p.variant.name == surface))
 
 
 def _reported(patterns: PatternSet) -> PatternSet:

@@ -136,6 +136,15 @@ COUNTRY_BEFORE_BODY = [
      [("ソウル", "seoul"), ("時事", "jiji-press"), ("中国外務省", "ministry-of-foreign-affairs-china")]),
     ("日本NHK电视台报道称", [("日本", "japan"), ("NHK", "nhk")]),
     ("美国民主党议员访问台湾。", [("美国", "united-states"), ("台湾", "taiwan")]),  # not Japan's DPJ
+    ("美國聯邦眾議院今天通過法案。", [("美國", "united-states"), ("眾議院", "us-house-of-representatives")]),
+]
+
+# 9b. A shared name spelled exactly as a curator spelled it for one entry, and folded or derived for the others.
+EXACT_SPELLING = [
+    ("國民黨與民進黨今天在立法院交鋒。",  # 民進黨 is Taiwan's DPP; the Japanese 民進党 folds to it
+     [("國民黨", "kuomintang"), ("民進黨", "democratic-progressive-party"), ("立法院", "legislative-yuan")]),
+    ("衆議院は法案を可決した。", [("衆議院", "house-of-representatives-japan")]),
+    ("民進党の幹部が来日した。", [("民進党", None)]),  # Japanese prints both parties so: the text must say
 ]
 
 # 10. Ships named after places, and cutters by hull number.
@@ -148,6 +157,7 @@ SHIPS = [
     ("中国海警局の「海警2502」が領海に侵入した。", [("中国海警局", "china-coast-guard")]),
     ("辽宁省政府发布通知。", [("辽宁省", "liaoning")]),
     ("中国号令天下。", [("中国", "china")]),  # 号 starts a word here
+    ("解放軍昨天展開圍台軍演。", [("解放軍", "peoples-liberation-army")]),  # 圍台 + 軍演, not 台軍
 ]
 
 # 11. English names with a generic head in lower case, and surnames inside names the glossary does not hold.
@@ -165,6 +175,9 @@ ENGLISH_NAMES = [
     ("Vice President Han Zheng spoke. Most Han Chinese officials attended.", [("Han Zheng", "han-zheng")]),
     ("Song Tao spoke. Song dynasty scrolls were shown. Later Song said no.",
      [("Song Tao", "song-tao"), ("Song", "song-tao")]),
+    ("TAIPEI (Taiwan News) - Taiwan News and The Japan Times reported it. According to Japan Today, they met.",
+     [("TAIPEI", "taipei"), ("The Japan Times", "japan-times")]),  # outlets the glossary does not hold
+    ("The Japan Organization for Metals and Energy Security said so.", []),
     ("Fumio Kishida spoke. On Monday Kishida said ties matter. Japan's Kishida agreed.",
      [("Fumio Kishida", "kishida-fumio"), ("Kishida", "kishida-fumio"), ("Japan", "japan"),
       ("Kishida", "kishida-fumio")]),
@@ -172,7 +185,8 @@ ENGLISH_NAMES = [
 
 
 @pytest.mark.parametrize("text, expected", ONE_NORMALISER + NO_HIDDEN_NAMES + WORD_BOUNDARIES + TITLES + ORDER
-                         + DISAMBIGUATION + READINGS + SHARED_EDGES + COUNTRY_BEFORE_BODY + SHIPS + ENGLISH_NAMES)
+                         + DISAMBIGUATION + READINGS + SHARED_EDGES + COUNTRY_BEFORE_BODY + EXACT_SPELLING + SHIPS
+                         + ENGLISH_NAMES)
 def test_real_news_patterns(curated, text, expected):
     result = normalize_text(curated, text, mode="mentions")
     assert _pairs(result) == expected
