@@ -12,6 +12,7 @@ import gc
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -236,19 +237,18 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
-def write_results(sections: dict) -> None:
-    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "glossary", "service", "bench"], cwd=ROOT,
-                           capture_output=True, text=True).stdout.strip()
-    code = (commit.stdout.strip() or "unknown") + (" with uncommitted changes" if dirty else "")
-    lines = ["## Latest results", "", f"Measured by `make bench` on {when}, code at commit {code}.",
-             "", f"Machine: {sections['machine']}", ""]
-    if "normalise" in sections:
-        lines += ["### Text normalisation (characters per second)", "",
-                  "Best of five rounds in which the three contenders take turns.", "",
-                  "| glossary | variants | corpus | chars | mentions (ours / flashtext) | ours | flashtext | "
-                  "bare scan | ours ÷ flashtext | bare ÷ ours |", "|---|---|---|---|---|---|---|---|---|---|"]
+# The parts of the main results block, in order; each is written between its own markers, so that ``--only``
+# rewrites the parts it ran and keeps the others (with the date and code they were measured at).
+PARTS = ("normalise", "startup", "http", "reconcile", "reference")
+_PART_RE = re.compile(r"<!-- part: (\w+) -->\n(.*?)<!-- /part: \1 -->", re.S)
+
+
+def _part_lines(part: str, sections: dict) -> list[str]:
+    if part == "normalise":
+        lines = ["### Text normalisation (characters per second)", "",
+                 "Best of five rounds in which the three contenders take turns.", "",
+                 "| glossary | variants | corpus | chars | mentions (ours / flashtext) | ours | flashtext | "
+                 "bare scan | ours ÷ flashtext | bare ÷ ours |", "|---|---|---|---|---|---|---|---|---|---|"]
         for r in sections["normalise"]:
             lines.append(f"| {r['glossary']} | {r['variants']:,} | {r['corpus']} | {r['chars']:,} | "
                          f"{r['mentions']:,} / {r['flashtext_found']:,} | "
@@ -257,32 +257,42 @@ def write_results(sections: dict) -> None:
         lines += ["", "Each corpus is cut into documents of about 2,000 characters, processed one by one by each "
                   "contender. ours: `glossary.normalize.normalize_text` (find, boundaries, resolution, rewrite); "
                   "flashtext: `KeywordProcessor.replace_keywords` with every variant; bare scan: "
-                  "pyahocorasick `iter` over the same variants, counting hits (no boundaries, no resolution).", ""]
-    if "startup" in sections:
-        s = sections["startup"]
-        lines += ["### Start-up", "", f"- import: {s['import']:.2f}s",
-                  f"- load, validate, derive and index seeds/: {s['load_and_index']:.2f}s "
-                  f"({s['entries']} entries, {s['variants']:,} variants)",
-                  f"- build the text scanner: {s['scanner']:.2f}s", ""]
-    if "memory" in sections:
-        lines += ["### Memory (Python heap, tracemalloc)", ""]
+                  "pyahocorasick `iter` over the same variants, counting hits (no boundaries, no resolution).", "",
+                  "### Memory (Python heap, tracemalloc)", ""]
         for label, m in sections["memory"].items():
             lines.append(f"- {label}: {m['python_heap_mb']:.0f} MB held, {m['peak_mb']:.0f} MB peak while building")
-        lines.append("")
-    if "http" in sections:
+        return lines
+    if part == "startup":
+        s = sections["startup"]
+        return ["### Start-up", "", f"- import: {s['import']:.2f}s",
+                f"- load, validate, derive and index seeds/: {s['load_and_index']:.2f}s "
+                f"({s['entries']} entries, {s['variants']:,} variants)",
+                f"- build the text scanner: {s['scanner']:.2f}s"]
+    if part == "http":
         h = sections["http"]
-        lines += ["### HTTP", "", f"- POST /v1/normalize, {h['batch_bytes']:,} bytes in {h['texts']} texts: "
-                  f"{h['seconds']:.2f}s ({h['mb_per_s']:.2f} MB/s), response {h['response_bytes']:,} bytes",
-                  f"- gunicorn worker RSS: {h['worker_idle_rss_mb']:.0f} MB idle, "
-                  f"{h['worker_peak_rss_mb']:.0f} MB peak (VmHWM)", ""]
-    if "reconcile" in sections:
-        lines += sections["reconcile"]
-    if "reference" in sections:
-        lines += sections["reference"]
+        return ["### HTTP", "", f"- POST /v1/normalize, {h['batch_bytes']:,} bytes in {h['texts']} texts: "
+                f"{h['seconds']:.2f}s ({h['mb_per_s']:.2f} MB/s), response {h['response_bytes']:,} bytes",
+                f"- gunicorn worker RSS: {h['worker_idle_rss_mb']:.0f} MB idle, "
+                f"{h['worker_peak_rss_mb']:.0f} MB peak (VmHWM)"]
+    return list(sections[part])  # reconcile, reference: their lines as bench/reconcile.py and reference.py made them
+
+
+def write_results(sections: dict) -> None:
+    """The parts run, each stamped with when and at which code, into the main block; parts not run are kept."""
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    stamp = f"Measured by `make bench` on {when}, code at commit {_commit()}; machine: {sections['machine']}."
     text = README.read_text(encoding="utf-8")
     head, rest = text.split(BEGIN, 1) if BEGIN in text else (text.rstrip() + "\n\n", END)
-    tail = rest.split(END, 1)[1] if END in rest else ""
-    README.write_text(head + BEGIN + "\n" + "\n".join(lines) + "\n" + END + tail, encoding="utf-8")
+    old, tail = rest.split(END, 1) if END in rest else ("", "")
+    parts = dict(_PART_RE.findall(old))
+    for part in PARTS:
+        if part in sections:
+            parts[part] = "\n".join([stamp, "", *_part_lines(part, sections)]).rstrip("\n") + "\n"
+    lines = ["## Latest results", ""]
+    for part in PARTS:
+        if part in parts:
+            lines += [f"<!-- part: {part} -->", parts[part].rstrip("\n"), f"<!-- /part: {part} -->", ""]
+    README.write_text(head + BEGIN + "\n" + "\n".join(lines) + END + tail, encoding="utf-8")
     print(f"\nwritten to {README}")
 
 

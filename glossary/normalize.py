@@ -230,8 +230,12 @@ class PatternSet(tuple):
         ps.place = all(p.place for p in ps)
         ps.any_place = any(p.place for p in ps)
         ps.institution = any(p.institution for p in ps)
+        ps.neighbourly = ps.institution or ps.any_place  # a neighbour may change its mention (_neighbours)
         ps.person = all(p.person for p in ps)
         ps.short = all(p.variant.kind == "short" for p in ps)
+        # From how many characters a Han/kana name may leave one character of a word it shares (TextMatcher.is_word).
+        ps.lenient_from = 1 << 30 if ps.any_place or ps.silent else (
+            3 if ps.person and ps[0].variant.kind != "short" else 4)
         first = ps[0]
         # A standalone name of exactly one entry (not a short form, whose rewrite depends on the text):
         # it becomes its mention at once, with a canonical name that depends only on the form matched.
@@ -538,10 +542,10 @@ class TextMatcher:
                     kept = checks.kept(patterns, passing)
                     found.append((start, end, kept, kept.strength))
 
-    def is_word(self, segments, text: str, start: int, end: int, patterns, title_after: bool = False) -> bool:
+    def is_word(self, segments, text: str, start: int, end: int, patterns, title_after=lambda: False) -> bool:
         """Han/kana names must not cut a word of the text (``segments``: see :mod:`glossary.boundaries`).
 
-        ``title_after``: a title or honorific starts where the name ends (洪磊|報道官, 華春瑩|氏, 吴江浩|大使),
+        ``title_after()``: a title or honorific starts where the name ends (洪磊|報道官, 華春瑩|氏, 吴江浩|大使),
         which is a word's end whatever the segmenter read across it; so is a bureau's 局 shared with 局长
         (亚洲大洋洲局|长).
         """
@@ -550,14 +554,16 @@ class TextMatcher:
         # A context string that follows the name (習 + 氏) is part of the word the name must fit.
         if patterns.contexts:
             end += max((len(c) for c in patterns.contexts if text.startswith(c, end)), default=0)
-        check_end = not (title_after and not patterns.place) and not _shares_head(text, end)
         # A name of several characters (four, or three for a person's) is seldom there by chance: it may leave
         # one character of a word it shares with its neighbour (林芳正|在 where jieba reads 正在).
-        lenient = not patterns.place and not patterns.silent and (
-            end - start >= 4 or (patterns.person and end - start >= 3 and patterns.variant.kind != "short"))
+        lenient = end - start >= patterns.lenient_from
         # A title is checked at its end only: it follows what it qualifies (亚洲大洋洲局|局长, 日本|首相).
-        return segments.is_word(start, end, patterns.place, check_start=not patterns.silent, check_end=check_end,
-                                lenient=lenient)
+        if segments.is_word(start, end, patterns.place, check_start=not patterns.silent, lenient=lenient):
+            return True
+        if (title_after() and not patterns.place) or _shares_head(text, end):
+            return segments.is_word(start, end, patterns.place, check_start=not patterns.silent, check_end=False,
+                                    lenient=lenient)
+        return False
 
 
 def _automaton(keys: list[str], kind) -> ahocorasick_rs.AhoCorasick | None:
@@ -850,9 +856,8 @@ class _Choice:
         target, name_order = self.order
         # Neighbours that change a mention: a reading in brackets after a name (a hiragana reading is only ever
         # found in brackets), a country before a state body.
-        neighbours = "(" in doc.text or "（" in doc.text or any(c[2].institution for c in chosen) or any(
-            c[2].institution for c in weak) or _SHIP_CUE_RE.search(doc.text) is not None or (
-            _ORG_HEAD_RE.search(doc.text) is not None)
+        neighbours = "(" in doc.text or "（" in doc.text or any(c[2].neighbourly for c in chosen) or any(
+            c[2].neighbourly for c in weak)
         if not (weak or self.unresolved):  # every name chosen is a mention already, or a title (never reported)
             if neighbours:
                 return self.neighbours([(c[2], c[3]) for c in chosen if c[3] is not None])
@@ -893,14 +898,33 @@ class _Choice:
         return self.neighbours(out) if neighbours else out
 
     def neighbours(self, found: list[tuple[PatternSet, Mention]]) -> list[Mention]:
+        """What a mention's neighbours change: a place that names a ship or begins an organisation's name is
+        no mention, a country before a state body says whose it is, a reading in brackets reads a name."""
         text = self.doc.text
-        if _SHIP_CUE_RE.search(text):
-            found = [(patterns, m) for patterns, m in found if not _names_a_ship(text, patterns, m)]
-        if _ORG_HEAD_RE.search(text):  # a place that begins a name the glossary does not hold: Taiwan News
-            found = [(patterns, m) for patterns, m in found
-                     if not (patterns.place and patterns.latin and _ORG_HEAD_RE.match(text, m.end))]
-        found = _country_before(self.glossary, text, found, self.order)
-        return _bracketed_readings(text, found)
+        out: list[tuple[PatternSet, Mention]] = []
+        ships = None  # whether the text speaks of ships at all (worked out at its first place)
+        for patterns, m in found:
+            if patterns.neighbourly:
+                end = m.end
+                after = text[end : end + 1]
+                if patterns.any_place:
+                    if ships is None:
+                        ships = any(word in text for word in _SHIP_WORDS)
+                    if (ships and _names_a_ship(text, patterns, m, after)) or (
+                            after == " " and text[end + 1 : end + 2].isupper() and patterns.latin
+                            and _ORG_HEAD_RE.match(text, end)):
+                        continue  # the carrier Liaoning, 辽宁舰; Taiwan News
+                if patterns.institution:
+                    if after and after in _DIGITS and m.surface.endswith("海警"):
+                        continue  # a coast guard cutter's hull number: 海警2502
+                    if out:
+                        m = _of_country(self.glossary, text, out[-1], patterns, m, self.order)
+                        if m is None:
+                            continue
+            out.append((patterns, m))
+        if "(" in text or "（" in text:
+            return _bracketed_readings(text, out)
+        return [m for _, m in out]
 
 
 def _first_pass(choice: _Choice, candidates: list) -> None:
@@ -918,14 +942,14 @@ def _first_pass(choice: _Choice, candidates: list) -> None:
         if key not in word_ok:
             if segments is None:
                 segments = matcher.boundaries.segmenter(text, scanned)
-            word_ok[key] = matcher.is_word(segments, text, c[0], c[1], c[2],
-                                           title_after=c[1] in title_starts or text.startswith(HONORIFICS, c[1]))
+            word_ok[key] = matcher.is_word(segments, text, c[0], c[1], c[2], title_after=lambda: (
+                c[1] in title_starts or text.startswith(HONORIFICS, c[1])))
         return word_ok[key]
 
     choice.is_word = is_word
     titles = [] if scanned.isascii() else [(c[0], c[1]) for c in candidates if c[2].silent and not c[2].latin]
     title_starts = {start for start, _ in titles}
-    spans = {(c[0], c[1]) for c in candidates if not c[2].latin}
+    spans = None  # the Han/kana candidates' spans, when a place name asks for them
     take = choice.take
     for c in candidates:
         start, end, patterns, strength = c
@@ -936,9 +960,11 @@ def _first_pass(choice: _Choice, candidates: list) -> None:
                 if not is_word(c) or (titles and not patterns.silent and _title_overlaps_end(titles, start, end)
                                       and not _shares_head(text, end)):
                     continue
-                if patterns.place and text[end - 1] in _GEOGRAPHIC_SUFFIXES and (start, end - 1) in spans \
-                        and segments.tail_joins_next(end):
-                    continue  # 日本海产品: the shorter name (日本) and 海产品 ("seafood") are meant
+                if patterns.place and text[end - 1] in _GEOGRAPHIC_SUFFIXES and segments.tail_joins_next(end):
+                    if spans is None:
+                        spans = {(c[0], c[1]) for c in candidates if not c[2].latin}
+                    if (start, end - 1) in spans:
+                        continue  # 日本海产品: the shorter name (日本) and 海产品 ("seafood") are meant
             if patterns.any_place and text.startswith(HONORIFICS, end):
                 patterns = _surname_reading(patterns)
                 if not patterns:
@@ -998,13 +1024,13 @@ def _latin_first_pass(choice: _Choice) -> None:
 
 # Ships are named after places (辽宁舰, 空母「遼寧」, the carrier Liaoning, the destroyer Nanchang) and coast guard
 # cutters carry the service's name and a hull number (海警2502): such a name is the ship's, not the place's.
-_SHIP_CUE_RE = re.compile(r"[舰艦號号]|空母|航母|航艦|海警[0-9０-９]|carrier|destroyer|frigate|warship", re.IGNORECASE)
+_SHIP_WORDS = ("舰", "艦", "號", "号", "空母", "航母", "arrier", "estroyer", "rigate", "arship")  # (substring
+# tests: a regular expression of these alternatives cost a tenth of an English text's normalisation)
 _SHIP_AFTER = "舰艦號号"
 _SHIP_BEFORE_RE = re.compile(r"(?:空母|航母|航艦|航空母艦|航空母舰|駆逐艦|驱逐舰|驅逐艦|艦艇|舰艇)[「『“\"]$")
-_LATIN_SHIP_BEFORE_RE = re.compile(r"(?:carrier|destroyer|frigate|warship|ship)\s+$", re.IGNORECASE)
-_LATIN_SHIP_AFTER_RE = re.compile(r"\s+(?:aircraft carrier|carrier|destroyer|frigate|strike group)\b", re.IGNORECASE)
-
-
+_LATIN_SHIP_BEFORE = ("carrier ", "Carrier ", "destroyer ", "Destroyer ", "frigate ", "Frigate ", "warship ")
+_LATIN_SHIP_AFTER = (" aircraft carrier", " carrier", " destroyer", " frigate", " strike group", " Aircraft Carrier")
+_DIGITS = "0123456789０１２３４５６７８９"
 # Capitalised words that end an organisation's name after a place: Taiwan News, Japan Today, Japan Airlines, the
 # Japan Organization for Metals and Energy Security. A name the glossary holds (The Japan Times) is taken whole
 # before this applies.
@@ -1014,49 +1040,41 @@ _ORG_HEAD_RE = re.compile(
     r"Federation|Society|Corporation|Corp\.?|Inc\.?|Holdings|Motors?|Steel|Petroleum)\b")
 
 
-def _names_a_ship(text: str, patterns: PatternSet, m: Mention) -> bool:
-    end = m.end
-    if end < len(text) and text[end] in "0123456789０１２３４５６７８９" and m.surface.endswith("海警"):
-        return True  # a coast guard cutter's hull number
-    if not patterns.place:
-        return False
+def _names_a_ship(text: str, patterns: PatternSet, m: Mention, after: str) -> bool:
     if patterns.latin:
-        return (_LATIN_SHIP_BEFORE_RE.search(text, max(0, m.start - 20), m.start) is not None
-                or _LATIN_SHIP_AFTER_RE.match(text, end) is not None)
-    if end < len(text) and text[end] in _SHIP_AFTER:
+        return text.startswith(_LATIN_SHIP_AFTER, m.end) or text.endswith(
+            _LATIN_SHIP_BEFORE, max(0, m.start - 10), m.start)
+    if after and after in _SHIP_AFTER:
         # 号 also starts words (中国号令): a ship's 号 ends the name, or comes before the kind of ship.
-        after = text[end + 1 : end + 2]
-        if text[end] in "舰艦" or not after or not is_han(after) or after in "航空舰艦驱驅":
+        following = text[m.end + 1 : m.end + 2]
+        if after in "舰艦" or not following or not is_han(following) or following in "航空舰艦驱驅":
             return True
-    return _SHIP_BEFORE_RE.search(text, max(0, m.start - 6), m.start) is not None
+    return m.start > 0 and text[m.start - 1] in "「『“\"" and _SHIP_BEFORE_RE.search(
+        text, max(0, m.start - 6), m.start) is not None
 
 
-def _country_before(glossary: Glossary, text: str, found: list[tuple[PatternSet, Mention]],
-                    order: tuple[str, str]) -> list[tuple[PatternSet, Mention]]:
+def _of_country(glossary: Glossary, text: str, before: tuple[PatternSet, Mention], patterns: PatternSet, m: Mention,
+                order: tuple[str, str]) -> Mention | None:
     """A state body named right after a country (韩国外交部, 中国の外交部, "Beijing's Foreign Ministry") is that
     country's: the candidate of that country when the name is shared, and no mention when the glossary holds
     only another country's body under that name (朝鲜外务省 is not Japan's ministry)."""
-    out: list[tuple[PatternSet, Mention]] = []
-    for k, (patterns, m) in enumerate(found):
-        if k and patterns.institution:
-            prev_patterns, prev = found[k - 1]
-            country = next((p.country for p in prev_patterns if p.entry_id == prev.entry_id and p.place), None)
-            if country is not None and text[prev.end : m.start] in _OF_COUNTRY:
-                countries = {p.entry_id: p.country for p in patterns if p.institution}
-                ids = ([m.entry_id] if m.entry_id else []) + [i for i in m.candidates if i != m.entry_id]
-                if not ids or any(i not in countries for i in ids) or countries.get(m.entry_id) == country:
-                    out.append((patterns, m))
-                    continue
-                mine = [i for i in ids if countries[i] == country]
-                if len(mine) != 1:
-                    continue  # another state's body, which the glossary does not hold
-                p = next(q for q in patterns if q.entry_id == mine[0])
-                target, name_order = order
-                canonical = canonical_name(glossary.entries[mine[0]], target, name_order, matched=p.variant,
-                                           surface=m.surface)
-                m = m._replace(entry_id=mine[0], canonical=canonical, resolution="context", candidates=())
-        out.append((patterns, m))
-    return out
+    prev_patterns, prev = before
+    if text[prev.end : m.start] not in _OF_COUNTRY or not prev_patterns.any_place:
+        return m
+    country = next((p.country for p in prev_patterns if p.entry_id == prev.entry_id and p.place), None)
+    if country is None:
+        return m
+    countries = {p.entry_id: p.country for p in patterns if p.institution}
+    ids = ([m.entry_id] if m.entry_id else []) + [i for i in m.candidates if i != m.entry_id]
+    if not ids or any(i not in countries for i in ids) or countries.get(m.entry_id) == country:
+        return m
+    mine = [i for i in ids if countries[i] == country]
+    if len(mine) != 1:
+        return None  # another state's body, which the glossary does not hold
+    p = next(q for q in patterns if q.entry_id == mine[0])
+    target, name_order = order
+    canonical = canonical_name(glossary.entries[mine[0]], target, name_order, matched=p.variant, surface=m.surface)
+    return m._replace(entry_id=mine[0], canonical=canonical, resolution="context", candidates=())
 
 
 # A kana reading in brackets right after a name: 李克強(リー・クーチャン), 薛剣(せつけん), 習近平（シーチンピン）.
@@ -1072,15 +1090,16 @@ def _bracketed_readings(text: str, found: list[tuple[PatternSet, Mention]]) -> l
     mentions = [m for _, m in found]
     out: list[Mention] = []
     for k, (patterns, m) in enumerate(found):
-        prev = out[-1] if out else None
-        bracket = _READING_RE.match(text, prev.end) if prev is not None and prev.entry_id is not None else None
         if patterns[0].reading and all(p.reading for p in patterns):
+            prev = out[-1] if out else None
+            bracket = _READING_RE.match(text, prev.end) if prev is not None and prev.entry_id is not None else None
             if bracket is None or bracket.span(1) != (m.start, m.end):
                 continue
             if m.entry_id != prev.entry_id:
                 m = m._replace(entry_id=prev.entry_id, canonical=prev.canonical, resolution="reading", candidates=())
         out.append(m)
-        if m.entry_id is None or not (patterns.person or patterns.place):
+        if m.end >= len(text) or text[m.end] not in _OPENING or m.entry_id is None or not (
+                patterns.person or patterns.place):
             continue  # (日中韓首脳会談(サミット): katakana after an event or a body glosses it, it does not read it)
         bracket = _READING_RE.match(text, m.end)
         if bracket is not None and (k + 1 == len(mentions) or mentions[k + 1].start >= bracket.end()):
@@ -1097,8 +1116,6 @@ _NOT_NAMES = frozenset({
     "as", "by", "on", "in", "at", "of", "for", "with", "from", "to", "said", "says", "told", "asked"})
 # Surnames that are also English words: the pronoun He at a sentence's start, the Song dynasty.
 _ENGLISH_SURNAMES = frozenset({"he", "sun", "song", "han", "qin", "tang", "ming", "long", "fan", "bo", "ding", "kong"})
-_WORD_BEFORE_RE = re.compile(r"([^\W\d_][\w'’.-]*) $")
-_WORD_AFTER_RE = re.compile(r" ([^\W\d_][\w'’-]*)")
 
 
 def _alone(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
@@ -1106,20 +1123,25 @@ def _alone(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> boo
     capitalised word right before it (Reporting by Leika Kihara) or after it (Wang Xiaoming, Han Chinese) that
     is no name or title the text was found to hold makes it part of that name. An English word as a surname
     (He, Sun, Song) is not the surname at a sentence's start or before "dynasty"."""
-    before = _WORD_BEFORE_RE.search(text, max(0, start - 40), start)
-    if before is not None and before.group(1)[0].isupper() and before.group(1).lower() not in _NOT_NAMES:
-        a = before.start(1)
-        if not _overlapping(taken, a, start - 1) and not _sentence_start(text, a):
+    if start > 1 and text[start - 1] == " " and text[start - 2].isalpha():
+        a = max(text.rfind(" ", max(0, start - 40), start - 1), text.rfind("\n", max(0, start - 40), start - 1)) + 1
+        word = text[a : start - 1]
+        if word[:1].isupper() and word.lower() not in _NOT_NAMES and not _overlapping(taken, a, start - 1) \
+                and not _sentence_start(text, a):
             return False
-    after = _WORD_AFTER_RE.match(text, end)
-    if after is not None and after.group(1)[0].isupper() and after.group(1).lower() not in _NOT_NAMES:
-        if not _overlapping(taken, after.start(1), after.end(1)):
+    after = text[end + 1 : end + 2] if text[end : end + 1] == " " else ""
+    if after.isupper():
+        b = _WORD_END_RE.search(text, end + 1).start()
+        if text[end + 1 : b].lower() not in _NOT_NAMES and not _overlapping(taken, end + 1, b):
             return False
     word = text[start:end].lower()
     if word in _ENGLISH_SURNAMES:
-        if _sentence_start(text, start) or (after is not None and after.group(1).lower() == "dynasty"):
+        if _sentence_start(text, start) or text.startswith((" dynasty", " Dynasty"), end):
             return False
     return True
+
+
+_WORD_END_RE = re.compile(r"[^\w'’-]|$")
 
 
 def _sentence_start(text: str, start: int) -> bool:
