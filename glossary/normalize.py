@@ -207,6 +207,10 @@ class Pattern:
     # not the one the glossary holds under that name (see _country_before).
     institution: bool = False
     person: bool = False
+    nation: bool = False  # a country: never a ship's name (中国舰艇 are Chinese warships)
+    # A Japanese romanisation with its administrative suffix after a hyphen (Tōkyō-to, Ōsaka-fu): in English
+    # text the same words with a space are the name and a preposition ("from Tokyo to Beijing").
+    hyphened: bool = False
 
 
 # A candidate: (start, end, patterns, strength). Strength orders the two passes of the choice.
@@ -233,6 +237,7 @@ class PatternSet(tuple):
         ps.neighbourly = ps.institution or ps.any_place  # a neighbour may change its mention (_neighbours)
         ps.person = all(p.person for p in ps)
         ps.short = all(p.variant.kind == "short" for p in ps)
+        ps.nation = all(p.nation for p in ps)
         # From how many characters a Han/kana name may leave one character of a word it shares (TextMatcher.is_word).
         ps.lenient_from = 1 << 30 if ps.any_place or ps.silent else (
             3 if ps.person and ps[0].variant.kind != "short" else 4)
@@ -575,6 +580,7 @@ def _automaton(keys: list[str], kind) -> ahocorasick_rs.AhoCorasick | None:
 
 _STATIONED = ("驻", "駐")  # "stationed in": 驻中国大使馆 is an embassy in China, not China's
 _OPENING, _CLOSING = "(（", ")）"
+_HYPHENED_RE = re.compile(r"-[a-z]{1,4}$")
 # Organisations that belong to one state, whose generic names every state's own body shares (外交部, 国防部,
 # Foreign Ministry, 共産党): a country right before such a name says whose it is.
 INSTITUTION_SUBTYPES = frozenset({
@@ -594,13 +600,16 @@ def _pattern(entry: Entry, v: Variant, latin: bool) -> Pattern:
     standalone = v.standalone or bool(v.context and not (v.method or "").startswith("family-name"))
     mission = not latin and entry.details.get("subtype") in MISSION_SUBTYPES and not v.name.startswith(_STATIONED)
     countries = entry.details.get("country") or () if entry.type in ("place", "organization") else ()
-    country = countries if isinstance(countries, str) else countries[0] if len(countries) == 1 else None
+    # (a country's own code comes first: Taiwan is [TW, CN]; a place with several codes names none of them)
+    nation = entry.type == "place" and entry.details.get("subtype") == "country"
+    country = countries if isinstance(countries, str) else countries[0] if len(countries) == 1 or (
+        nation and countries) else None
     return Pattern(entry.id, v, latin, first.isupper(), v.case_sensitive, tail, standalone, silent,
                    "" if latin else _script(v.name), entry.type == "place",
                    tuple(entry.details.get("offices", ())), mission, not latin and v.lang == "ja-Hira",
                    country,
                    entry.type == "organization" and entry.details.get("subtype") in INSTITUTION_SUBTYPES,
-                   entry.type == "person")
+                   entry.type == "person", nation, latin and _HYPHENED_RE.search(v.name) is not None)
 
 
 def _candidate_order(c) -> tuple[int, int, int]:
@@ -645,7 +654,7 @@ def _fast_path(patterns: PatternSet) -> bool | None:
     if not patterns[0].latin:
         return not any(p.variant.context or p.script or p.mission or p.reading for p in patterns)
     caps = {p.capitalised for p in patterns}
-    slow = any(p.exact_case or p.tail or p.variant.context for p in patterns) or len(caps) != 1
+    slow = any(p.exact_case or p.tail or p.variant.context or p.hyphened for p in patterns) or len(caps) != 1
     if slow or len({(p.standalone, p.silent) for p in patterns}) != 1:
         return None
     return caps.pop()
@@ -667,6 +676,8 @@ def _passes_latin(p: Pattern, text: str, start: int, end: int) -> bool:
         return text[start:end] == p.variant.name
     if p.capitalised and not text[start].isupper():
         return False
+    if p.hyphened and "-" not in text[start:end]:
+        return False
     return not p.variant.context or text.startswith(p.variant.context, end)
 
 
@@ -684,7 +695,7 @@ def _passes_cjk(p: Pattern, text: str, start: int, end: int) -> bool:
 
 def _latin_check(p: Pattern) -> tuple:
     """What :func:`_passes_latin` and the trailing punctuation ask of a pattern."""
-    return p.tail, p.exact_case, p.variant.name if p.exact_case else "", p.capitalised, p.variant.context
+    return p.tail, p.exact_case, p.variant.name if p.exact_case else "", p.capitalised, p.variant.context, p.hyphened
 
 
 def _cjk_check(p: Pattern) -> tuple:
@@ -918,7 +929,7 @@ class _Choice:
                     if after and after in _DIGITS and m.surface.endswith("海警"):
                         continue  # a coast guard cutter's hull number: 海警2502
                     if out:
-                        m = _of_country(self.glossary, text, out[-1], patterns, m, self.order)
+                        m = _of_country(self.matcher, text, out[-1], patterns, m, self.order)
                         if m is None:
                             continue
             out.append((patterns, m))
@@ -1031,6 +1042,7 @@ _SHIP_BEFORE_RE = re.compile(r"(?:空母|航母|航艦|航空母艦|航空母舰
 _LATIN_SHIP_BEFORE = ("carrier ", "Carrier ", "destroyer ", "Destroyer ", "frigate ", "Frigate ", "warship ")
 _LATIN_SHIP_AFTER = (" aircraft carrier", " carrier", " destroyer", " frigate", " strike group", " Aircraft Carrier")
 _DIGITS = "0123456789０１２３４５６７８９"
+_WARSHIP_WORDS = frozenset("艇队隊载載长長船只隻群体體员員炮砲")  # 舰艇, 舰队, 舰载机, 舰长 ...
 # Capitalised words that end an organisation's name after a place: Taiwan News, Japan Today, Japan Airlines, the
 # Japan Organization for Metals and Energy Security. A name the glossary holds (The Japan Times) is taken whole
 # before this applies.
@@ -1044,24 +1056,29 @@ def _names_a_ship(text: str, patterns: PatternSet, m: Mention, after: str) -> bo
     if patterns.latin:
         return text.startswith(_LATIN_SHIP_AFTER, m.end) or text.endswith(
             _LATIN_SHIP_BEFORE, max(0, m.start - 10), m.start)
-    if after and after in _SHIP_AFTER:
-        # 号 also starts words (中国号令): a ship's 号 ends the name, or comes before the kind of ship.
+    if after and after in _SHIP_AFTER and not patterns.nation:
+        # 舰 and 号 also start words (舰艇 "warships", 舰队 "fleet", 号令): a ship's 舰 or 号 ends the name, or
+        # comes before the kind of ship.
         following = text[m.end + 1 : m.end + 2]
-        if after in "舰艦" or not following or not is_han(following) or following in "航空舰艦驱驅":
+        if not following or not is_han(following) or following in "航空舰艦驱驅":
+            return True
+        if after in "舰艦" and following not in _WARSHIP_WORDS:
             return True
     return m.start > 0 and text[m.start - 1] in "「『“\"" and _SHIP_BEFORE_RE.search(
         text, max(0, m.start - 6), m.start) is not None
 
 
-def _of_country(glossary: Glossary, text: str, before: tuple[PatternSet, Mention], patterns: PatternSet, m: Mention,
-                order: tuple[str, str]) -> Mention | None:
+def _of_country(matcher: TextMatcher, text: str, before: tuple[PatternSet, Mention], patterns: PatternSet,
+                m: Mention, order: tuple[str, str]) -> Mention | None:
     """A state body named right after a country (韩国外交部, 中国の外交部, "Beijing's Foreign Ministry") is that
-    country's: the candidate of that country when the name is shared, and no mention when the glossary holds
-    only another country's body under that name (朝鲜外务省 is not Japan's ministry)."""
+    country's: the candidate of that country when the name is shared, the body the glossary names with the
+    country before it (中国の外務省: 中国外務省 is China's ministry), else no mention: the glossary holds only
+    another country's body under that name (朝鲜外务省 is not Japan's ministry)."""
     prev_patterns, prev = before
-    if text[prev.end : m.start] not in _OF_COUNTRY or not prev_patterns.any_place:
-        return m
-    country = next((p.country for p in prev_patterns if p.entry_id == prev.entry_id and p.place), None)
+    if text[prev.end : m.start] not in _OF_COUNTRY or not (prev_patterns.any_place or prev_patterns.institution):
+        return m  # (a country, or a body of one: 中共國防部 is the PRC's)
+    country = next((p.country for p in prev_patterns if p.entry_id == prev.entry_id and (p.place or p.institution)),
+                   None)
     if country is None:
         return m
     countries = {p.entry_id: p.country for p in patterns if p.institution}
@@ -1069,17 +1086,23 @@ def _of_country(glossary: Glossary, text: str, before: tuple[PatternSet, Mention
     if not ids or any(i not in countries for i in ids) or countries.get(m.entry_id) == country:
         return m
     mine = [i for i in ids if countries[i] == country]
+    p = next((q for q in patterns if mine and q.entry_id == mine[0]), None)
     if len(mine) != 1:
-        return None  # another state's body, which the glossary does not hold
-    p = next(q for q in patterns if q.entry_id == mine[0])
+        joined = prev.surface + (" " if patterns.latin else "") + m.surface
+        key = (True, latin_key(scan_form(joined))) if patterns.latin else (False, scan_form(joined))
+        named = {q.entry_id: q for q, _last in matcher.by_key.get(key, ()) if q.institution and q.country == country}
+        if len(named) != 1:
+            return None  # another state's body, which the glossary does not hold
+        mine, p = list(named), next(iter(named.values()))
     target, name_order = order
-    canonical = canonical_name(glossary.entries[mine[0]], target, name_order, matched=p.variant, surface=m.surface)
+    canonical = canonical_name(matcher.glossary.entries[mine[0]], target, name_order, matched=p.variant,
+                               surface=m.surface)
     return m._replace(entry_id=mine[0], canonical=canonical, resolution="context", candidates=())
 
 
 # A kana reading in brackets right after a name: 李克強(リー・クーチャン), 薛剣(せつけん), 習近平（シーチンピン）.
 _KANA_LETTERS = "\u3041-\u3096\u30a1-\u30fa"
-_READING_RE = re.compile(rf"[(（][ \u3000]*([{_KANA_LETTERS}\u30fc・ ]*[{_KANA_LETTERS}])[ \u3000]*[)）]")
+_READING_RE = re.compile(rf"[(（][ \u3000]*([{_KANA_LETTERS}\u30fc・ ]*[{_KANA_LETTERS}\u30fc])[ \u3000]*[)）]")
 
 
 def _bracketed_readings(text: str, found: list[tuple[PatternSet, Mention]]) -> list[Mention]:
@@ -1113,7 +1136,14 @@ _NOT_NAMES = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
     "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
     "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "prof", "prof.", "sir", "madam", "and", "or", "but",
-    "as", "by", "on", "in", "at", "of", "for", "with", "from", "to", "said", "says", "told", "asked"})
+    "as", "by", "on", "in", "at", "of", "for", "with", "from", "to", "said", "says", "told", "asked",
+    # titles the glossary does not list as titles (Okinawa Gov. Tamaki, Chief Executive Lee, Trade Minister X)
+    "gov.", "gov", "sen.", "rep.", "gen.", "adm.", "lt.", "col.", "capt.", "pm", "fm", "president", "premier",
+    "minister", "secretary", "chairman", "chairwoman", "chair", "spokesperson", "spokesman", "spokeswoman",
+    "ambassador", "envoy", "consul", "governor", "mayor", "executive", "chief", "general", "leader", "emperor",
+    "king", "queen", "prince", "princess", "judge", "justice", "lawmaker", "senator", "representative",
+    # what follows a leader's surname ("the Takaichi Cabinet", "Ishiba Government")
+    "government", "cabinet", "administration", "doctrine", "era", "line", "camp", "faction"})
 # Surnames that are also English words: the pronoun He at a sentence's start, the Song dynasty.
 _ENGLISH_SURNAMES = frozenset({"he", "sun", "song", "han", "qin", "tang", "ming", "long", "fan", "bo", "ding", "kong"})
 
@@ -1121,18 +1151,20 @@ _ENGLISH_SURNAMES = frozenset({"he", "sun", "song", "han", "qin", "tang", "ming"
 def _alone(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
     """Whether a Latin surname stands on its own, not inside a longer name the glossary does not hold: a
     capitalised word right before it (Reporting by Leika Kihara) or after it (Wang Xiaoming, Han Chinese) that
-    is no name or title the text was found to hold makes it part of that name. An English word as a surname
-    (He, Sun, Song) is not the surname at a sentence's start or before "dynasty"."""
+    is no name or title the text was found to hold makes it part of that name, except in a headline's Title Case
+    ("China Slams Takaichi Over Remarks"). An English word as a surname (He, Sun, Song) is not the surname at a
+    sentence's start or before "dynasty"."""
     if start > 1 and text[start - 1] == " " and text[start - 2].isalpha():
         a = max(text.rfind(" ", max(0, start - 40), start - 1), text.rfind("\n", max(0, start - 40), start - 1)) + 1
         word = text[a : start - 1]
         if word[:1].isupper() and word.lower() not in _NOT_NAMES and not _overlapping(taken, a, start - 1) \
-                and not _sentence_start(text, a):
+                and not _sentence_start(text, a) and not _headline(text, start):
             return False
     after = text[end + 1 : end + 2] if text[end : end + 1] == " " else ""
     if after.isupper():
         b = _WORD_END_RE.search(text, end + 1).start()
-        if text[end + 1 : b].lower() not in _NOT_NAMES and not _overlapping(taken, end + 1, b):
+        if text[end + 1 : b].lower() not in _NOT_NAMES and not _overlapping(taken, end + 1, b) \
+                and not _headline(text, start):
             return False
     word = text[start:end].lower()
     if word in _ENGLISH_SURNAMES:
@@ -1142,6 +1174,16 @@ def _alone(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> boo
 
 
 _WORD_END_RE = re.compile(r"[^\w'’-]|$")
+
+
+def _headline(text: str, pos: int) -> bool:
+    """Whether the line around ``pos`` is a headline in Title Case: most of its longer words capitalised."""
+    lo, hi = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+    line = text[lo : hi if hi >= 0 else len(text)].strip()
+    if line.endswith(".") or any(mark in line for mark in (". ", "; ", "(", ")")) or line.count(" ") > 20:
+        return False  # a sentence, a byline (Reporting by ...; Editing by ...)
+    words = [w for w in line.split() if len(w) > 3 and w[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -1235,7 +1277,10 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
     else:
         # A one-character surname (林外相) needs the full name in the text; a title is not enough.
         single_han = end - start == 1
-        holders = None if single_han else _title_holders(glossary, doc, start, end, patterns)
+        # (with the text's date, a title right after it names one holder: 李总理 in 2024 is Li Qiang)
+        holders = None if single_han and not doc.date else _title_holders(glossary, doc, start, end, patterns)
+        if single_han and not holders:
+            return None  # a one-character surname needs the full name in the text, or a title and the date
         if holders is not None and len(holders) == 1:
             chosen, resolution = holders[0], "title"
         elif holders:
@@ -1243,7 +1288,9 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
         if chosen is None and len(standalone_ids) > 1:
             sided = _by_side(doc, start, patterns)
             preferred = patterns.preferred_ids
-            spelled = _spelled_as(patterns, text[start:end]) if not patterns.latin else ()
+            if doc.side is False:
+                doc.side = _side(doc.text)
+            spelled = _spelled_as(patterns, text[start:end], doc.side == "JP") if not patterns.latin else ()
             if len(sided) == 1:
                 chosen, resolution = sided[0], "side"
             elif len(spelled) == 1:
@@ -1278,12 +1325,15 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                    p.variant.origin, others)
 
 
-def _spelled_as(patterns: PatternSet, surface: str) -> tuple[str, ...]:
-    """The entries of a shared name that a curator spelled exactly as the text does (standalone forms)."""
+def _spelled_as(patterns: PatternSet, surface: str, japanese: bool) -> tuple[str, ...]:
+    """The entries of a shared name spelled exactly as the text does in the text's language (standalone forms):
+    in Japanese text a Japanese name; in Chinese text a Chinese one, curated or converted between simplified and
+    traditional script. A Japanese name converted to Chinese characters (民進党 -> 民進黨) does not count."""
     if len(patterns.standalone_ids) > 16:
         return ()
-    return tuple(dict.fromkeys(p.entry_id for p in patterns if p.standalone and p.variant.origin == "curated"
-                               and p.variant.name == surface))
+    return tuple(dict.fromkeys(p.entry_id for p in patterns if p.standalone and p.variant.name == surface and (
+        p.variant.lang == "ja" if japanese else p.variant.lang.startswith("zh") and (
+            p.variant.origin == "curated" or "jp" not in (p.variant.method or "jp")))))
 
 
 def _reported(patterns: PatternSet) -> PatternSet:

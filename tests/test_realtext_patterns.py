@@ -53,6 +53,9 @@ WORD_BOUNDARIES = [
     ("中国側は反発した。日本産の水産物", [("中国", "china"), ("日本", "japan")]),
     ("美国务卿访问北京。", [("北京", "beijing")]),  # 美 + 国务卿, not 美国
     ("タイとの関係を強化する。", [("タイ", "thailand")]),
+    ("自民族中心主義を批判した。", []),  # not the LDP (自民)
+    ("自民、公明両党は賛成した。", [("自民", "liberal-democratic-party"), ("公明", "komeito")]),
+    ("李总理表示欢迎。", []),  # a one-character surname needs the full name, or a title and the date
 ]
 
 # 4. Titles and honorifics.
@@ -102,6 +105,7 @@ READINGS = [
     ("関係者をさがしている。", []),  # nor さがし Saga
     ("行き(いき)が楽しい。", []),  # a reading of a word that is no name
     ("薛剣(せつけん)総領事は述べた。", [("薛剣", "xue-jian"), ("せつけん", "xue-jian")]),
+    ("玉城デニー（たまき・でにー）知事は述べた。", [("玉城デニー", "tamaki-denny"), ("たまき・でにー", "tamaki-denny")]),
     ("中国の李克強(リー・クーチャン)首相が来日した。",
      [("中国", "china"), ("李克強", "li-keqiang"), ("リー・クーチャン", "li-keqiang")]),
     ("新疆(しんきょう)の状況を批判した。", [("新疆", "xinjiang"), ("しんきょう", "xinjiang")]),  # not 新京
@@ -137,6 +141,12 @@ COUNTRY_BEFORE_BODY = [
     ("日本NHK电视台报道称", [("日本", "japan"), ("NHK", "nhk")]),
     ("美国民主党议员访问台湾。", [("美国", "united-states"), ("台湾", "taiwan")]),  # not Japan's DPJ
     ("美國聯邦眾議院今天通過法案。", [("美國", "united-states"), ("眾議院", "us-house-of-representatives")]),
+    ("中国の外務省は日本に抗議した。",  # 中国外務省 is China's ministry's Japanese name
+     [("中国", "china"), ("外務省", "ministry-of-foreign-affairs-china"), ("日本", "japan")]),
+    ("台湾の国防部は発表した。", [("台湾", "taiwan"), ("国防部", "ministry-of-national-defense-taiwan")]),
+    ("中共國防部發言人張曉剛表示。",  # a body of a country says whose the next one is too
+     [("中共", "chinese-communist-party"), ("國防部", "ministry-of-national-defense-china"),
+      ("張曉剛", "zhang-xiaogang")]),
 ]
 
 # 9b. A shared name spelled exactly as a curator spelled it for one entry, and folded or derived for the others.
@@ -145,6 +155,8 @@ EXACT_SPELLING = [
      [("國民黨", "kuomintang"), ("民進黨", "democratic-progressive-party"), ("立法院", "legislative-yuan")]),
     ("衆議院は法案を可決した。", [("衆議院", "house-of-representatives-japan")]),
     ("民進党の幹部が来日した。", [("民進党", None)]),  # Japanese prints both parties so: the text must say
+    ("民进党当局不应采取激进行动。", [("民进党", "democratic-progressive-party")]),  # simplified from 民進黨
+    ("國防部今天表示。", [("國防部", None)]),  # both ministries' own traditional spelling: the text must say
 ]
 
 # 10. Ships named after places, and cutters by hull number.
@@ -157,6 +169,8 @@ SHIPS = [
     ("中国海警局の「海警2502」が領海に侵入した。", [("中国海警局", "china-coast-guard")]),
     ("辽宁省政府发布通知。", [("辽宁省", "liaoning")]),
     ("中国号令天下。", [("中国", "china")]),  # 号 starts a word here
+    ("中国舰艇和日本舰艇在附近活动。", [("中国", "china"), ("日本", "japan")]),  # warships, not ships so named
+    ("美国舰队抵达横须贺。", [("美国", "united-states"), ("横须贺", "yokosuka")]),
     ("解放軍昨天展開圍台軍演。", [("解放軍", "peoples-liberation-army")]),  # 圍台 + 軍演, not 台軍
 ]
 
@@ -178,6 +192,12 @@ ENGLISH_NAMES = [
     ("TAIPEI (Taiwan News) - Taiwan News and The Japan Times reported it. According to Japan Today, they met.",
      [("TAIPEI", "taipei"), ("The Japan Times", "japan-times")]),  # outlets the glossary does not hold
     ("The Japan Organization for Metals and Energy Security said so.", []),
+    ("China Slams Takaichi Over Taiwan Comments\nPrime Minister Sanae Takaichi spoke.",  # a headline's capitals
+     [("China", "china"), ("Takaichi", "takaichi-sanae"), ("Taiwan", "taiwan"), ("Sanae Takaichi", "takaichi-sanae")]),
+    ("Ishiba Government faces pressure. Shigeru Ishiba spoke.",  # a word after a Japanese surname: no given name
+     [("Ishiba", "ishiba-shigeru"), ("Shigeru Ishiba", "ishiba-shigeru")]),
+    ("He flew from Tokyo to Beijing.", [("Tokyo", "tokyo"), ("Beijing", "beijing")]),  # not Tōkyō-to
+
     ("Fumio Kishida spoke. On Monday Kishida said ties matter. Japan's Kishida agreed.",
      [("Fumio Kishida", "kishida-fumio"), ("Kishida", "kishida-fumio"), ("Japan", "japan"),
       ("Kishida", "kishida-fumio")]),
@@ -192,6 +212,11 @@ def test_real_news_patterns(curated, text, expected):
     assert _pairs(result) == expected
     for m in result.mentions:
         assert text[m.start : m.end] == m.surface
+
+
+def test_one_character_surname_and_title_at_the_texts_date(curated):
+    found = normalize_text(curated, "李总理表示欢迎。", mode="mentions", date="2025-01")
+    assert [(m.surface, m.entry_id) for m in found.mentions] == [("李", "li-qiang")]
 
 
 def test_title_holder_at_the_texts_date(curated):
