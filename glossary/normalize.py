@@ -52,7 +52,7 @@ import ahocorasick_rs
 from glossary.boundaries import SHARED_BOUNDARIES, WordBoundaries
 from glossary.derive import convert_han
 from glossary.index import Glossary
-from glossary.keys import INVISIBLE, is_han, is_kana, scan_fold, scan_spellings
+from glossary.keys import INVISIBLE, is_han, is_kana, name_key, scan_fold, scan_spellings
 from glossary.model import MISSION_SUBTYPES, Entry, Variant
 
 TARGETS = ("en", "zh-Hans", "zh-Hant", "ja")
@@ -928,10 +928,12 @@ class _Choice:
                 if patterns.institution:
                     if after and after in _DIGITS and m.surface.endswith("海警"):
                         continue  # a coast guard cutter's hull number: 海警2502
-                    if out:
+                    if out and out[-1][1].end >= m.start - 3:
                         m = _of_country(self.matcher, text, out[-1], patterns, m, self.order)
                         if m is None:
                             continue
+                    elif _abbreviated_country(self.matcher, text, m.start) not in (None, *_countries_of(patterns, m)):
+                        continue  # 韩外交部: South Korea's ministry, which the glossary does not hold
             out.append((patterns, m))
         if "(" in text or "（" in text:
             return _bracketed_readings(text, out)
@@ -1066,6 +1068,33 @@ def _names_a_ship(text: str, patterns: PatternSet, m: Mention, after: str) -> bo
             return True
     return m.start > 0 and text[m.start - 1] in "「『“\"" and _SHIP_BEFORE_RE.search(
         text, max(0, m.start - 6), m.start) is not None
+
+
+# One-character abbreviations of countries that are also common words or dates (8日外交部, 增加, 依法, 比): they do
+# not say whose the body after them is.
+_COMMON_ABBREVIATIONS = frozenset("日中加比法北伊独米美")
+
+
+def _abbreviated_country(matcher: TextMatcher, text: str, start: int) -> str | None:
+    """The country a one-character abbreviation right before ``start`` stands for (韩, 菲, 越, 俄), if any:
+    looked up by its key (per character, once per matcher), not by going through every entry."""
+    char = text[start - 1] if start > 0 else ""
+    if not char or not is_han(char) or char in _COMMON_ABBREVIATIONS:
+        return None
+    seen = matcher.__dict__.setdefault("abbreviations", {})
+    if char not in seen:
+        glossary, codes = matcher.glossary, set()
+        for row in glossary.with_key(name_key(char)):
+            entry = glossary.entries[row.entry_id]
+            if entry.type == "place" and entry.details.get("subtype") == "country" and len(row.variant.name) == 1:
+                codes.add((entry.details.get("country") or [None])[0])
+        seen[char] = codes.pop() if len(codes) == 1 else None
+    return seen[char]
+
+
+def _countries_of(patterns: PatternSet, m: Mention) -> tuple[str | None, ...]:
+    ids = {m.entry_id, *m.candidates}
+    return tuple(p.country for p in patterns if p.entry_id in ids)
 
 
 def _of_country(matcher: TextMatcher, text: str, before: tuple[PatternSet, Mention], patterns: PatternSet,

@@ -144,6 +144,10 @@ COUNTRY_BEFORE_BODY = [
     ("中国の外務省は日本に抗議した。",  # 中国外務省 is China's ministry's Japanese name
      [("中国", "china"), ("外務省", "ministry-of-foreign-affairs-china"), ("日本", "japan")]),
     ("台湾の国防部は発表した。", [("台湾", "taiwan"), ("国防部", "ministry-of-national-defense-taiwan")]),
+    ("韩外交部表示欢迎。", []),  # 韩: South Korea's ministry
+    ("俄外交部发言人表示。", []),
+    ("外交部发言人8日表示。", [("外交部", "ministry-of-foreign-affairs-china")]),  # 8日 is a date
+    ("金正恩朝鮮労働党総書記は演説した。", [("金正恩", "kim-jong-un"), ("朝鮮労働党", "workers-party-of-korea")]),
     ("中共國防部發言人張曉剛表示。",  # a body of a country says whose the next one is too
      [("中共", "chinese-communist-party"), ("國防部", "ministry-of-national-defense-china"),
       ("張曉剛", "zhang-xiaogang")]),
