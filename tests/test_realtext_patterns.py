@@ -201,6 +201,7 @@ ENGLISH_NAMES = [
     ("Ishiba Government faces pressure. Shigeru Ishiba spoke.",  # a word after a Japanese surname: no given name
      [("Ishiba", "ishiba-shigeru"), ("Shigeru Ishiba", "ishiba-shigeru")]),
     ("He flew from Tokyo to Beijing.", [("Tokyo", "tokyo"), ("Beijing", "beijing")]),  # not Tōkyō-to
+    ("Korea and Japan agreed to cooperate.", [("Korea", "south-korea"), ("Japan", "japan")]),
 
     ("Fumio Kishida spoke. On Monday Kishida said ties matter. Japan's Kishida agreed.",
      [("Fumio Kishida", "kishida-fumio"), ("Kishida", "kishida-fumio"), ("Japan", "japan"),
