@@ -1231,13 +1231,11 @@ def _note_named(doc: _Document, chosen: list) -> None:
                 first_full[named] = start
 
 
+# The generic last character of a place name (日本海, 洞庭湖) may instead begin the next word: 日本|海产品.
+_GEOGRAPHIC_SUFFIXES = frozenset("海湖山江河岛島洋峡峽")
 # A bureau, department or division whose last character starts the title of its head: 亚洲大洋洲局长 is the
 # head of 亚洲大洋洲局, 亞洲司長 of 亞洲司 (the name is printed once).
 _HEADS = frozenset("局司課课処处處室科")
-
-
-# The generic last character of a place name (日本海, 洞庭湖) may instead begin the next word: 日本|海产品.
-_GEOGRAPHIC_SUFFIXES = frozenset("海湖山江河岛島洋峡峽")
 
 
 def _shares_head(text: str, end: int) -> bool:
@@ -1304,9 +1302,9 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
     elif len(named) > 1:
         candidates = named  # the text names several: it does not say which one this is
     else:
-        # A one-character surname (林外相) needs the full name in the text; a title is not enough.
+        # A one-character surname (林外相) needs the full name in the text, or a title and the text's date (李总理
+        # in 2024 is Li Qiang); a title alone is not enough.
         single_han = end - start == 1
-        # (with the text's date, a title right after it names one holder: 李总理 in 2024 is Li Qiang)
         holders = None if single_han and not doc.date else _title_holders(glossary, doc, start, end, patterns)
         if single_han and not holders:
             return None  # a one-character surname needs the full name in the text, or a title and the date
