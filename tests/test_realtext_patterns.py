@@ -168,6 +168,8 @@ SHIPS = [
     ("辽宁舰航母编队穿越宫古海峡。", [("宫古海峡", "miyako-strait")]),
     ("遼寧號航艦昨天通過宮古海峽。", [("宮古海峽", "miyako-strait")]),
     ("中国海軍の空母「遼寧」が太平洋に出た。", [("中国海軍", "pla-navy"), ("太平洋", "pacific-ocean")]),
+    ("中国海軍の艦艇が沖縄本島と宮古島の間を通過した。",  # bare 宮古島 is the island; the city is 宮古島市
+     [("中国海軍", "pla-navy"), ("沖縄本島", "okinawa-island"), ("宮古島", "miyako-island")]),
     ("The carrier Liaoning sailed past Okinawa.", [("Okinawa", "okinawa-prefecture")]),
     ("The Shandong aircraft carrier left port.", []),
     ("中国海警局の「海警2502」が領海に侵入した。", [("中国海警局", "china-coast-guard")]),
