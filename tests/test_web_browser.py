@@ -204,8 +204,10 @@ def test_keyboard_only(browser, site):
     browser.switch_to.active_element.send_keys(Keys.ENTER)
     assert browser.switch_to.active_element.get_attribute("id") == "main"
     browser.get(site + "/")
-    box = browser.switch_to.active_element  # the search box has the focus on arrival
-    assert box.get_attribute("id") == "q"
+    # The search box has the focus on arrival: the browser applies autofocus as it renders, which may come
+    # just after the load event that ends get(), so the test waits for it (a second at most).
+    wait(browser, 1).until(lambda b: b.switch_to.active_element.get_attribute("id") == "q")
+    box = browser.switch_to.active_element
     box.send_keys("习近平")
     wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#results a.result-name")))
     box.send_keys(Keys.ARROW_DOWN)
