@@ -204,7 +204,7 @@ class Pattern:
     reading: bool = False
     country: str | None = None  # a place's or organisation's country (one ISO code; None for several or none)
     # A state body (a ministry, agency, party, legislature, armed force...): 外交部 after 韩国 is South Korea's,
-    # not the one the glossary holds under that name (see _country_before).
+    # not the one the glossary holds under that name (see _of_country).
     institution: bool = False
     person: bool = False
     nation: bool = False  # a country: never a ship's name (中国舰艇 are Chinese warships)
