@@ -35,6 +35,9 @@ DEMONYM_MORPHEMES = frozenset("人语語话話")
 # Words jieba reads across a demonym's edge, where after a place name the demonym and the next word are meant:
 # 日本人为男性 ("the Japanese is a man") segments as 日本 / 人为 ("man-made") / 男性.
 DEMONYM_RUN_ON = frozenset({"人为", "人為"})
+# One-character morphemes that jieba's dictionary glues to a place name although the place is meant: 日本产 and
+# 日本製 ("made in Japan"), 日本籍 ("of Japanese nationality"). The place is a mention there.
+PLACE_SUFFIX_MORPHEMES = frozenset("产産製制籍")
 _RUN_RE = re.compile("[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HAN_RUN_RE = re.compile("[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _KANA_RE = re.compile("[\u3040-\u30ff]")
@@ -116,7 +119,8 @@ class TextSegments:
         if left and not self._edge_ok(start, at_start=True, lenient=lenient):
             return False
         if right:
-            if not self._edge_ok(end, at_start=False, lenient=lenient):
+            if not self._edge_ok(end, at_start=False, lenient=lenient or (
+                    place and self.text[end] in PLACE_SUFFIX_MORPHEMES)):
                 return False
             if place and self._lone_demonym(end):
                 return False
@@ -179,7 +183,17 @@ class TextSegments:
             lo = self._runs[kana][i][0]
             _, split_a = self.lexicons.sudachi
             return pos in {lo + p.begin() for p in morphemes[j].split(split_a)}
-        return self.lexicons.jieba.has_word(self.scanned[outside[0] : outside[1]])
+        return self._words(self.scanned[outside[0] : outside[1]])
+
+    def _words(self, part: str) -> bool:
+        """Whether the part of a dictionary entry outside a name is a word, or words of two or more characters
+        each: jieba's dictionary holds whole phrases (中国海军舰艇编队), whose rest (舰艇 + 编队) reads as
+        words as plainly as a word does."""
+        jieba = self.lexicons.jieba
+        if jieba.has_word(part):
+            return True
+        pieces = jieba.cut(part, False)
+        return len(pieces) > 1 and all(len(w) > 1 and jieba.has_word(w) for w in pieces)
 
     def tail_joins_next(self, end: int) -> bool:
         """Whether the last character of a name ending at ``end`` makes a word with the word after it, in Chinese

@@ -50,7 +50,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from glossary.boundaries import SHARED_BOUNDARIES, WordBoundaries
-from glossary.derive import convert_han
+from glossary.derive import SINGLE_SURNAME_CONTEXT, convert_han
 from glossary.index import Glossary
 from glossary.keys import INVISIBLE, is_han, is_kana, name_key, scan_fold, scan_spellings
 from glossary.model import MISSION_SUBTYPES, Entry, Variant
@@ -283,6 +283,14 @@ def entry_patterns(entry: Entry, variants: list[Variant]) -> list[tuple[tuple[bo
             if pattern is None:
                 pattern = made[latin] = _pattern(entry, v, latin)
             out.append(((latin, key), pattern, _last_capital(spelling, key) if latin else None))
+            if not latin and v.context and entry.type == "person" and v.origin == "curated":
+                # A person's curated short name stands alone before its own context (習 + 氏, マルコス + 大統領);
+                # elsewhere it is a short form that needs evidence, as a derived surname is: the full name or a
+                # title in the text (マルコス氏 after マルコス大統領), and for one Han character a title or
+                # honorific after it (習国家主席 and the text's date).
+                other = tuple(c for c in SINGLE_SURNAME_CONTEXT if c not in v.context) if len(key) == 1 else ()
+                out.append(((latin, key), _pattern(entry, v._replace(
+                    context=other, standalone=False, method="family-name"), latin), None))
             if not latin and " " in key:
                 # Han and kana names are printed with and without their separators (ジョー・バイデン,
                 # ジョーバイデン; あべ しんぞう, あべしんぞう): scan for both.
@@ -568,6 +576,10 @@ class TextMatcher:
         if (title_after() and not patterns.place) or _shares_head(text, end):
             return segments.is_word(start, end, patterns.place, check_start=not patterns.silent, check_end=False,
                                     lenient=lenient)
+        if patterns.institution and _country_initial(self, text[start - 1] if start else ""):
+            # 日外务省, 韩外交部: a country's one-character abbreviation before a state body, which jieba reads as
+            # one word with it; the body is a word there (whose it is: see _of_country).
+            return segments.is_word(start, end, patterns.place, check_start=False, lenient=lenient)
         return False
 
 
@@ -921,10 +933,12 @@ class _Choice:
                 if patterns.any_place:
                     if ships is None:
                         ships = any(word in text for word in _SHIP_WORDS)
-                    if (ships and _names_a_ship(text, patterns, m, after)) or (
+                    if (ships and _names_a_ship(self.glossary, text, patterns, m, after)) or (
                             after == " " and text[end + 1 : end + 2].isupper() and patterns.latin
-                            and _ORG_HEAD_RE.match(text, end)):
-                        continue  # the carrier Liaoning, 辽宁舰; Taiwan News
+                            and _ORG_HEAD_RE.match(text, end)) or (
+                            patterns.latin and text.endswith("New ", 0, m.start)) or (
+                            not patterns.latin and after and text.startswith(_HAN_ORG_HEADS, end)):
+                        continue  # the carrier Liaoning, 辽宁舰; Taiwan News; New Mexico; 四川航空
                 if patterns.institution:
                     if after and after in _DIGITS and m.surface.endswith("海警"):
                         continue  # a coast guard cutter's hull number: 海警2502
@@ -1037,12 +1051,25 @@ def _latin_first_pass(choice: _Choice) -> None:
 
 # Ships are named after places (辽宁舰, 空母「遼寧」, the carrier Liaoning, the destroyer Nanchang) and coast guard
 # cutters carry the service's name and a hull number (海警2502): such a name is the ship's, not the place's.
-_SHIP_WORDS = ("舰", "艦", "號", "号", "空母", "航母", "arrier", "estroyer", "rigate", "arship")  # (substring
+_SHIP_WORDS = ("舰", "艦", "號", "号", "空母", "航母", "潜艇", "潛艇", "フリゲート", "arrier", "estroyer", "rigate",
+               "arship")  # (substring
 # tests: a regular expression of these alternatives cost a tenth of an English text's normalisation)
 _SHIP_AFTER = "舰艦號号"
-_SHIP_BEFORE_RE = re.compile(r"(?:空母|航母|航艦|航空母艦|航空母舰|駆逐艦|驱逐舰|驅逐艦|艦艇|舰艇)[「『“\"]$")
+# The kind of ship before its name: 空母「遼寧」, 空母遼寧, 航母辽宁, 驱逐舰南昌; the second of a pair:
+# 空母「山東」と「遼寧」.
+_SHIP_KINDS = ("空母|航母|航艦|航空母艦|航空母舰|駆逐艦|驱逐舰|驅逐艦|巡洋艦|巡洋舰|護衛艦|护卫舰|強襲揚陸艦|"
+               "揚陸艦|两栖攻击舰|兩棲攻擊艦|补给舰|補給艦|潜水艦|潜艇|潛艇|フリゲート")
+_SHIP_BEFORE_RE = re.compile(
+    rf"(?:(?:{_SHIP_KINDS}|艦艇|舰艇)[「『“\"](?:[^」』”\"]{{1,8}}[」』”\"](?:と|、|，|和|與|与|及|や)[「『“\"])?|(?:{_SHIP_KINDS}))$")
 _LATIN_SHIP_BEFORE = ("carrier ", "Carrier ", "destroyer ", "Destroyer ", "frigate ", "Frigate ", "warship ")
 _LATIN_SHIP_AFTER = (" aircraft carrier", " carrier", " destroyer", " frigate", " strike group", " Aircraft Carrier")
+# "Liaoning, China's older aircraft carrier, ...": a ship named in apposition.
+_LATIN_SHIP_APPOSITION_RE = re.compile(
+    r", (?:[\w'’-]+ ){0,5}(?:aircraft carrier|carrier|destroyer|frigate|warship)[,.;]")
+# Ships bear the names of provinces and cities; "the Liaoning" is the ship: provinces take no article in English.
+_SHIP_PLACE_SUBTYPES = frozenset({"province", "city", "prefecture", "capital", "municipality", "county", "town"})
+# 号 / 號 after a place is a ship's name (辽宁号, 山東號昨天返港) except in these words.
+_NOT_SHIP_NUMBER = frozenset({"号召", "号称", "号令", "号码", "號召", "號稱", "號令", "號碼"})
 _DIGITS = "0123456789０１２３４５６７８９"
 _WARSHIP_WORDS = frozenset("艇队隊载載长長船只隻群体體员員炮砲")  # 舰艇, 舰队, 舰载机, 舰长 ...
 # Capitalised words that end an organisation's name after a place: Taiwan News, Japan Today, Japan Airlines, the
@@ -1054,20 +1081,35 @@ _ORG_HEAD_RE = re.compile(
     r"Federation|Society|Corporation|Corp\.?|Inc\.?|Holdings|Motors?|Steel|Petroleum)\b")
 
 
-def _names_a_ship(text: str, patterns: PatternSet, m: Mention, after: str) -> bool:
+# Words that end a company's, school's or outlet's name right after a place: 四川航空 (Sichuan Airlines),
+# 菲律賓新聞社, 名古屋大学. A name the glossary holds (日本航空, 中国新闻社) is taken whole before this
+# applies; a country before a name of its own (日本 + 共同社) stays a mention.
+_HAN_ORG_HEADS = ("航空", "控股", "集团", "集團", "有限公司", "股份", "新闻社", "新聞社", "通讯社", "通訊社", "日报",
+                  "日報", "晚报", "晚報", "电视台", "電視台", "银行", "銀行", "証券", "证券", "證券", "大学", "大學",
+                  "学院", "學院", "医院", "醫院", "病院", "ホールディングス")
+
+
+def _names_a_ship(glossary, text: str, patterns: PatternSet, m: Mention, after: str) -> bool:
     if patterns.latin:
-        return text.startswith(_LATIN_SHIP_AFTER, m.end) or text.endswith(
-            _LATIN_SHIP_BEFORE, max(0, m.start - 10), m.start)
+        if text.startswith(_LATIN_SHIP_AFTER, m.end) or text.endswith(_LATIN_SHIP_BEFORE, max(0, m.start - 10),
+                                                                      m.start):
+            return True
+        if after == "," and _LATIN_SHIP_APPOSITION_RE.match(text, m.end):
+            return True
+        return (text.endswith(("the ", "The "), 0, m.start) and not patterns.nation and m.entry_id is not None
+                and glossary.entries[m.entry_id].details.get("subtype") in _SHIP_PLACE_SUBTYPES)
     if after and after in _SHIP_AFTER and not patterns.nation:
-        # 舰 and 号 also start words (舰艇 "warships", 舰队 "fleet", 号令): a ship's 舰 or 号 ends the name, or
+        # 舰 and 号 also start words (舰艇 "warships", 舰队 "fleet", 号召): a ship's 舰 or 号 ends the name, or
         # comes before the kind of ship.
         following = text[m.end + 1 : m.end + 2]
         if not following or not is_han(following) or following in "航空舰艦驱驅":
             return True
         if after in "舰艦" and following not in _WARSHIP_WORDS:
             return True
-    return m.start > 0 and text[m.start - 1] in "「『“\"" and _SHIP_BEFORE_RE.search(
-        text, max(0, m.start - 6), m.start) is not None
+        if after in "号號" and after + following not in _NOT_SHIP_NUMBER:
+            return True
+    return m.start > 0 and not patterns.nation and _SHIP_BEFORE_RE.search(
+        text, max(0, m.start - 24), m.start) is not None
 
 
 # One-character abbreviations of countries that are also common words or dates (8日外交部, 增加, 依法, 比): they do
@@ -1076,10 +1118,16 @@ _COMMON_ABBREVIATIONS = frozenset("日中加比法北伊独米美")
 
 
 def _abbreviated_country(matcher: TextMatcher, text: str, start: int) -> str | None:
-    """The country a one-character abbreviation right before ``start`` stands for (韩, 菲, 越, 俄), if any:
-    looked up by its key (per character, once per matcher), not by going through every entry."""
+    """The country a one-character abbreviation right before ``start`` stands for (韩, 菲, 越, 俄), if any,
+    leaving out those that are common words too (:data:`_COMMON_ABBREVIATIONS`)."""
     char = text[start - 1] if start > 0 else ""
-    if not char or not is_han(char) or char in _COMMON_ABBREVIATIONS:
+    return None if char in _COMMON_ABBREVIATIONS else _country_initial(matcher, char)
+
+
+def _country_initial(matcher: TextMatcher, char: str) -> str | None:
+    """The country whose one-character abbreviation ``char`` is (日, 韩, 俄), if exactly one: looked up by its
+    key (per character, once per matcher), not by going through every entry."""
+    if not char or not is_han(char):
         return None
     seen = matcher.__dict__.setdefault("abbreviations", {})
     if char not in seen:
@@ -1270,8 +1318,9 @@ def _surname_reading(patterns: PatternSet) -> PatternSet | None:
     return PatternSet.of(kept) if kept else None
 
 
-def _side(text: str) -> str | None:
-    """The side a text is written from, by its script: simplified Chinese is the PRC's, Japanese Japan's.
+def _side(text: str, glossary: Glossary) -> str | None:
+    """The side a text is written from, by its script: simplified Chinese is the PRC's, Japanese Japan's;
+    in English, by the country of its dateline ("TOKYO (Reuters) -": the Foreign Ministry is Japan's).
 
     Traditional Chinese is written in Taiwan, Hong Kong and elsewhere, so it says nothing alone; 我 ("our")
     before a name says it (see :func:`_resolve`).
@@ -1282,7 +1331,51 @@ def _side(text: str) -> str | None:
     han = "".join(_HAN_RE.findall(sample))
     if han and convert_han(han, "s2t") != han and convert_han(han, "t2s") == han:
         return "CN"
+    if not han:
+        dateline = _DATELINE_RE.search(text, 0, 400)
+        if dateline:
+            return _country_of_place(glossary, dateline.group(1) or dateline.group(2))
     return None
+
+
+# A wire story's dateline, at the start of a line near the top: "TOKYO -", "BEIJING, Nov 20 (Reuters) -",
+# "TAIPEI, Taiwan (AP) —", "Tokyo, Dec. 1 (Kyodo) --". A place in capitals, or capitalised before an agency.
+_DATELINE_RE = re.compile(
+    r"(?:^|\n)[ \t]*(?:([A-Z][A-Z'.]+(?: [A-Z][A-Z'.]+)?)(?:,[^\n()\-–—]{1,24})?(?: \([A-Za-z .]{2,24}\))?"
+    r"|([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:,[^\n()\-–—]{1,24})? \([A-Z][A-Za-z .]{1,22}\))[ \t]*(?:--?|–|—)[ \t]")
+
+
+def _by_members(glossary, doc: _Document, patterns: PatternSet, ids) -> tuple[str, ...]:
+    """The organisations among ``ids`` in which a person the text names held a role (by the organisation's
+    English name in the person's roles), when that leaves one. Not countries, nor places: a person's roles
+    name the country of every office ("Minister for Foreign Affairs of Japan"), which says nothing here."""
+    if not doc.named or patterns.any_place or patterns.person:
+        return ()
+    entries = glossary.entries
+    names = {i: (entries[i].names.get("en") or "") for i in ids if entries[i].type == "organization"}
+    if len(names) < 2 or not all(names.values()):
+        return ()
+    found = []
+    for person in doc.named:
+        entry = entries.get(person)
+        if entry is None or entry.type != "person":
+            continue
+        roles = " | ".join(r.get("role", "") for r in entry.details.get("roles") or ())
+        held = [i for i, name in names.items() if name in roles]
+        if len(held) == 1 and held[0] not in found:
+            found.append(held[0])
+    return tuple(found)
+
+
+def _country_of_place(glossary: Glossary, name: str) -> str | None:
+    """The one country of the places a name is a standalone name of (TOKYO: JP), if they agree."""
+    countries = set()
+    for row in glossary.with_key(name_key(name)):
+        entry = glossary.entries.get(row.entry_id)
+        if entry is not None and entry.type == "place" and (row.variant.standalone or row.variant.kind == "name"):
+            codes = entry.details.get("country") or ()
+            countries.add(codes if isinstance(codes, str) else codes[0] if codes else None)
+    return countries.pop() if len(countries) == 1 else None
 
 
 def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order, probe=False) -> Mention | None:
@@ -1313,13 +1406,18 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
         elif holders:
             candidates = holders
         if chosen is None and len(standalone_ids) > 1:
-            sided = _by_side(doc, start, patterns)
+            sided = _by_side(glossary, doc, start, patterns)
             preferred = patterns.preferred_ids
             if doc.side is False:
-                doc.side = _side(doc.text)
+                doc.side = _side(doc.text, glossary)
             spelled = _spelled_as(patterns, text[start:end], doc.side == "JP") if not patterns.latin else ()
+            members = _by_members(glossary, doc, patterns, standalone_ids) if not sided else ()
             if len(sided) == 1:
                 chosen, resolution = sided[0], "side"
+            elif len(members) == 1:
+                # The text names someone who held office in one candidate: 民進党の頼清徳氏 is Taiwan's DPP,
+                # 共産党の志位委員長 the JCP.
+                chosen, resolution = members[0], "context"
             elif len(spelled) == 1:
                 # The text's own spelling, as curated for one entry, against forms folded or derived for the
                 # others: 民進黨 is Taiwan's DPP; 民進党, the Japanese party's name, folds to it.
@@ -1332,7 +1430,14 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
         if chosen is None and not candidates:
             if not any(p.variant.ambiguous_with for p in patterns):
                 return None  # a short form the text gives no evidence for: not a mention
-            candidates = list(ids)
+            sided = _by_side(glossary, doc, start, patterns) if patterns.latin and patterns.institution else ()
+            members = _by_members(glossary, doc, patterns, ids) if len(sided) != 1 else ()
+            if len(sided) == 1:
+                chosen, resolution = sided[0], "side"  # "TOKYO - The Foreign Ministry said"
+            elif len(members) == 1:
+                chosen, resolution = members[0], "context"
+            else:
+                candidates = list(ids)
     p = next((q for q in patterns if q.entry_id == chosen), patterns[0])
     if probe:
         return p  # type: ignore[return-value]  # the caller only asks whether this is a mention
@@ -1446,15 +1551,21 @@ def _held_at(role: dict, when: str | None) -> bool:
     return (not begin or str(begin)[: len(when)] <= when) and (not finish or when <= str(finish) + "\uffff")
 
 
-def _by_side(doc: _Document, start: int, patterns: PatternSet) -> tuple[str, ...]:
-    """The candidates a side-marked variant gives to the text's side (外交部: CN in simplified text)."""
+def _by_side(glossary, doc: _Document, start: int, patterns: PatternSet) -> tuple[str, ...]:
+    """The candidates a side-marked variant gives to the text's side (外交部: CN in simplified text); in an
+    English story with a dateline, the state body of the dateline's country ("TOKYO - The Foreign Ministry")."""
     if doc.side is False:
-        doc.side = _side(doc.text)
+        doc.side = _side(doc.text, glossary)
     side = doc.side
     if start > 0 and doc.text[start - 1] == "我":  # "our": the outlet's own side
         near = doc.text[max(0, start - 20) : start + 20]
         side = "TW" if convert_han(near, "t2s") != near else "CN"
-    return patterns.by_side.get(side, ()) if side is not None else ()
+    if side is None:
+        return ()
+    found = patterns.by_side.get(side, ())
+    if not found and patterns.latin and patterns.institution:
+        found = tuple(dict.fromkeys(p.entry_id for p in patterns if p.institution and p.country == side))
+    return found
 
 
 # -- canonical names ------------------------------------------------------------------------------
