@@ -72,13 +72,20 @@ def curated_variants(entry: Entry) -> list[Variant]:
 
 
 def derive_variants(entry: Entry) -> list[Variant]:
-    """Every derived variant of ``entry``, without duplicates of curated names or of each other."""
+    """Every derived variant of ``entry``, without duplicates of curated names or of each other.
+
+    One kind of duplicate is kept: a person's surname as a short form when a curated variant of the same name
+    counts only before its own context (習 before 氏, マルコス before 大統領). The curated one stands alone there;
+    the derived one is the short form that counts elsewhere once the text gives evidence (マルコス氏 after
+    マルコス大統領, 習国家主席 and the text's date)."""
     curated = curated_variants(entry)
     seen = {v.name for v in curated}
+    in_context = {v.name for v in curated if v.context} if entry.type == "person" else set()
     out: list[Variant] = []
     for v in _derive(entry, curated):
-        if v.name and v.name not in seen:
+        if v.name and (v.name not in seen or (v.name in in_context and v.method.startswith("family-name"))):
             seen.add(v.name)
+            in_context.discard(v.name)
             out.append(v)
     return out
 

@@ -50,7 +50,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from glossary.boundaries import SHARED_BOUNDARIES, WordBoundaries
-from glossary.derive import SINGLE_SURNAME_CONTEXT, convert_han
+from glossary.derive import convert_han
 from glossary.index import Glossary
 from glossary.keys import INVISIBLE, is_han, is_kana, name_key, scan_fold, scan_spellings
 from glossary.model import MISSION_SUBTYPES, Entry, Variant
@@ -283,14 +283,6 @@ def entry_patterns(entry: Entry, variants: list[Variant]) -> list[tuple[tuple[bo
             if pattern is None:
                 pattern = made[latin] = _pattern(entry, v, latin)
             out.append(((latin, key), pattern, _last_capital(spelling, key) if latin else None))
-            if not latin and v.context and entry.type == "person" and v.origin == "curated":
-                # A person's curated short name stands alone before its own context (習 + 氏, マルコス + 大統領);
-                # elsewhere it is a short form that needs evidence, as a derived surname is: the full name or a
-                # title in the text (マルコス氏 after マルコス大統領), and for one Han character a title or
-                # honorific after it (習国家主席 and the text's date).
-                other = tuple(c for c in SINGLE_SURNAME_CONTEXT if c not in v.context) if len(key) == 1 else ()
-                out.append(((latin, key), _pattern(entry, v._replace(
-                    context=other, standalone=False, method="family-name"), latin), None))
             if not latin and " " in key:
                 # Han and kana names are printed with and without their separators (ジョー・バイデン,
                 # ジョーバイデン; あべ しんぞう, あべしんぞう): scan for both.

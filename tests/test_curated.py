@@ -133,3 +133,13 @@ def test_japanese_readings_of_chinese_names_against_kanjidic(curated):
 ])
 def test_onyomi_fit(kanji, kana, fits):
     assert reads_as_onyomi(kanji, kana, kanjidic_onyomi()) is fits
+
+
+def test_every_han_title_may_follow_a_one_character_surname(curated):
+    """林外相, 習国家主席, 胡副首相: a one-character surname is scanned for only before these strings."""
+    from glossary.derive import SINGLE_SURNAME_CONTEXT
+    from glossary.keys import is_han
+
+    titles = {v.name for e in curated.entries.values() if e.details.get("subtype") == "title"
+              for v in curated.variants_of(e.id) if v.in_text is not False and all(is_han(c) for c in v.name)}
+    assert titles and not sorted(titles - set(SINGLE_SURNAME_CONTEXT))

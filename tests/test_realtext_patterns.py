@@ -147,7 +147,8 @@ SHARED_EDGES = [
 
 # 9. A country right before a state body says whose it is.
 COUNTRY_BEFORE_BODY = [
-    ("韩国外交部表示欢迎。", [("韩国", "south-korea")]),  # South Korea's, which the glossary does not hold
+    ("韩国外交部表示欢迎。", [("韩国外交部", "ministry-of-foreign-affairs-south-korea")]),
+    ("越南外交部表示欢迎。", [("越南", "vietnam")]),  # Vietnam's, which the glossary does not hold
     ("朝鲜外务省发表谈话。", [("朝鲜", "north-korea")]),  # not Japan's 外務省
     ("中国の外交部は抗議した。", [("中国", "china"), ("外交部", "ministry-of-foreign-affairs-china")]),
     ("Beijing's Foreign Ministry said no.", [("Beijing", "beijing"), ("Foreign Ministry", "ministry-of-foreign-affairs-china")]),
@@ -159,7 +160,7 @@ COUNTRY_BEFORE_BODY = [
     ("中国の外務省は日本に抗議した。",  # 中国外務省 is China's ministry's Japanese name
      [("中国", "china"), ("外務省", "ministry-of-foreign-affairs-china"), ("日本", "japan")]),
     ("台湾の国防部は発表した。", [("台湾", "taiwan"), ("国防部", "ministry-of-national-defense-taiwan")]),
-    ("韩外交部表示欢迎。", []),  # 韩: South Korea's ministry
+    ("越外交部表示欢迎。", []),  # 越: Vietnam's ministry
     ("俄外交部发言人表示。", []),
     ("外交部发言人8日表示。", [("外交部", "ministry-of-foreign-affairs-china")]),  # 8日 is a date
     ("金正恩朝鮮労働党総書記は演説した。", [("金正恩", "kim-jong-un"), ("朝鮮労働党", "workers-party-of-korea")]),
