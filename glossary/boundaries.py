@@ -37,7 +37,7 @@ DEMONYM_MORPHEMES = frozenset("人语語话話")
 DEMONYM_RUN_ON = frozenset({"人为", "人為"})
 # One-character morphemes that jieba's dictionary glues to a place name although the place is meant: 日本产 and
 # 日本製 ("made in Japan"), 日本籍 ("of Japanese nationality"). The place is a mention there.
-PLACE_SUFFIX_MORPHEMES = frozenset("产産製制籍")
+PLACE_SUFFIX_MORPHEMES = frozenset("产產産製制籍")
 _RUN_RE = re.compile("[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HAN_RUN_RE = re.compile("[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _KANA_RE = re.compile("[\u3040-\u30ff]")

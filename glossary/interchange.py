@@ -453,7 +453,10 @@ def _resolve(glossary: Glossary, item: ImportedEntry, existing: Entry | None, re
     name_picks = _pick_names(item.terms, kinds)
     for i, term in enumerate(item.terms):
         key = (term.name, term.lang)
-        if term.origin == "derived" or (term.origin is None and key in derived and key not in kinds):
+        if term.origin == "derived" or (term.origin is None and key in derived and (key not in kinds or not any(
+                curated.get((term.name, term.lang, k)) for k in kinds[key]))):
+            # (a name both curated and derived, as a surname with a context string is: once the curated ones
+            # are read, the rest are the derived ones)
             report.skipped_derived += 1
             continue
         if term.origin not in (None, "curated"):

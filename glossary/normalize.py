@@ -562,6 +562,9 @@ class TextMatcher:
         # A name of several characters (four, or three for a person's) is seldom there by chance: it may leave
         # one character of a word it shares with its neighbour (林芳正|在 where jieba reads 正在).
         lenient = end - start >= patterns.lenient_from
+        if end < len(text) and text[end] in _WORD_GOES_ON and not patterns.any_place and \
+                text.endswith(_HAN_ORG_HEADS, start, end):
+            return False  # 日本银行|业 is the Japanese banking industry, 日本航空|識別區 Japan's ADIZ
         # A title is checked at its end only: it follows what it qualifies (亚洲大洋洲局|局长, 日本|首相).
         if segments.is_word(start, end, patterns.place, check_start=not patterns.silent, lenient=lenient):
             return True
@@ -928,8 +931,8 @@ class _Choice:
                     if (ships and _names_a_ship(self.glossary, text, patterns, m, after)) or (
                             after == " " and text[end + 1 : end + 2].isupper() and patterns.latin
                             and _ORG_HEAD_RE.match(text, end)) or (
-                            patterns.latin and text.endswith("New ", 0, m.start)) or (
-                            not patterns.latin and after and text.startswith(_HAN_ORG_HEADS, end)):
+                            text.endswith(_NEW_BEFORE, 0, m.start)) or (
+                            not patterns.latin and not patterns.nation and after and _begins_org_name(text, end)):
                         continue  # the carrier Liaoning, 辽宁舰; Taiwan News; New Mexico; 四川航空
                 if patterns.institution:
                     if after and after in _DIGITS and m.surface.endswith("海警"):
@@ -962,7 +965,8 @@ def _first_pass(choice: _Choice, candidates: list) -> None:
             if segments is None:
                 segments = matcher.boundaries.segmenter(text, scanned)
             word_ok[key] = matcher.is_word(segments, text, c[0], c[1], c[2], title_after=lambda: (
-                c[1] in title_starts or text.startswith(HONORIFICS, c[1])))
+                c[1] in title_starts or text.startswith(HONORIFICS, c[1]) or (
+                    c[2].person and text.startswith(_LEADERS_BODIES, c[1]))))
         return word_ok[key]
 
     choice.is_word = is_word
@@ -1044,16 +1048,18 @@ def _latin_first_pass(choice: _Choice) -> None:
 # Ships are named after places (辽宁舰, 空母「遼寧」, the carrier Liaoning, the destroyer Nanchang) and coast guard
 # cutters carry the service's name and a hull number (海警2502): such a name is the ship's, not the place's.
 _SHIP_WORDS = ("舰", "艦", "號", "号", "空母", "航母", "潜艇", "潛艇", "フリゲート", "arrier", "estroyer", "rigate",
-               "arship")  # (substring
+               "arship", "trike group")  # (substring
 # tests: a regular expression of these alternatives cost a tenth of an English text's normalisation)
 _SHIP_AFTER = "舰艦號号"
+_QUOTES_CLOSING = "\"”」』"
 # The kind of ship before its name: 空母「遼寧」, 空母遼寧, 航母辽宁, 驱逐舰南昌; the second of a pair:
 # 空母「山東」と「遼寧」.
 _SHIP_KINDS = ("空母|航母|航艦|航空母艦|航空母舰|駆逐艦|驱逐舰|驅逐艦|巡洋艦|巡洋舰|護衛艦|护卫舰|強襲揚陸艦|"
                "揚陸艦|两栖攻击舰|兩棲攻擊艦|补给舰|補給艦|潜水艦|潜艇|潛艇|フリゲート")
 _SHIP_BEFORE_RE = re.compile(
     rf"(?:(?:{_SHIP_KINDS}|艦艇|舰艇)[「『“\"](?:[^」』”\"]{{1,8}}[」』”\"](?:と|、|，|和|與|与|及|や)[「『“\"])?|(?:{_SHIP_KINDS}))$")
-_LATIN_SHIP_BEFORE = ("carrier ", "Carrier ", "destroyer ", "Destroyer ", "frigate ", "Frigate ", "warship ")
+_LATIN_SHIP_BEFORE = ("carrier ", "Carrier ", "carriers ", "destroyer ", "Destroyer ", "frigate ", "Frigate ",
+                      "warship ")
 _LATIN_SHIP_AFTER = (" aircraft carrier", " carrier", " destroyer", " frigate", " strike group", " Aircraft Carrier")
 # "Liaoning, China's older aircraft carrier, ...": a ship named in apposition.
 _LATIN_SHIP_APPOSITION_RE = re.compile(
@@ -1081,6 +1087,22 @@ _HAN_ORG_HEADS = ("航空", "控股", "集团", "集團", "有限公司", "股�
                   "学院", "學院", "医院", "醫院", "病院", "ホールディングス")
 
 
+def _begins_org_name(text: str, end: int) -> bool:
+    """Whether an organisation's head word follows ``end`` and ends a word there (四川航空, not 四川航空业)."""
+    if not text.startswith(_HAN_ORG_HEADS, end):
+        return False
+    head = next(h for h in _HAN_ORG_HEADS if text.startswith(h, end))
+    return text[end + len(head) : end + len(head) + 1] not in _WORD_GOES_ON
+
+
+# "New" before a place makes another place: New Mexico, NEW MEXICO, ニュー・メキシコ.
+_NEW_BEFORE = ("New ", "NEW ", "ニュー・", "ニュー")
+
+
+# What continues 大学, 航空, 银行 into another word: 大学生 (students), 航空业 (the airline industry), 银行界, 银行家.
+_WORD_GOES_ON = frozenset("生业業界家股母识識器")  # also 航空母舰 (aircraft carrier), 航空识别区 (ADIZ), 航空器
+
+
 def _names_a_ship(glossary, text: str, patterns: PatternSet, m: Mention, after: str) -> bool:
     if patterns.latin:
         if text.startswith(_LATIN_SHIP_AFTER, m.end) or text.endswith(_LATIN_SHIP_BEFORE, max(0, m.start - 10),
@@ -1090,6 +1112,9 @@ def _names_a_ship(glossary, text: str, patterns: PatternSet, m: Mention, after: 
             return True
         return (text.endswith(("the ", "The "), 0, m.start) and not patterns.nation and m.entry_id is not None
                 and glossary.entries[m.entry_id].details.get("subtype") in _SHIP_PLACE_SUBTYPES)
+    following = text[m.end + 1 : m.end + 2]
+    if after and after in _QUOTES_CLOSING and following and following in _SHIP_AFTER and not patterns.nation:
+        return True  # "山东"舰, 「遼寧」號
     if after and after in _SHIP_AFTER and not patterns.nation:
         # 舰 and 号 also start words (舰艇 "warships", 舰队 "fleet", 号召): a ship's 舰 or 号 ends the name, or
         # comes before the kind of ship.
@@ -1271,6 +1296,11 @@ def _note_named(doc: _Document, chosen: list) -> None:
                 first_full[named] = start
 
 
+# What a leader's name comes before as a title does (高市内閣, 石破政権: the Takaichi cabinet): the name's end there
+# is a word's end, whatever the segmenter reads across it (市內).
+_LEADERS_BODIES = ("内閣", "內閣", "内阁", "政権", "政權", "政府", "体制", "體制", "陣営", "陣營", "阵营")
+
+
 # The generic last character of a place name (日本海, 洞庭湖) may instead begin the next word: 日本|海产品.
 _GEOGRAPHIC_SUFFIXES = frozenset("海湖山江河岛島洋峡峽")
 # A bureau, department or division whose last character starts the title of its head: 亚洲大洋洲局长 is the
@@ -1310,24 +1340,34 @@ def _surname_reading(patterns: PatternSet) -> PatternSet | None:
     return PatternSet.of(kept) if kept else None
 
 
-def _side(text: str, glossary: Glossary) -> str | None:
+def _side(text: str) -> str | None:
     """The side a text is written from, by its script: simplified Chinese is the PRC's, Japanese Japan's;
-    in English, by the country of its dateline ("TOKYO (Reuters) -": the Foreign Ministry is Japan's).
-
-    Traditional Chinese is written in Taiwan, Hong Kong and elsewhere, so it says nothing alone; 我 ("our")
-    before a name says it (see :func:`_resolve`).
-    """
+    traditional Chinese is Taiwan's when it uses Taiwan's own words for the PRC's forces and its own (共機,
+    國軍, 我國, 擾台), and says nothing alone otherwise (Hong Kong writes it too); 我 ("our") before a name says
+    it (see :func:`_by_side`)."""
     sample = text[:4000]
     if _KANA_RE.search(sample):
         return "JP"  # Japanese text: 松江 is Matsue
     han = "".join(_HAN_RE.findall(sample))
     if han and convert_han(han, "s2t") != han and convert_han(han, "t2s") == han:
         return "CN"
-    if not han:
-        dateline = _DATELINE_RE.search(text, 0, 400)
-        if dateline:
-            return _country_of_place(glossary, dateline.group(1) or dateline.group(2))
+    if han and _TAIWAN_USAGE_RE.search(sample):
+        return "TW"
     return None
+
+
+_TAIWAN_USAGE_RE = re.compile("共機|共艦|共軍|國軍|我國|擾台|陸委會|中央社")
+
+
+def _dateline_country(glossary, text: str, start: int) -> str | None:
+    """The country of the last dateline before ``start`` in an English text (a roundup has several). Hong Kong's
+    and Macau's say nothing of whose a ministry is."""
+    found = None
+    for dateline in _DATELINE_RE.finditer(text, 0, start):
+        found = dateline
+    if found is None:
+        return None
+    return _country_of_place(glossary, found.group(1) or found.group(2))
 
 
 # A wire story's dateline, at the start of a line near the top: "TOKYO -", "BEIJING, Nov 20 (Reuters) -",
@@ -1353,7 +1393,10 @@ def _by_members(glossary, doc: _Document, patterns: PatternSet, ids) -> tuple[st
         if entry is None or entry.type != "person":
             continue
         roles = " | ".join(r.get("role", "") for r in entry.details.get("roles") or ())
-        held = [i for i, name in names.items() if name in roles]
+        # The organisation itself, not one whose name ends in it: "of the Liberal Democratic Party" is no
+        # role in the "Democratic Party".
+        held = [i for i, name in names.items() if name in roles and re.search(
+            r"(?:^|\| |of (?:the )?)" + re.escape(name) + r"\b", roles)]
         if len(held) == 1 and held[0] not in found:
             found.append(held[0])
     return tuple(found)
@@ -1365,6 +1408,8 @@ def _country_of_place(glossary: Glossary, name: str) -> str | None:
     for row in glossary.with_key(name_key(name)):
         entry = glossary.entries.get(row.entry_id)
         if entry is not None and entry.type == "place" and (row.variant.standalone or row.variant.kind == "name"):
+            if entry.details.get("subtype") == "special-administrative-region":
+                return None
             codes = entry.details.get("country") or ()
             countries.add(codes if isinstance(codes, str) else codes[0] if codes else None)
     return countries.pop() if len(countries) == 1 else None
@@ -1385,11 +1430,20 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
         # The text names one of the candidates elsewhere: "Natsuo Yamaguchi ... Yamaguchi said".
         chosen, resolution = named[0], "context"
     elif len(named) > 1:
-        candidates = named  # the text names several: it does not say which one this is
+        # The text names several: a title next to this one may say which (李总理 and 李总统 after 李强 and 李在明).
+        holders = _title_holders(glossary, doc, start, end, patterns)
+        fitting = [i for i in named if i in holders] if holders else []
+        if len(fitting) == 1:
+            chosen, resolution = fitting[0], "title"
+        else:
+            candidates = named
     else:
         # A one-character surname (林外相) needs the full name in the text, or a title and the text's date (李总理
-        # in 2024 is Li Qiang); a title alone is not enough.
+        # in 2024 is Li Qiang); a title alone is not enough. One that also abbreviates a country (韩总统, 韓大統領)
+        # is the country's.
         single_han = end - start == 1
+        if single_han and _country_initial(matcher_for(glossary), text[start]):
+            return None
         holders = None if single_han and not doc.date else _title_holders(glossary, doc, start, end, patterns)
         if single_han and not holders:
             return None  # a one-character surname needs the full name in the text, or a title and the date
@@ -1401,7 +1455,7 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
             sided = _by_side(glossary, doc, start, patterns)
             preferred = patterns.preferred_ids
             if doc.side is False:
-                doc.side = _side(doc.text, glossary)
+                doc.side = _side(doc.text)
             spelled = _spelled_as(patterns, text[start:end], doc.side == "JP") if not patterns.latin else ()
             members = _by_members(glossary, doc, patterns, standalone_ids) if not sided else ()
             if len(sided) == 1:
@@ -1422,12 +1476,13 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
         if chosen is None and not candidates:
             if not any(p.variant.ambiguous_with for p in patterns):
                 return None  # a short form the text gives no evidence for: not a mention
-            sided = _by_side(glossary, doc, start, patterns) if patterns.latin and patterns.institution else ()
-            members = _by_members(glossary, doc, patterns, ids) if len(sided) != 1 else ()
-            if len(sided) == 1:
-                chosen, resolution = sided[0], "side"  # "TOKYO - The Foreign Ministry said"
-            elif len(members) == 1:
+            members = _by_members(glossary, doc, patterns, ids)
+            sided = _whose_body(glossary, doc, start, end, patterns) if (
+                patterns.latin and patterns.institution and len(members) != 1) else ()
+            if len(members) == 1:
                 chosen, resolution = members[0], "context"
+            elif len(sided) == 1:
+                chosen, resolution = sided[0], "side"  # "TOKYO - The Foreign Ministry said"
             else:
                 candidates = list(ids)
     p = next((q for q in patterns if q.entry_id == chosen), patterns[0])
@@ -1530,10 +1585,21 @@ def _holding(glossary, doc: _Document, people: list[str], offices: set[str]) -> 
     for person in people:
         for role in glossary.entries[person].details.get("roles") or ():
             name = role["role"].lower()
-            if any(name.startswith(o.lower()) for o in offices) and _held_at(role, doc.date):
+            if any(name.startswith(o.lower()) and _office_fits(o, name) for o in offices) and _held_at(role, doc.date):
                 found.append(person)
                 break
     return found
+
+
+# A head of state's title (大統領, 总统, President) names no president of a legislature, party or association:
+# 韓大統領 is not the President of the Legislative Yuan, 金大統領 not the President of the State Affairs.
+_NOT_OF_A_STATE = re.compile(r"\b(?:yuan|assembly|parliament|senate|house|diet|party|association|commission|"
+                             r"committee|council|court|university|bank|federation|society|institute|foundation|"
+                             r"academy|state affairs|company|corporation|group|league|club|congress)\b")
+
+
+def _office_fits(office: str, role: str) -> bool:
+    return office != "President" or _NOT_OF_A_STATE.search(role) is None
 
 
 def _held_at(role: dict, when: str | None) -> bool:
@@ -1547,17 +1613,43 @@ def _by_side(glossary, doc: _Document, start: int, patterns: PatternSet) -> tupl
     """The candidates a side-marked variant gives to the text's side (外交部: CN in simplified text); in an
     English story with a dateline, the state body of the dateline's country ("TOKYO - The Foreign Ministry")."""
     if doc.side is False:
-        doc.side = _side(doc.text, glossary)
+        doc.side = _side(doc.text)
     side = doc.side
-    if start > 0 and doc.text[start - 1] == "我":  # "our": the outlet's own side
+    if start > 0 and (doc.text[start - 1] == "我" or doc.text.endswith(("我國", "我国"), 0, start)):  # "our"
         near = doc.text[max(0, start - 20) : start + 20]
         side = "TW" if convert_han(near, "t2s") != near else "CN"
-    if side is None:
+    return patterns.by_side.get(side, ()) if side is not None else ()
+
+
+def _whose_body(glossary, doc: _Document, start: int, end: int, patterns: PatternSet) -> tuple[str, ...]:
+    """Whose state body a bare English name of several is ("the Foreign Ministry"): the one of the country of
+    the city after it ("the Foreign Ministry in Beijing"), else of the person named right after it as its
+    spokesperson or official ("Foreign Ministry spokesperson Lin Jian"), else of the story's dateline ("TOKYO
+    (Reuters) -")."""
+    text = doc.text
+    country = None
+    city = _IN_CITY_RE.match(text, end)
+    if city:
+        country = _country_of_place(glossary, city.group(1))
+    if country is None:
+        speaker = _SPEAKER_RE.match(text, end)
+        if speaker:
+            at = speaker.end()
+            person = next((i for i, starts in doc.named.items() if at in starts), None)
+            entry = glossary.entries.get(person) if person else None
+            if entry is not None and entry.type == "person":
+                codes = entry.details.get("country") or ()
+                country = codes if isinstance(codes, str) else codes[0] if len(codes) == 1 else None
+    if country is None:
+        country = _dateline_country(glossary, text, start)
+    if country is None:
         return ()
-    found = patterns.by_side.get(side, ())
-    if not found and patterns.latin and patterns.institution:
-        found = tuple(dict.fromkeys(p.entry_id for p in patterns if p.institution and p.country == side))
-    return found
+    return tuple(dict.fromkeys(p.entry_id for p in patterns if p.institution and p.country == country))
+
+
+_IN_CITY_RE = re.compile(r" in ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
+_SPEAKER_RE = re.compile(r"(?:'s|’s)? (?:(?:deputy|chief|senior|top|press) )?(?:spokesperson|spokeswoman|spokesman|"
+                         r"official|secretary|director|director-general) ")
 
 
 # -- canonical names ------------------------------------------------------------------------------

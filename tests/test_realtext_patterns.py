@@ -59,6 +59,19 @@ WORD_BOUNDARIES = [
     ("进口的日本产牛肉增加了。", [("日本", "japan")]),  # jieba's word 日本产 ("made in Japan") holds the country
     ("中国海军舰艇编队返回母港。", [("中国海军", "pla-navy")]),  # a dictionary phrase whose rest is words
     ("日外务省发表声明。", [("外务省", "ministry-of-foreign-affairs-japan")]),  # 日 + the ministry, one word to jieba
+    ("バチカンでローマ教皇と会った。", [("バチカン", "vatican")]),  # ローマ教皇 is a title, not Rome
+    ("維新は反対したが、自民、維新両党は合意した。",
+     [("維新", "nippon-ishin-no-kai"), ("自民", "liberal-democratic-party"), ("維新", "nippon-ishin-no-kai")]),
+    ("明治維新の後に近代化が進んだ。", [("明治維新", "meiji-restoration")]),
+    ("会談に臨む首相＝5日、北京（共同）", [("北京", "beijing"), ("共同", "kyodo-news")]),  # a photo credit
+    # A country before 大学/航空/银行 modifies a noun; a city before them begins a company's name.
+    ("几位美国大学教师和日本大学生来访。", [("美国", "united-states"), ("日本", "japan")]),
+    ("中國航空母艦進入日本航空識別區。", [("中國", "china"), ("日本", "japan")]),  # not Japan Airlines
+    ("日本银行业面临压力，日本银行决定维持利率。", [("日本", "japan"), ("日本银行", "bank-of-japan")]),
+    ("成都的廈門航空班機取消。", [("成都", "chengdu"), ("廈門航空", "xiamen-airlines")]),
+    ("日本產水產品暫停進口。", [("日本", "japan")]),
+    ("各民主党派都是参政党。", []),  # the PRC's word for its "participating parties"
+    ("参政党の代表が演説した。", [("参政党", "sanseito")]),
 ]
 
 # 4. Titles and honorifics.
@@ -80,6 +93,11 @@ TITLES = [
     ("林剣報道官が答えた。林報道官は繰り返した。", [("林剣", "lin-jian"), ("林", "lin-jian")]),
     ("マルコス大統領が来日した。マルコス氏は述べた。",
      [("マルコス", "marcos-ferdinand-jr"), ("マルコス", "marcos-ferdinand-jr")]),
+    ("李强总理会见韩国总统李在明。李总理表示欢迎，李总统表示感谢。",  # both named: the title says which
+     [("李强", "li-qiang"), ("韩国", "south-korea"), ("李在明", "lee-jae-myung"), ("李", "li-qiang"),
+      ("李", "lee-jae-myung")]),
+    ("林芳正官房長官が林剣報道官に反論した。林報道官は答えた。",
+     [("林芳正", "hayashi-yoshimasa"), ("林剣", "lin-jian"), ("林", "lin-jian")]),
 ]
 
 # 5. Order inside a text: a short form before the full name resolves from the whole text.
@@ -101,6 +119,16 @@ DISAMBIGUATION = [
      [("TOKYO", "tokyo"), ("Kyodo", "kyodo-news"), ("Foreign Ministry", "ministry-of-foreign-affairs-japan")]),
     ("Seized vessel\nBEIJING, March 3 - The Foreign Ministry urged calm.",
      [("BEIJING", "beijing"), ("Foreign Ministry", "ministry-of-foreign-affairs-china")]),
+    ("TOKYO (Reuters) - Foreign Ministry spokesperson Lin Jian spoke in Beijing.",  # the speaker beats the dateline
+     [("TOKYO", "tokyo"), ("Reuters", "reuters"), ("Foreign Ministry", "ministry-of-foreign-affairs-china"),
+      ("Lin Jian", "lin-jian"), ("Beijing", "beijing")]),
+    ("TOKYO - China protested, the Foreign Ministry in Beijing said.",  # so does the city after it
+     [("TOKYO", "tokyo"), ("China", "china"), ("Foreign Ministry", "ministry-of-foreign-affairs-china"),
+      ("Beijing", "beijing")]),
+    ("HONG KONG - The Foreign Ministry declined to comment.", [("HONG KONG", "hong-kong"), ("Foreign Ministry", None)]),
+    ("Seoul's Foreign Ministry said no.", [("Seoul", "seoul"), ("Foreign Ministry", "ministry-of-foreign-affairs-south-korea")]),
+    ("國防部今天表示，偵獲共機11架次。", [("國防部", "ministry-of-national-defense-taiwan")]),  # Taiwan's own words
+    ("我國國防部今天表示。", [("國防部", "ministry-of-national-defense-taiwan")]),
     ("The Foreign Ministry said the US-Japan talks went well.",
      [("Foreign Ministry", None), ("US", "united-states"), ("Japan", "japan")]),  # no dateline
     ("大陸外長王毅出席會議。", [("大陸", "china"), ("王毅", "wang-yi")]),
@@ -197,6 +225,7 @@ SHIPS = [
     ("中国海軍の空母遼寧が沖縄の南を通った。", [("中国海軍", "pla-navy"), ("沖縄", "okinawa-prefecture")]),
     ("山東號昨天駛離三亞。", [("三亞", "sanya")]),  # 號 after a province: a ship, whatever follows
     ("山东号召企业扩大出口。", [("山东", "shandong")]),  # 号召 ("call on") is a word
+    ("航母\"山东\"舰与\"辽宁\"舰同时出海。", []),  # quoted names before 舰
     ("Jets flew from the Liaoning as two destroyers followed; the province of Liaoning lies north.",
      [("Liaoning", "liaoning")]),  # a text that speaks of ships: "the Liaoning" is one
     ("Fujian, China's newest aircraft carrier, stayed in port.", [("China", "china")]),
@@ -227,6 +256,7 @@ ENGLISH_NAMES = [
     ("He flew from Tokyo to Beijing.", [("Tokyo", "tokyo"), ("Beijing", "beijing")]),  # not Tōkyō-to
     ("Korea and Japan agreed to cooperate.", [("Korea", "south-korea"), ("Japan", "japan")]),
     ("The lab in New Mexico hosted a team from Mexico.", [("Mexico", "mexico")]),  # New Mexico is another place
+    ("NEW MEXICO lawmakers met.", []),
 
     ("Fumio Kishida spoke. On Monday Kishida said ties matter. Japan's Kishida agreed.",
      [("Fumio Kishida", "kishida-fumio"), ("Kishida", "kishida-fumio"), ("Japan", "japan"),
@@ -254,6 +284,9 @@ def test_one_character_surname_and_title_at_the_texts_date(curated):
     ("菅首相は会見した。", "2021-06-11", [("菅", "suga-yoshihide")]),  # two PMs named 菅: the date says which
     ("菅首相は会見した。", "2011-01-20", [("菅", "kan-naoto")]),
     ("頼総統は声明を出した。", "2025-12-30", [("頼", "lai-ching-te")]),
+    ("韓大統領が来日した。", "2025-06-01", []),  # 韓 is Korea: the Korean president, not Han Kuo-yu
+    ("韩总统表示欢迎。", "2025-06-01", []),
+    ("金大統領は述べた。", "2025-12-01", []),  # 大統領 is no President of the State Affairs
 ])
 def test_any_title_after_a_one_character_surname(curated, text, date, expected):
     found = normalize_text(curated, text, mode="mentions", date=date)
