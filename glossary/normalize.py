@@ -941,6 +941,13 @@ class _Choice:
                         m = _of_country(self.matcher, text, out[-1], patterns, m, self.order)
                         if m is None:
                             continue
+                        prev_patterns, prev = out[-1]
+                        if prev.end == m.start and not patterns.latin and prev_patterns.nation and \
+                                m.entry_id is not None and _countries_of(prev_patterns, prev)[:1] == tuple(
+                                    p.country for p in patterns if p.entry_id == m.entry_id)[:1]:
+                            # A country joined to its own state body is one name: 大陸海警局, 中國國務院.
+                            out[-1] = (patterns, m._replace(start=prev.start, surface=prev.surface + m.surface))
+                            continue
                     elif _abbreviated_country(self.matcher, text, m.start) not in (None, *_countries_of(patterns, m)):
                         continue  # 韩外交部: South Korea's ministry, which the glossary does not hold
             out.append((patterns, m))
@@ -1351,12 +1358,19 @@ def _side(text: str) -> str | None:
     han = "".join(_HAN_RE.findall(sample))
     if han and convert_han(han, "s2t") != han and convert_han(han, "t2s") == han:
         return "CN"
-    if han and _TAIWAN_USAGE_RE.search(sample):
-        return "TW"
+    if han:
+        taiwan, hong_kong = _TAIWAN_USAGE_RE.search(sample), _HONG_KONG_USAGE_RE.search(sample)
+        if taiwan and not hong_kong:
+            return "TW"
+        if hong_kong and not taiwan:
+            return "CN"  # Hong Kong's 外交部 is the PRC's
     return None
 
 
+# Words only Taiwan's press uses (the PRC's aircraft, Taiwan's own forces, "our country", its news agency) and
+# words of Hong Kong's own government.
 _TAIWAN_USAGE_RE = re.compile("共機|共艦|共軍|國軍|我國|擾台|陸委會|中央社")
+_HONG_KONG_USAGE_RE = re.compile("特區政府|港府|李家超|政務司|律政司|保安局局長|香港警方")
 
 
 def _dateline_country(glossary, text: str, start: int) -> str | None:
@@ -1457,6 +1471,10 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
             if doc.side is False:
                 doc.side = _side(doc.text)
             spelled = _spelled_as(patterns, text[start:end], doc.side == "JP") if not patterns.latin else ()
+            spoken = _whose_body(glossary, doc, start, end, patterns) if patterns.institution and not \
+                patterns.latin else ()
+            if len(spoken) == 1:
+                sided = spoken  # 外交部發言人林劍: the spokesperson's ministry
             members = _by_members(glossary, doc, patterns, standalone_ids) if not sided else ()
             if len(sided) == 1:
                 chosen, resolution = sided[0], "side"
@@ -1628,25 +1646,37 @@ def _whose_body(glossary, doc: _Document, start: int, end: int, patterns: Patter
     (Reuters) -")."""
     text = doc.text
     country = None
-    city = _IN_CITY_RE.match(text, end)
+    city = _IN_CITY_RE.match(text, end) if patterns.latin else None
     if city:
         country = _country_of_place(glossary, city.group(1))
     if country is None:
-        speaker = _SPEAKER_RE.match(text, end)
-        if speaker:
-            at = speaker.end()
-            person = next((i for i, starts in doc.named.items() if at in starts), None)
-            entry = glossary.entries.get(person) if person else None
-            if entry is not None and entry.type == "person":
-                codes = entry.details.get("country") or ()
-                country = codes if isinstance(codes, str) else codes[0] if len(codes) == 1 else None
-    if country is None:
+        # Latin: the person right after this name; Han: after any of its occurrences, when they agree (外交部今天
+        # 表示，外交部長林佳龍…: the minister is Taiwan's).
+        ends = [end] if patterns.latin else [m.end() for m in re.finditer(re.escape(text[start:end]), text)][:8]
+        found = {_speakers_country(glossary, doc, at, patterns.latin) for at in ends} - {None}
+        country = found.pop() if len(found) == 1 else None
+    if country is None and patterns.latin:
         country = _dateline_country(glossary, text, start)
     if country is None:
         return ()
     return tuple(dict.fromkeys(p.entry_id for p in patterns if p.institution and p.country == country))
 
 
+def _speakers_country(glossary, doc: _Document, end: int, latin: bool) -> str | None:
+    """The country of the person the text names right after ``end`` and a word for a spokesperson or minister."""
+    speaker = (_SPEAKER_RE if latin else _HAN_SPEAKER_RE).match(doc.text, end)
+    if not speaker:
+        return None
+    at = speaker.end()
+    person = next((i for i, starts in doc.named.items() if at in starts), None)
+    entry = glossary.entries.get(person) if person else None
+    if entry is None or entry.type != "person":
+        return None
+    codes = entry.details.get("country") or ()
+    return codes if isinstance(codes, str) else codes[0] if len(codes) == 1 else None
+
+
+_HAN_SPEAKER_RE = re.compile("(?:新聞|新闻)?(?:發言人|发言人|報道官|报道官|副?部長|副?部长|長|长)")
 _IN_CITY_RE = re.compile(r" in ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
 _SPEAKER_RE = re.compile(r"(?:'s|’s)? (?:(?:deputy|chief|senior|top|press) )?(?:spokesperson|spokeswoman|spokesman|"
                          r"official|secretary|director|director-general) ")

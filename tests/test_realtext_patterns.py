@@ -128,6 +128,15 @@ DISAMBIGUATION = [
     ("HONG KONG - The Foreign Ministry declined to comment.", [("HONG KONG", "hong-kong"), ("Foreign Ministry", None)]),
     ("Seoul's Foreign Ministry said no.", [("Seoul", "seoul"), ("Foreign Ministry", "ministry-of-foreign-affairs-south-korea")]),
     ("國防部今天表示，偵獲共機11架次。", [("國防部", "ministry-of-national-defense-taiwan")]),  # Taiwan's own words
+    # Whose bare 外交部: the spokesperson or minister named after it (here or where it recurs), the Hong Kong
+    # government's own words, a Taiwanese dateline.
+    ("外交部發言人林劍今天表示反對。", [("外交部", "ministry-of-foreign-affairs-china"), ("林劍", "lin-jian")]),
+    ("外交部今天表示，外交部長林佳龍對此表示歡迎。",
+     [("外交部", "ministry-of-foreign-affairs-taiwan"), ("林佳龍", "lin-chia-lung")]),
+    ("李家超今天說，外交部已表達不滿，特區政府全力配合。",
+     [("李家超", "john-lee"), ("外交部", "ministry-of-foreign-affairs-china")]),
+    ("中央社台北1日電 外交部今天表示歡迎。",
+     [("中央社", "central-news-agency-taiwan"), ("台北", "taipei"), ("外交部", "ministry-of-foreign-affairs-taiwan")]),
     ("我國國防部今天表示。", [("國防部", "ministry-of-national-defense-taiwan")]),
     ("The Foreign Ministry said the US-Japan talks went well.",
      [("Foreign Ministry", None), ("US", "united-states"), ("Japan", "japan")]),  # no dateline
@@ -192,6 +201,8 @@ COUNTRY_BEFORE_BODY = [
     ("俄外交部发言人表示。", []),
     ("外交部发言人8日表示。", [("外交部", "ministry-of-foreign-affairs-china")]),  # 8日 is a date
     ("金正恩朝鮮労働党総書記は演説した。", [("金正恩", "kim-jong-un"), ("朝鮮労働党", "workers-party-of-korea")]),
+    ("大陸海警局今天表示。", [("大陸海警局", "china-coast-guard")]),  # a country joined to its body: one name
+    ("中國國務院今天宣布。", [("中國國務院", "state-council")]),
     ("中共國安部今天表示。",  # a body of a country says whose the next one is too
      [("中共", "chinese-communist-party"), ("國安部", "ministry-of-state-security")]),
 ]
