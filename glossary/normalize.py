@@ -1068,6 +1068,8 @@ _SHIP_BEFORE_RE = re.compile(
 _LATIN_SHIP_BEFORE = ("carrier ", "Carrier ", "carriers ", "destroyer ", "Destroyer ", "frigate ", "Frigate ",
                       "warship ")
 _LATIN_SHIP_AFTER = (" aircraft carrier", " carrier", " destroyer", " frigate", " strike group", " Aircraft Carrier")
+# A carrier's name as a modifier (Chinese carriers bear provinces' names; a province is seldom "-led").
+_LATIN_SHIP_GROUP = ("-based", "-led", " carrier group", " battle group", " task group", " Carrier", " flotilla")
 # "Liaoning, China's older aircraft carrier, ...": a ship named in apposition.
 _LATIN_SHIP_APPOSITION_RE = re.compile(
     r", (?:[\w'’-]+ ){0,5}(?:aircraft carrier|carrier|destroyer|frigate|warship)[,.;]")
@@ -1117,6 +1119,9 @@ def _names_a_ship(glossary, text: str, patterns: PatternSet, m: Mention, after: 
             return True
         if after == "," and _LATIN_SHIP_APPOSITION_RE.match(text, m.end):
             return True
+        if text.startswith(_LATIN_SHIP_GROUP, m.end) and m.entry_id is not None and \
+                glossary.entries[m.entry_id].details.get("subtype") == "province":
+            return True  # "Shandong-based fighters", "the Liaoning-led flotilla" in a text about carriers
         return (text.endswith(("the ", "The "), 0, m.start) and not patterns.nation and m.entry_id is not None
                 and glossary.entries[m.entry_id].details.get("subtype") in _SHIP_PLACE_SUBTYPES)
     following = text[m.end + 1 : m.end + 2]
@@ -1594,16 +1599,22 @@ def _holders(glossary, doc: _Document, patterns: PatternSet, people: list[str], 
     if found is None:
         if len(cache) >= 64:
             cache.clear()  # bounded (a request may give any date)
-        found = cache[key] = tuple(_holding(glossary, doc, people, offices))
+        found = _holding(glossary, doc.date, people, offices)
+        if not found and doc.date:
+            # Nobody of that name held it at the text's date: a text looking back ("岸田首相は2023年に…",
+            # 岸田前首相) means the one who ever did, if only one did.
+            ever = _holding(glossary, None, people, offices)
+            found = ever if len(ever) == 1 else []
+        found = cache[key] = tuple(found)
     return list(found)
 
 
-def _holding(glossary, doc: _Document, people: list[str], offices: set[str]) -> list[str]:
+def _holding(glossary, when: str | None, people: list[str], offices: set[str]) -> list[str]:
     found = []
     for person in people:
         for role in glossary.entries[person].details.get("roles") or ():
             name = role["role"].lower()
-            if any(name.startswith(o.lower()) and _office_fits(o, name) for o in offices) and _held_at(role, doc.date):
+            if any(name.startswith(o.lower()) and _office_fits(o, name) for o in offices) and _held_at(role, when):
                 found.append(person)
                 break
     return found

@@ -240,6 +240,8 @@ SHIPS = [
     ("Jets flew from the Liaoning as two destroyers followed; the province of Liaoning lies north.",
      [("Liaoning", "liaoning")]),  # a text that speaks of ships: "the Liaoning" is one
     ("Fujian, China's newest aircraft carrier, stayed in port.", [("China", "china")]),
+    ("The carrier sailed; Shandong-based fighters and the Liaoning-led flotilla followed. Shandong province is far.",
+     [("Shandong province", "shandong")]),
 ]
 
 # 11. English names with a generic head in lower case, and surnames inside names the glossary does not hold.
@@ -301,6 +303,15 @@ def test_one_character_surname_and_title_at_the_texts_date(curated):
 ])
 def test_any_title_after_a_one_character_surname(curated, text, date, expected):
     found = normalize_text(curated, text, mode="mentions", date=date)
+    assert [(m.surface, m.entry_id) for m in found.mentions] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("岸田首相表示。", [("岸田", "kishida-fumio")]),  # looking back: the only 岸田 who was prime minister
+    ("岸田前首相表示。", [("岸田", "kishida-fumio")]),
+])
+def test_a_title_the_person_held_before_the_texts_date(curated, text, expected):
+    found = normalize_text(curated, text, mode="mentions", date="2025-03-01")
     assert [(m.surface, m.entry_id) for m in found.mentions] == expected
 
 
