@@ -1378,6 +1378,21 @@ _TAIWAN_USAGE_RE = re.compile("共機|共艦|共軍|國軍|我國|擾台|陸委�
 _HONG_KONG_USAGE_RE = re.compile("特區政府|港府|李家超|政務司|律政司|保安局局長|香港警方")
 
 
+def _han_dateline_country(glossary, text: str, start: int) -> str | None:
+    """The country of the last dateline before ``start`` in Japanese or Chinese text: 【北京共同】, 【ソウル時事】,
+    （台北中央社）, 中央社台北1日電."""
+    found = None
+    for dateline in _HAN_DATELINE_RE.finditer(text, 0, start):
+        found = dateline
+    if found is None:
+        return None
+    return _country_of_place(glossary, next(g for g in found.groups() if g))
+
+
+_HAN_DATELINE_RE = re.compile(
+    r"【([^】\s]{1,8}?)(?:共同|時事)】|（([^）\s]{1,6}?)中央社）|中央社(?:記者[^\s]{1,6})?([^\s\d]{2,4})\d{1,2}日電")
+
+
 def _dateline_country(glossary, text: str, start: int) -> str | None:
     """The country of the last dateline before ``start`` in an English text (a roundup has several). Hong Kong's
     and Macau's say nothing of whose a ministry is."""
@@ -1666,8 +1681,9 @@ def _whose_body(glossary, doc: _Document, start: int, end: int, patterns: Patter
         ends = [end] if patterns.latin else [m.end() for m in re.finditer(re.escape(text[start:end]), text)][:8]
         found = {_speakers_country(glossary, doc, at, patterns.latin) for at in ends} - {None}
         country = found.pop() if len(found) == 1 else None
-    if country is None and patterns.latin:
-        country = _dateline_country(glossary, text, start)
+    if country is None:
+        country = _dateline_country(glossary, text, start) if patterns.latin else _han_dateline_country(
+            glossary, text, start)
     if country is None:
         return ()
     return tuple(dict.fromkeys(p.entry_id for p in patterns if p.institution and p.country == country))

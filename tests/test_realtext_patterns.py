@@ -135,6 +135,10 @@ DISAMBIGUATION = [
      [("外交部", "ministry-of-foreign-affairs-taiwan"), ("林佳龍", "lin-chia-lung")]),
     ("李家超今天說，外交部已表達不滿，特區政府全力配合。",
      [("李家超", "john-lee"), ("外交部", "ministry-of-foreign-affairs-china")]),
+    ("【北京共同】外交部の報道官は述べた。",  # a Japanese dateline: Japan has no 外交部
+     [("北京", "beijing"), ("共同", "kyodo-news"), ("外交部", "ministry-of-foreign-affairs-china")]),
+    ("（台北中央社）国防部は発表した。",
+     [("台北", "taipei"), ("中央社", "central-news-agency-taiwan"), ("国防部", "ministry-of-national-defense-taiwan")]),
     ("中央社台北1日電 外交部今天表示歡迎。",
      [("中央社", "central-news-agency-taiwan"), ("台北", "taipei"), ("外交部", "ministry-of-foreign-affairs-taiwan")]),
     ("我國國防部今天表示。", [("國防部", "ministry-of-national-defense-taiwan")]),
