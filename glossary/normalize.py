@@ -915,6 +915,12 @@ class _Choice:
             out.append((patterns, mention) if neighbours else mention)
         return self.neighbours(out) if neighbours else out
 
+    def _begins_with_place(self, name: str) -> bool:
+        """Whether a Han name begins with a place's name (北京市第二中级人民法院): places in a row are split."""
+        by_key = self.matcher.by_key
+        return any(any(p.place for p, _ in by_key.get((False, scan_form(name[:n])), ()))
+                   for n in range(2, min(len(name), 5)))
+
     def neighbours(self, found: list[tuple[PatternSet, Mention]]) -> list[Mention]:
         """What a mention's neighbours change: a place that names a ship or begins an organisation's name is
         no mention, a country before a state body says whose it is, a reading in brackets reads a name."""
@@ -944,7 +950,8 @@ class _Choice:
                         prev_patterns, prev = out[-1]
                         if prev.end == m.start and not patterns.latin and prev_patterns.nation and \
                                 m.entry_id is not None and _countries_of(prev_patterns, prev)[:1] == tuple(
-                                    p.country for p in patterns if p.entry_id == m.entry_id)[:1]:
+                                    p.country for p in patterns if p.entry_id == m.entry_id)[:1] and \
+                                not self._begins_with_place(m.surface):
                             # A country joined to its own state body is one name: 大陸海警局, 中國國務院.
                             out[-1] = (patterns, m._replace(start=prev.start, surface=prev.surface + m.surface))
                             continue
