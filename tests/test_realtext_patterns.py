@@ -70,7 +70,6 @@ WORD_BOUNDARIES = [
     ("日本银行业面临压力，日本银行决定维持利率。", [("日本", "japan"), ("日本银行", "bank-of-japan")]),
     ("成都的廈門航空班機取消。", [("成都", "chengdu"), ("廈門航空", "xiamen-airlines")]),
     ("日本產水產品暫停進口。", [("日本", "japan")]),
-    ("各民主党派都是参政党。", []),  # the PRC's word for its "participating parties"
     ("参政党の代表が演説した。", [("参政党", "sanseito")]),
 ]
 
@@ -207,6 +206,9 @@ COUNTRY_BEFORE_BODY = [
     ("金正恩朝鮮労働党総書記は演説した。", [("金正恩", "kim-jong-un"), ("朝鮮労働党", "workers-party-of-korea")]),
     ("大陸海警局今天表示。", [("大陸海警局", "china-coast-guard")]),  # a country joined to its body: one name
     ("中國國務院今天宣布。", [("中國國務院", "state-council")]),
+    ("中国北京市第二中级人民法院宣判。",  # a body named after a place: places in a row are split
+     [("中国", "china"), ("北京市第二中级人民法院", "beijing-no-2-intermediate-peoples-court")]),
+    ("參政黨昨天公布政見。", [("參政黨", "sanseito")]),  # Taiwan's press: only the Japanese party
     ("中共國安部今天表示。",  # a body of a country says whose the next one is too
      [("中共", "chinese-communist-party"), ("國安部", "ministry-of-state-security")]),
 ]
