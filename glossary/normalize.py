@@ -1626,9 +1626,16 @@ def _holders(glossary, doc: _Document, patterns: PatternSet, people: list[str], 
             # Nobody of that name held it at the text's date: a text looking back ("岸田首相は2023年に…",
             # 岸田前首相) means the one who ever did, if only one did.
             ever = _holding(glossary, None, people, offices)
+            if len(ever) > 1:  # of several, news titles the living so (福田元総理大臣 in 2023 is Yasuo, not Takeo)
+                ever = [p for p in ever if not _died_before(glossary.entries[p], doc.date)]
             found = ever if len(ever) == 1 else []
         found = cache[key] = tuple(found)
     return list(found)
+
+
+def _died_before(entry: Entry, when: str) -> bool:
+    died = entry.details.get("died")
+    return bool(died) and str(died)[: len(when)] < when
 
 
 def _holding(glossary, when: str | None, people: list[str], offices: set[str]) -> list[str]:
