@@ -315,7 +315,7 @@ def test_any_title_after_a_one_character_surname(curated, text, date, expected):
 @pytest.mark.parametrize("text, expected", [
     ("岸田首相表示。", [("岸田", "kishida-fumio")]),  # looking back: the only 岸田 who was prime minister
     ("岸田前首相表示。", [("岸田", "kishida-fumio")]),
-    ("福田元総理大臣は上海で講演した。", [("福田", "fukuda-yasuo")]),  # two PMs Fukuda: one was alive
+    ("福田元総理大臣は上海で講演した。", [("福田", "fukuda-yasuo"), ("上海", "shanghai")]),  # one of two PMs Fukuda is alive
     ("大平首相が署名した文書を展示した。", [("大平", "ohira-masayoshi")]),  # the only one: history counts
 ])
 def test_a_title_the_person_held_before_the_texts_date(curated, text, expected):
