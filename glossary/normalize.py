@@ -593,7 +593,8 @@ _HYPHENED_RE = re.compile(r"-[a-z]{1,4}$")
 INSTITUTION_SUBTYPES = frozenset({
     "ministry", "ministry-department", "ministry-bureau", "ministry-division", "agency", "government",
     "coast-guard", "military", "police", "regulator", "central-bank", "commission", "legislature", "court",
-    "prosecutor", "political-party", "party-committee"})
+    "prosecutor", "political-party", "party-committee", "party-organ", "advisory-body", "government-department",
+    "cross-strait-body"})
 # What may stand between a country and its body: nothing (韩国外交部), の, 的, a possessive ("Beijing's").
 _OF_COUNTRY = ("", "の", "的", "'s ", "’s ", " ", "联邦", "聯邦")  # (美國聯邦眾議院: the US federal House)
 
@@ -870,6 +871,12 @@ class _Choice:
         return rest
 
     def finish(self) -> list[Mention]:
+        if any(c[2].latin and c[2].short and c[2].person for c in self.chosen):
+            # A surname that stands alone in the glossary (Abe, Moon, Hu) still does not count inside a name it
+            # does not hold ("Kaori Abe reports", "Jane Moon"), as a short form in the gaps does not (_alone).
+            taken = [(c[0], c[1]) for c in self.chosen]
+            self.chosen = [c for c in self.chosen if not (c[2].latin and c[2].short and c[2].person)
+                           or _alone(self.doc.text, c[0], c[1], taken)]
         chosen, weak, doc, glossary = self.chosen, self.weak, self.doc, self.glossary
         target, name_order = self.order
         # Neighbours that change a mention: a reading in brackets after a name (a hiragana reading is only ever
@@ -891,8 +898,8 @@ class _Choice:
                     continue  # inside a name already chosen ("Kishida" in "Fumio Kishida")
                 if not (c[2].latin or self.is_word(c)):
                     continue
-                if c[2].latin and c[2].short and not _alone(doc.text, c[0], c[1], taken):
-                    continue
+                if c[2].latin and c[2].short and not c[2].institution and not _alone(doc.text, c[0], c[1], taken):
+                    continue  # (a state body's owner before it is looked at in _resolve: "the Chinese Ministry of")
                 inside = _overlapping(taken, c[0], c[1])
                 if any(s < c[0] or e > c[1] for s, e in inside):
                     continue
@@ -948,13 +955,22 @@ class _Choice:
                         if m is None:
                             continue
                         prev_patterns, prev = out[-1]
-                        if prev.end == m.start and not patterns.latin and prev_patterns.nation and \
+                        joint = text[prev.end : m.start]
+                        if (joint in _POSSESSIVES if patterns.latin else joint == "") and prev_patterns.nation and \
                                 m.entry_id is not None and _countries_of(prev_patterns, prev)[:1] == tuple(
                                     p.country for p in patterns if p.entry_id == m.entry_id)[:1] and \
-                                not self._begins_with_place(m.surface):
-                            # A country joined to its own state body is one name: 大陸海警局, 中國國務院.
-                            out[-1] = (patterns, m._replace(start=prev.start, surface=prev.surface + m.surface))
+                                (patterns.latin or not self._begins_with_place(m.surface)):
+                            # A country joined to its own state body is one name: 大陸海警局, 中國國務院, "Japan's
+                            # Ministry of Economy, Trade and Industry" (as "Japanese Foreign Ministry" is).
+                            out[-1] = (patterns, m._replace(start=prev.start, surface=text[prev.start : m.end]))
                             continue
+                    elif patterns.latin and m.entry_id is not None and m.start > 1 and text[m.start - 1] == " ":
+                        owner = _OWNER_BEFORE_RE.search(text, max(0, m.start - 20), m.start)
+                        code = owner and not owner.group(2).strip() and _DEMONYMS.get(owner.group(1).rsplit(" ", 1)[-1])
+                        if code and code in [p.country for p in patterns if p.entry_id == m.entry_id]:
+                            word = owner.group(1).rsplit(" ", 1)[-1]
+                            at = m.start - 1 - len(word)
+                            m = m._replace(start=at, surface=text[at : m.end])  # "the Chinese Ministry of Commerce"
                     elif _abbreviated_country(self.matcher, text, m.start) not in (None, *_countries_of(patterns, m)):
                         continue  # 韩外交部: South Korea's ministry, which the glossary does not hold
             out.append((patterns, m))
@@ -1257,6 +1273,16 @@ _NOT_NAMES = frozenset({
     "king", "queen", "prince", "princess", "judge", "justice", "lawmaker", "senator", "representative",
     # what follows a leader's surname ("the Takaichi Cabinet", "Ishiba Government")
     "government", "cabinet", "administration", "doctrine", "era", "line", "camp", "faction"})
+# Words that start English sentences before a name ("Meanwhile Kishida said"); any other capitalised word
+# there is taken for a given name ("Jane Moon reports.": a reporter, not Moon Jae-in).
+_SENTENCE_WORDS = frozenset("""
+    the a an but and yet so then now later meanwhile yesterday today tomorrow tonight earlier last next this that these
+    those former both only even though although because under over during despite according also however still
+    instead indeed separately asked speaking when while since after before if once as at in on for with by from to of
+    here there why how what who where why nor neither either all some many most several few each every no not
+    chinese japanese taiwanese korean american british us u.s. south north east west new old young veteran
+    outgoing incoming acting deputy vice then-president then-prime dear thank thanks
+""".split())
 # Surnames that are also English words: the pronoun He at a sentence's start, the Song dynasty.
 _ENGLISH_SURNAMES = frozenset({"he", "sun", "song", "han", "qin", "tang", "ming", "long", "fan", "bo", "ding", "kong"})
 
@@ -1271,8 +1297,8 @@ def _alone(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> boo
         a = max(text.rfind(" ", max(0, start - 40), start - 1), text.rfind("\n", max(0, start - 40), start - 1)) + 1
         word = text[a : start - 1]
         if word[:1].isupper() and word.lower() not in _NOT_NAMES and not _overlapping(taken, a, start - 1) \
-                and not _sentence_start(text, a) and not _headline(text, start):
-            return False
+                and not (_sentence_start(text, a) and word.lower() in _SENTENCE_WORDS) and not _headline(text, start):
+            return False  # (at a sentence's start, a word that starts sentences: "Later Kishida said"; not "Jane Moon")
     after = text[end + 1 : end + 2] if text[end : end + 1] == " " else ""
     if after.isupper():
         b = _WORD_END_RE.search(text, end + 1).start()
@@ -1519,15 +1545,19 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
             else:
                 candidates = candidates or standalone_ids
         if chosen is None and not candidates:
-            if not any(p.variant.ambiguous_with for p in patterns):
+            ambiguous = any(p.variant.ambiguous_with for p in patterns)
+            if not ambiguous and not (patterns.latin and patterns.institution):
                 return None  # a short form the text gives no evidence for: not a mention
-            members = _by_members(glossary, doc, patterns, ids)
+            members = _by_members(glossary, doc, patterns, ids) if ambiguous else ()
             sided = _whose_body(glossary, doc, start, end, patterns) if (
                 patterns.latin and patterns.institution and len(members) != 1) else ()
             if len(members) == 1:
                 chosen, resolution = members[0], "context"
             elif len(sided) == 1:
-                chosen, resolution = sided[0], "side"  # "TOKYO - The Foreign Ministry said"
+                # "TOKYO - The Foreign Ministry said", "China's Ministry of Commerce", "the Defense Ministry in Tokyo"
+                chosen, resolution = sided[0], "side"
+            elif not ambiguous:
+                return None
             else:
                 candidates = list(ids)
     p = next((q for q in patterns if q.entry_id == chosen), patterns[0])
@@ -1604,25 +1634,26 @@ def _title_holders(glossary, doc: _Document, start: int, end: int, patterns: Pat
         offices = {x for o in adjacent for x in o}
         if not offices:  # an honorific (Mr, 氏): it says "a person", not which office
             return list(people)
-        return _holders(glossary, doc, patterns, people, offices)
+        return _holders(glossary, doc, patterns, people, offices, looking_back=True)
     offices = {x for _, _, o in doc.offices for x in o} if latin else set()
     found = _holders(glossary, doc, patterns, people, offices) if offices else []
     return found if len(found) == 1 else None
 
 
-def _holders(glossary, doc: _Document, patterns: PatternSet, people: list[str], offices: set[str]) -> list[str]:
+def _holders(glossary, doc: _Document, patterns: PatternSet, people: list[str], offices: set[str],
+             looking_back: bool = False) -> list[str]:
     """:func:`_holding`, kept per pattern set for each offices and date: a title next to a shared surname of a
     large glossary would otherwise go through the roles of thousands of people at every hit."""
     cache = patterns.__dict__.get("holders")
     if cache is None:
         cache = patterns.holders = {}
-    key = (frozenset(offices), doc.date)
+    key = (frozenset(offices), doc.date, looking_back)
     found = cache.get(key)
     if found is None:
         if len(cache) >= 64:
             cache.clear()  # bounded (a request may give any date)
         found = _holding(glossary, doc.date, people, offices)
-        if not found and doc.date:
+        if not found and doc.date and looking_back:  # (a title next to the name, not one elsewhere in the text)
             # Nobody of that name held it at the text's date: a text looking back ("岸田首相は2023年に…",
             # 岸田前首相) means the one who ever did, if only one did.
             ever = _holding(glossary, None, people, offices)
@@ -1686,7 +1717,15 @@ def _whose_body(glossary, doc: _Document, start: int, end: int, patterns: Patter
     (Reuters) -")."""
     text = doc.text
     country = None
-    city = _IN_CITY_RE.match(text, end) if patterns.latin else None
+    if not patterns.latin:
+        country = _HAN_SIDES.get(text[max(0, start - 2) : start])
+    if patterns.latin:
+        owner = _OWNER_BEFORE_RE.search(text, max(0, start - 40), start)
+        if owner:
+            name, possessive = owner.group(1), owner.group(2) != " "
+            country = _country_of_place(glossary, name) if possessive else _DEMONYMS.get(
+                name, _DEMONYMS.get(name.rsplit(" ", 1)[-1]))
+    city = _IN_CITY_RE.match(text, end) if patterns.latin and country is None else None
     if city:
         country = _country_of_place(glossary, city.group(1))
     if country is None:
@@ -1717,7 +1756,15 @@ def _speakers_country(glossary, doc: _Document, end: int, latin: bool) -> str | 
     return codes if isinstance(codes, str) else codes[0] if len(codes) == 1 else None
 
 
+# A side named right before a body (中方外交部, 陸方國防部): one-character abbreviations + 方 ("side").
+_HAN_SIDES = {"中方": "CN", "陸方": "CN", "陆方": "CN", "日方": "JP", "台方": "TW", "美方": "US", "韓方": "KR",
+              "韩方": "KR"}
 _HAN_SPEAKER_RE = re.compile("(?:新聞|新闻)?(?:發言人|发言人|報道官|报道官|副?部長|副?部长|長|长)")
+_POSSESSIVES = ("'s ", "’s ")
+# The owner right before a body's name: "China's", "Tokyo's", "The Chinese".
+_OWNER_BEFORE_RE = re.compile(r"(?<![\w-])([A-Z][a-z]+(?: [A-Z][a-z]+)?)('s |’s | )$")
+_DEMONYMS = {"Chinese": "CN", "Japanese": "JP", "Taiwanese": "TW", "Korean": "KR", "South Korean": "KR",
+             "American": "US", "North Korean": "KP", "Philippine": "PH"}
 _IN_CITY_RE = re.compile(r" in ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
 _SPEAKER_RE = re.compile(r"(?:'s|’s)? (?:(?:deputy|chief|senior|top|press) )?(?:spokesperson|spokeswoman|spokesman|"
                          r"official|secretary|director|director-general) ")

@@ -205,6 +205,8 @@ COUNTRY_BEFORE_BODY = [
     ("外交部发言人8日表示。", [("外交部", "ministry-of-foreign-affairs-china")]),  # 8日 is a date
     ("金正恩朝鮮労働党総書記は演説した。", [("金正恩", "kim-jong-un"), ("朝鮮労働党", "workers-party-of-korea")]),
     ("大陸海警局今天表示。", [("大陸海警局", "china-coast-guard")]),  # a country joined to its body: one name
+    ("大陸政協委員今天表示。", [("大陸政協", "cppcc")]),
+    ("中方外交部今天表示。", [("外交部", "ministry-of-foreign-affairs-china")]),  # 中方: "the Chinese side"
     ("中國國務院今天宣布。", [("中國國務院", "state-council")]),
     ("中国北京市第二中级人民法院宣判。",  # a body named after a place: places in a row are split
      [("中国", "china"), ("北京市第二中级人民法院", "beijing-no-2-intermediate-peoples-court")]),
@@ -276,6 +278,17 @@ ENGLISH_NAMES = [
     ("Korea and Japan agreed to cooperate.", [("Korea", "south-korea"), ("Japan", "japan")]),
     ("The lab in New Mexico hosted a team from Mexico.", [("Mexico", "mexico")]),  # New Mexico is another place
     ("NEW MEXICO lawmakers met.", []),
+    # A surname the glossary lets stand alone still does not count inside a name it does not hold (bylines).
+    ("Prime Minister Sanae Takaichi spoke on Monday. Kaori Abe reports from Tokyo.",
+     [("Sanae Takaichi", "takaichi-sanae"), ("Tokyo", "tokyo")]),
+    ("President Lee Jae-myung spoke. Meanwhile Xi said no.", [("Lee Jae-myung", "lee-jae-myung"), ("Xi", "xi-jinping")]),
+    # A state body's owner right before it: one name, and whose it is.
+    ("China's Ministry of Commerce announced controls.", [("China's Ministry of Commerce", "ministry-of-commerce-china")]),
+    ("The Chinese Ministry of Commerce announced controls.",
+     [("Chinese Ministry of Commerce", "ministry-of-commerce-china")]),
+    ("TOKYO -- The Defense Ministry said a drone flew near Yonaguni.",
+     [("TOKYO", "tokyo"), ("Defense Ministry", "ministry-of-defense-japan"), ("Yonaguni", "yonaguni")]),
+    ("The Defense Ministry said nothing.", []),  # whose, the text does not say
 
     ("Fumio Kishida spoke. On Monday Kishida said ties matter. Japan's Kishida agreed.",
      [("Fumio Kishida", "kishida-fumio"), ("Kishida", "kishida-fumio"), ("Japan", "japan"),
