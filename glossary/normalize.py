@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 import weakref
 from array import array
 from collections.abc import Callable
@@ -680,8 +681,10 @@ def _usable(form: str, v: Variant) -> bool:
 
 def _passes_latin(p: Pattern, text: str, start: int, end: int) -> bool:
     """Case rules of Latin names: acronyms exactly ("US", never "us"), capitalised names capitalised."""
-    if p.exact_case:
-        return text[start:end] == p.variant.name
+    if p.exact_case:  # (full-width capitals are the same capitals: ＡＰＥＣ)
+        surface = text[start:end]
+        return surface == p.variant.name or (not surface.isascii() and unicodedata.normalize(
+            "NFKC", surface) == p.variant.name)
     if p.capitalised and not text[start].isupper():
         return False
     if p.hyphened and "-" not in text[start:end]:
@@ -975,6 +978,7 @@ class _Choice:
                         continue  # 韩外交部: South Korea's ministry, which the glossary does not hold
             out.append((patterns, m))
         if "(" in text or "（" in text:
+            out = _bracketed_glosses(text, out)
             return _bracketed_readings(text, out)
         return [m for _, m in out]
 
@@ -1232,6 +1236,20 @@ def _of_country(matcher: TextMatcher, text: str, before: tuple[PatternSet, Menti
 # A kana reading in brackets right after a name: 李克強(リー・クーチャン), 薛剣(せつけん), 習近平（シーチンピン）.
 _KANA_LETTERS = "\u3041-\u3096\u30a1-\u30fa"
 _READING_RE = re.compile(rf"[(（][ \u3000]*([{_KANA_LETTERS}\u30fc・ ]*[{_KANA_LETTERS}\u30fc])[ \u3000]*[)）]")
+
+
+def _bracketed_glosses(text: str, found: list[tuple[PatternSet, Mention]]) -> list[tuple[PatternSet, Mention]]:
+    """A state body's name in brackets right after another's is a gloss of it, the same body: 外交部（外務省）
+    after 台湾の is Taiwan's ministry, 立法院（国会） the Legislative Yuan."""
+    out = list(found)
+    for i in range(1, len(out)):
+        (prev_patterns, prev), (patterns, m) = out[i - 1], out[i]
+        if prev_patterns.institution and patterns.institution and prev.entry_id and m.entry_id != prev.entry_id \
+                and m.start == prev.end + 1 and text[prev.end] in _OPENING and text[m.end : m.end + 1] in _CLOSING \
+                and text[m.end : m.end + 1]:
+            out[i] = (patterns, m._replace(entry_id=prev.entry_id, canonical=prev.canonical, resolution="context",
+                                           candidates=()))
+    return out
 
 
 def _bracketed_readings(text: str, found: list[tuple[PatternSet, Mention]]) -> list[Mention]:

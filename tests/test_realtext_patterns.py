@@ -166,6 +166,10 @@ READINGS = [
     ("新疆(しんきょう)の状況を批判した。", [("新疆", "xinjiang"), ("しんきょう", "xinjiang")]),  # not 新京
     ("日中韓首脳会談(サミット)に出席した。", [("日中韓首脳会談", "japan-china-korea-trilateral-summit")]),  # a gloss
     ("ゼレンスキー(ウクライナ)大統領", [("ゼレンスキー", "zelenskyy-volodymyr"), ("ウクライナ", "ukraine")]),
+    # A Japanese gloss in brackets after a foreign body is that body.
+    ("台湾の外交部（外務省）は声明を出した。", [("台湾", "taiwan"), ("外交部", "ministry-of-foreign-affairs-taiwan"),
+                                       ("外務省", "ministry-of-foreign-affairs-taiwan")]),
+    ("台湾の立法院（国会）で可決された。", [("台湾", "taiwan"), ("立法院", "legislative-yuan"), ("国会", "legislative-yuan")]),
 ]
 
 # 8. Edges the segmenter reads across: a title after a name ends it, a bureau shares its 局 with 局长, and a
@@ -207,6 +211,8 @@ COUNTRY_BEFORE_BODY = [
     ("大陸海警局今天表示。", [("大陸海警局", "china-coast-guard")]),  # a country joined to its body: one name
     ("大陸政協委員今天表示。", [("大陸政協", "cppcc")]),
     ("中方外交部今天表示。", [("外交部", "ministry-of-foreign-affairs-china")]),  # 中方: "the Chinese side"
+    ("ＡＰＥＣの会合に出た。", [("ＡＰＥＣ", "apec")]),  # full-width capitals
+    ("習近平国家主席が演説した。習指導部は強硬だ。", [("習近平", "xi-jinping"), ("習", "xi-jinping")]),
     ("中國國務院今天宣布。", [("中國國務院", "state-council")]),
     ("中国北京市第二中级人民法院宣判。",  # a body named after a place: places in a row are split
      [("中国", "china"), ("北京市第二中级人民法院", "beijing-no-2-intermediate-peoples-court")]),
