@@ -1112,7 +1112,8 @@ _WARSHIP_WORDS = frozenset("艇队隊载載长長船只隻群体體员員炮砲"
 _ORG_HEAD_RE = re.compile(
     r" (?:News|Times|Today|Post|Daily|Herald|Press|Journal|Airlines|Airways|Bank|University|Airport|Television|"
     r"TV|Broadcasting|Radio|Telecom|Electric|Railways?|Foundation|Institute|Association|Organi[sz]ation|"
-    r"Federation|Society|Corporation|Corp\.?|Inc\.?|Holdings|Motors?|Steel|Petroleum)\b")
+    r"Federation|Society|Corporation|Corp\.?|Inc\.?|Holdings|Motors?|Steel|Petroleum|Museum|National Museum|"
+    r"Memorial|Stock Exchange|Zoo|Stadium|Hospital)\b")
 
 
 # Words that end a company's, school's or outlet's name right after a place: 四川航空 (Sichuan Airlines),

@@ -276,6 +276,7 @@ ENGLISH_NAMES = [
     ("TAIPEI (Taiwan News) - Taiwan News and The Japan Times reported it. According to Japan Today, they met.",
      [("TAIPEI", "taipei"), ("The Japan Times", "japan-times")]),  # outlets the glossary does not hold
     ("The Japan Organization for Metals and Energy Security said so.", []),
+    ("They toured the Gyeongju National Museum; shares fell on the Shanghai Stock Exchange.", []),
     ("China Slams Takaichi Over Taiwan Comments\nPrime Minister Sanae Takaichi spoke.",  # a headline's capitals
      [("China", "china"), ("Takaichi", "takaichi-sanae"), ("Taiwan", "taiwan"), ("Sanae Takaichi", "takaichi-sanae")]),
     ("Ishiba Government faces pressure. Shigeru Ishiba spoke.",  # a word after a Japanese surname: no given name
