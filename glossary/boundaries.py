@@ -40,7 +40,7 @@ DEMONYM_RUN_ON = frozenset({"人为", "人為"})
 PLACE_SUFFIX_MORPHEMES = frozenset("产產産製制籍")
 _RUN_RE = re.compile("[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HAN_RUN_RE = re.compile("[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_KANA_RE = re.compile("[\u3040-\u30ff]")
+_KANA_RE = re.compile("[\u3040-\u30fa\u30fc-\u30ff]")  # kana, not the middle dot ・ Chinese captions use too
 
 
 def _is_cjk(ch: str) -> bool:

@@ -135,7 +135,7 @@ _CJK_RE = re.compile(f"[{_CJK_CLASS}]")
 _CJK_RUN_RE = re.compile(f"[{_CJK_CLASS}]+(?:[^{_CJK_CLASS}]{{1,12}}[{_CJK_CLASS}]+)*")
 _RUN_BEFORE, _RUN_AFTER = 12, 6
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
-_KANA_RE = re.compile("[\u3040-\u30ff]")
+_KANA_RE = re.compile("[\u3040-\u30fa\u30fc-\u30ff]")  # kana, not the middle dot ・ Chinese captions use too
 _KATAKANA_RE = re.compile(r"[\u30a0-\u30ff\s・ー]+")
 _HIRAGANA_RE = re.compile(r"[\u3040-\u309f\s・ー]+")
 _HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -1171,7 +1171,7 @@ def _names_a_ship(glossary, text: str, patterns: PatternSet, m: Mention, after: 
 
 # One-character abbreviations of countries that are also common words or dates (8日外交部, 增加, 依法, 比): they do
 # not say whose the body after them is.
-_COMMON_ABBREVIATIONS = frozenset("日中加比法北伊独米美")
+_COMMON_ABBREVIATIONS = frozenset("日中加比法北伊独米")
 
 
 def _abbreviated_country(matcher: TextMatcher, text: str, start: int) -> str | None:

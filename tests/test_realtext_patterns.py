@@ -205,6 +205,9 @@ COUNTRY_BEFORE_BODY = [
      [("中国", "china"), ("外務省", "ministry-of-foreign-affairs-china"), ("日本", "japan")]),
     ("台湾の国防部は発表した。", [("台湾", "taiwan"), ("国防部", "ministry-of-national-defense-taiwan")]),
     ("越外交部表示欢迎。", []),  # 越: Vietnam's ministry
+    ("美参议院外委会举行听证。", []),  # 美: the US Senate, which is not Japan's House of Councillors
+    ("资料图・外交部发言人毛宁表示。",  # a middle dot in a Chinese caption does not make the text Japanese
+     [("外交部", "ministry-of-foreign-affairs-china"), ("毛宁", "mao-ning")]),
     ("俄外交部发言人表示。", []),
     ("外交部发言人8日表示。", [("外交部", "ministry-of-foreign-affairs-china")]),  # 8日 is a date
     ("金正恩朝鮮労働党総書記は演説した。", [("金正恩", "kim-jong-un"), ("朝鮮労働党", "workers-party-of-korea")]),
