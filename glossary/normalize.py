@@ -962,6 +962,7 @@ class _Choice:
                         if (joint in _POSSESSIVES if patterns.latin else joint == "") and prev_patterns.nation and \
                                 m.entry_id is not None and _countries_of(prev_patterns, prev)[:1] == tuple(
                                     p.country for p in patterns if p.entry_id == m.entry_id)[:1] and \
+                                self.glossary.entries[m.entry_id].details.get("subtype") in _JOINED_SUBTYPES and \
                                 (patterns.latin or not self._begins_with_place(m.surface)):
                             # A country joined to its own state body is one name: 大陸海警局, 中國國務院, "Japan's
                             # Ministry of Economy, Trade and Industry" (as "Japanese Foreign Ministry" is).
@@ -1780,6 +1781,11 @@ _HAN_SIDES = {"中方": "CN", "陸方": "CN", "陆方": "CN", "日方": "JP", "�
               "韩方": "KR"}
 _HAN_SPEAKER_RE = re.compile("(?:新聞|新闻)?(?:發言人|发言人|報道官|报道官|副?部長|副?部长|長|长)")
 _POSSESSIVES = ("'s ", "’s ")
+# The bodies a country joins into one name with (the development set's convention: a ministry, agency, coast guard,
+# party or embassy; not 大陸 + 政協, a legislature or a court, which are split).
+_JOINED_SUBTYPES = frozenset({"ministry", "ministry-department", "ministry-bureau", "ministry-division", "agency",
+                              "coast-guard", "political-party", "police", "regulator", "military", "commission",
+                              "government-department", "prosecutor"})
 # The owner right before a body's name: "China's", "Tokyo's", "The Chinese".
 _OWNER_BEFORE_RE = re.compile(r"(?<![\w-])([A-Z][a-z]+(?: [A-Z][a-z]+)?)('s |’s | )$")
 _DEMONYMS = {"Chinese": "CN", "Japanese": "JP", "Taiwanese": "TW", "Korean": "KR", "South Korean": "KR",

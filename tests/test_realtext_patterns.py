@@ -212,11 +212,11 @@ COUNTRY_BEFORE_BODY = [
     ("外交部发言人8日表示。", [("外交部", "ministry-of-foreign-affairs-china")]),  # 8日 is a date
     ("金正恩朝鮮労働党総書記は演説した。", [("金正恩", "kim-jong-un"), ("朝鮮労働党", "workers-party-of-korea")]),
     ("大陸海警局今天表示。", [("大陸海警局", "china-coast-guard")]),  # a country joined to its body: one name
-    ("大陸政協委員今天表示。", [("大陸政協", "cppcc")]),
+    ("大陸政協委員今天表示。", [("大陸", "china"), ("政協", "cppcc")]),  # an advisory body: split
     ("中方外交部今天表示。", [("外交部", "ministry-of-foreign-affairs-china")]),  # 中方: "the Chinese side"
     ("ＡＰＥＣの会合に出た。", [("ＡＰＥＣ", "apec")]),  # full-width capitals
     ("習近平国家主席が演説した。習指導部は強硬だ。", [("習近平", "xi-jinping"), ("習", "xi-jinping")]),
-    ("中國國務院今天宣布。", [("中國國務院", "state-council")]),
+    ("日本參院今天表決。", [("日本", "japan"), ("參院", "house-of-councillors")]),  # a legislature: split
     ("中国北京市第二中级人民法院宣判。",  # a body named after a place: places in a row are split
      [("中国", "china"), ("北京市第二中级人民法院", "beijing-no-2-intermediate-peoples-court")]),
     ("參政黨昨天公布政見。", [("參政黨", "sanseito")]),  # Taiwan's press: only the Japanese party
