@@ -278,7 +278,7 @@ ENGLISH_NAMES = [
      [("Song Tao", "song-tao"), ("Song", "song-tao")]),
     ("TAIPEI (Taiwan News) - Taiwan News and The Japan Times reported it. According to Japan Today, they met.",
      [("TAIPEI", "taipei"), ("The Japan Times", "japan-times")]),  # outlets the glossary does not hold
-    ("The Japan Organization for Metals and Energy Security said so.", []),
+    ("The Japan Organization for Heavy Ion Research said so.", []),  # (no such entry: the place begins its name)
     ("They toured the Gyeongju National Museum; shares fell on the Shanghai Stock Exchange.", []),
     ("China Slams Takaichi Over Taiwan Comments\nPrime Minister Sanae Takaichi spoke.",  # a headline's capitals
      [("China", "china"), ("Takaichi", "takaichi-sanae"), ("Taiwan", "taiwan"), ("Sanae Takaichi", "takaichi-sanae")]),
