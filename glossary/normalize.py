@@ -1534,6 +1534,11 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
         holders = None if single_han and not doc.date else _title_holders(glossary, doc, start, end, patterns)
         if single_han and not holders:
             return None  # a one-character surname needs the full name in the text, or a title and the date
+        if holders is None and doc.date and patterns.latin and patterns.short:
+            # A leader in office at the text's date is named by surname alone ("the remarks of Takaichi"): the one
+            # candidate who then headed a state or government. (Not in Han text: 高市 is also Kaohsiung City.)
+            leading = _holders(glossary, doc, patterns, _people(glossary, patterns), _HEADS_OF)
+            holders = leading if len(leading) == 1 else None
         if holders is not None and len(holders) == 1:
             chosen, resolution = holders[0], "title"
         elif holders:
@@ -1705,6 +1710,9 @@ def _holding(glossary, when: str | None, people: list[str], offices: set[str]) -
 _NOT_OF_A_STATE = re.compile(r"\b(?:yuan|assembly|parliament|senate|house|diet|party|association|commission|"
                              r"committee|council|court|university|bank|federation|society|institute|foundation|"
                              r"academy|state affairs|company|corporation|group|league|club|congress)\b")
+
+
+_HEADS_OF = frozenset({"Prime Minister", "President", "Premier", "General Secretary"})
 
 
 def _office_fits(office: str, role: str) -> bool:

@@ -215,6 +215,7 @@ COUNTRY_BEFORE_BODY = [
     ("大陸政協委員今天表示。", [("大陸", "china"), ("政協", "cppcc")]),  # an advisory body: split
     ("中方外交部今天表示。", [("外交部", "ministry-of-foreign-affairs-china")]),  # 中方: "the Chinese side"
     ("ＡＰＥＣの会合に出た。", [("ＡＰＥＣ", "apec")]),  # full-width capitals
+    ("中国の施泳駐日臨時代理大使を呼び出した。", [("中国", "china"), ("施泳", "shi-yong-diplomat")]),  # a title ends it
     ("習近平国家主席が演説した。習指導部は強硬だ。", [("習近平", "xi-jinping"), ("習", "xi-jinping")]),
     ("日本參院今天表決。", [("日本", "japan"), ("參院", "house-of-councillors")]),  # a legislature: split
     ("中国北京市第二中级人民法院宣判。",  # a body named after a place: places in a row are split
@@ -343,6 +344,18 @@ def test_any_title_after_a_one_character_surname(curated, text, date, expected):
 ])
 def test_a_title_the_person_held_before_the_texts_date(curated, text, expected):
     found = normalize_text(curated, text, mode="mentions", date="2025-03-01")
+    assert [(m.surface, m.entry_id) for m in found.mentions] == expected
+
+
+@pytest.mark.parametrize("text, date, expected", [
+    ("Beijing rejected the remarks of Takaichi on Taiwan.", "2025-11-20",  # the prime minister at that date
+     [("Beijing", "beijing"), ("Takaichi", "takaichi-sanae"), ("Taiwan", "taiwan")]),
+    ("Beijing rejected the remarks of Takaichi on Taiwan.", "2021-03-01", [("Beijing", "beijing"), ("Taiwan", "taiwan")]),
+    ("Jimmy Lai appeared in court. Lai said nothing.", "2025-11-20",  # the text's own evidence comes first
+     [("Jimmy Lai", "jimmy-lai"), ("Lai", "jimmy-lai")]),
+])
+def test_a_leader_in_office_is_named_by_surname(curated, text, date, expected):
+    found = normalize_text(curated, text, mode="mentions", date=date)
     assert [(m.surface, m.entry_id) for m in found.mentions] == expected
 
 
