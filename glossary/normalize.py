@@ -1431,11 +1431,12 @@ _TAIWAN_USAGE_RE = re.compile("共機|共艦|共軍|國軍|我國|擾台|陸委�
 _HONG_KONG_USAGE_RE = re.compile("特區政府|港府|李家超|政務司|律政司|保安局局長|香港警方")
 
 
-def _han_dateline_country(glossary, text: str, start: int) -> str | None:
-    """The country of the last dateline before ``start`` in Japanese or Chinese text: 【北京共同】, 【ソウル時事】,
-    （台北中央社）, 中央社台北1日電."""
+def _dateline_country(glossary, text: str, start: int, latin: bool) -> str | None:
+    """The country of the last dateline before ``start`` (a roundup has several): "TOKYO (Reuters) -" in
+    English, 【北京共同】, （台北中央社）, 中央社台北1日電 in Japanese and Chinese. Hong Kong's and Macau's say
+    nothing of whose a ministry is (see :func:`_country_of_place`)."""
     found = None
-    for dateline in _HAN_DATELINE_RE.finditer(text, 0, start):
+    for dateline in (_DATELINE_RE if latin else _HAN_DATELINE_RE).finditer(text, 0, start):
         found = dateline
     if found is None:
         return None
@@ -1444,17 +1445,6 @@ def _han_dateline_country(glossary, text: str, start: int) -> str | None:
 
 _HAN_DATELINE_RE = re.compile(
     r"【([^】\s]{1,8}?)(?:共同|時事)】|（([^）\s]{1,6}?)中央社）|中央社(?:記者[^\s]{1,6})?([^\s\d]{2,4})\d{1,2}日電")
-
-
-def _dateline_country(glossary, text: str, start: int) -> str | None:
-    """The country of the last dateline before ``start`` in an English text (a roundup has several). Hong Kong's
-    and Macau's say nothing of whose a ministry is."""
-    found = None
-    for dateline in _DATELINE_RE.finditer(text, 0, start):
-        found = dateline
-    if found is None:
-        return None
-    return _country_of_place(glossary, found.group(1) or found.group(2))
 
 
 # A wire story's dateline, at the start of a line near the top: "TOKYO -", "BEIJING, Nov 20 (Reuters) -",
@@ -1544,7 +1534,7 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
         elif holders:
             candidates = holders
         if chosen is None and len(standalone_ids) > 1:
-            sided = _by_side(glossary, doc, start, patterns)
+            sided = _by_side(doc, start, patterns)
             preferred = patterns.preferred_ids
             if doc.side is False:
                 doc.side = _side(doc.text)
@@ -1726,9 +1716,8 @@ def _held_at(role: dict, when: str | None) -> bool:
     return (not begin or str(begin)[: len(when)] <= when) and (not finish or when <= str(finish) + "\uffff")
 
 
-def _by_side(glossary, doc: _Document, start: int, patterns: PatternSet) -> tuple[str, ...]:
-    """The candidates a side-marked variant gives to the text's side (外交部: CN in simplified text); in an
-    English story with a dateline, the state body of the dateline's country ("TOKYO - The Foreign Ministry")."""
+def _by_side(doc: _Document, start: int, patterns: PatternSet) -> tuple[str, ...]:
+    """The candidates a side-marked variant gives to the text's side (外交部: CN in simplified text)."""
     if doc.side is False:
         doc.side = _side(doc.text)
     side = doc.side
@@ -1763,8 +1752,7 @@ def _whose_body(glossary, doc: _Document, start: int, end: int, patterns: Patter
         found = {_speakers_country(glossary, doc, at, patterns.latin) for at in ends} - {None}
         country = found.pop() if len(found) == 1 else None
     if country is None:
-        country = _dateline_country(glossary, text, start) if patterns.latin else _han_dateline_country(
-            glossary, text, start)
+        country = _dateline_country(glossary, text, start, patterns.latin)
     if country is None:
         return ()
     return tuple(dict.fromkeys(p.entry_id for p in patterns if p.institution and p.country == country))
