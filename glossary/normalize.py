@@ -28,9 +28,13 @@ How it works:
 5. Each chosen name is resolved: a standalone name of one entry to that entry; a short form to the
    entry the text names; a surname next to a title (岸田首相, President Xi) to the one holder of that
    office (at the text's date, when it is given); a shared name by the text's own evidence (the other
-   mentions, the side the text is written from: 外交部 in simplified Chinese is the PRC's, 我外交部 in
-   traditional Chinese is Taiwan's), else by the curators' ``preferred`` reading ("default", with
-   candidates), else it is reported ambiguous with its candidates and left unchanged.
+   mentions; for a state body, its owner or spokesperson named next to it, the story's dateline; the
+   side the text is written from: 外交部 in simplified Chinese is the PRC's, 我外交部 in traditional Chinese
+   is Taiwan's), else by the curators' ``preferred`` reading ("default", with candidates), else it is
+   reported ambiguous with its candidates and left unchanged. Then the neighbours of each mention may
+   change it (:meth:`_Choice.neighbours`): a place that names a ship or begins an organisation's name is
+   no mention, a country before a state body says whose it is (and joins it into one name), a gloss or a
+   kana reading in brackets is the name before it.
 6. The text is rewritten with each resolved mention's name in the target language, in the form the
    text used: an abbreviation stays an abbreviation (CCP, 中共), a place printed without its
    administrative suffix stays without it (TOKYO -> 東京, not 東京都). Or the text is annotated, or left
