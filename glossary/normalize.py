@@ -963,7 +963,8 @@ class _Choice:
                             continue
                         prev_patterns, prev = out[-1]
                         joint = text[prev.end : m.start]
-                        if (joint in _POSSESSIVES if patterns.latin else joint == "") and prev_patterns.nation and \
+                        if (joint in _POSSESSIVES if patterns.latin else joint == "") and any(
+                                p.nation for p in prev_patterns if p.entry_id == prev.entry_id) and \
                                 m.entry_id is not None and _countries_of(prev_patterns, prev)[:1] == tuple(
                                     p.country for p in patterns if p.entry_id == m.entry_id)[:1] and \
                                 self.glossary.entries[m.entry_id].details.get("subtype") in _JOINED_SUBTYPES and \
@@ -1246,16 +1247,31 @@ _READING_RE = re.compile(rf"[(（][ \u3000]*([{_KANA_LETTERS}\u30fc・ ]*[{_KANA
 
 def _bracketed_glosses(text: str, found: list[tuple[PatternSet, Mention]]) -> list[tuple[PatternSet, Mention]]:
     """A state body's name in brackets right after another's is a gloss of it, the same body: 外交部（外務省）
-    after 台湾の is Taiwan's ministry, 立法院（国会） the Legislative Yuan."""
+    after 台湾の is Taiwan's ministry, 立法院（国会） the Legislative Yuan, "Taiwan's Ministry of Foreign Affairs
+    (MOFA)" Taiwan's; and so is the same abbreviation, unresolved, later in the text ("MOFA said")."""
     out = list(found)
+    defined: dict[str, tuple[str, str | None]] = {}
     for i in range(1, len(out)):
         (prev_patterns, prev), (patterns, m) = out[i - 1], out[i]
-        if prev_patterns.institution and patterns.institution and prev.entry_id and m.entry_id != prev.entry_id \
-                and m.start == prev.end + 1 and text[prev.end] in _OPENING and text[m.end : m.end + 1] in _CLOSING \
+        if m.entry_id is None and m.surface in defined:
+            entry_id, canonical = defined[m.surface]
+            out[i] = (patterns, m._replace(entry_id=entry_id, canonical=canonical, resolution="context",
+                                           candidates=()))
+            continue
+        if prev_patterns.institution and patterns.institution and m.entry_id != prev.entry_id \
+                and text[prev.end : m.start] in _GLOSS_OPENINGS and text[m.end : m.end + 1] in _CLOSING \
                 and text[m.end : m.end + 1]:
+            if prev.entry_id is None:  # a gloss of a body the text leaves unresolved is as unresolved
+                out[i] = (patterns, m._replace(entry_id=None, canonical=None, resolution="ambiguous",
+                                               candidates=prev.candidates))
+                continue
             out[i] = (patterns, m._replace(entry_id=prev.entry_id, canonical=prev.canonical, resolution="context",
                                            candidates=()))
+            defined[m.surface] = (prev.entry_id, prev.canonical)
     return out
+
+
+_GLOSS_OPENINGS = ("(", "（", " (", " （")
 
 
 def _bracketed_readings(text: str, found: list[tuple[PatternSet, Mention]]) -> list[Mention]:
@@ -1505,7 +1521,11 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
     else:
         named = [i for i in ids if i in doc.named]
     chosen, resolution, candidates = None, None, []
-    if len(standalone_ids) == 1 and (not named or named == list(standalone_ids)):
+    if len(standalone_ids) == 1 and (not named or named == list(standalone_ids) or (
+            _names_a_nation(patterns, standalone_ids[0]) and all(
+                i == standalone_ids[0] or glossary.entries[i].type == "place" for i in named))):
+        # (a country's name stays the country where the text names the island or province of the same name
+        # under another name: 台灣 after 台灣省)
         chosen, resolution = standalone_ids[0], "direct"
     elif len(named) == 1:
         # The text names one of the candidates elsewhere: "Natsuo Yamaguchi ... Yamaguchi said".
@@ -1535,6 +1555,8 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
             holders = leading if len(leading) == 1 else None
         if holders is not None and len(holders) == 1:
             chosen, resolution = holders[0], "title"
+            if start not in doc.named.get(chosen, ()):  # 岩屋外相 ... 岩屋氏: the holder is named from here on
+                doc.named.setdefault(chosen, []).append(start)
         elif holders:
             candidates = holders
         if chosen is None and len(standalone_ids) > 1:
@@ -1596,6 +1618,10 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                                                     surface=surface)
     return Mention(start, end, surface, entry.id, canonical, resolution, p.variant.name, p.variant.kind,
                    p.variant.origin, others)
+
+
+def _names_a_nation(patterns: PatternSet, entry_id: str) -> bool:
+    return any(p.nation for p in patterns if p.entry_id == entry_id)
 
 
 def _spelled_as(patterns: PatternSet, surface: str, japanese: bool) -> tuple[str, ...]:
@@ -1765,9 +1791,12 @@ def _whose_body(glossary, doc: _Document, start: int, end: int, patterns: Patter
 def _speakers_country(glossary, doc: _Document, end: int, latin: bool) -> str | None:
     """The country of the person the text names right after ``end`` and a word for a spokesperson or minister."""
     speaker = (_SPEAKER_RE if latin else _HAN_SPEAKER_RE).match(doc.text, end)
-    if not speaker:
+    if speaker:
+        at = speaker.end()
+    elif not latin:  # the Japanese order: 外交部の林剣報道官
+        at = end + 1 if doc.text.startswith("の", end) else end
+    else:
         return None
-    at = speaker.end()
     person = next((i for i, starts in doc.named.items() if at in starts), None)
     entry = glossary.entries.get(person) if person else None
     if entry is None or entry.type != "person":
@@ -1779,7 +1808,7 @@ def _speakers_country(glossary, doc: _Document, end: int, latin: bool) -> str | 
 # A side named right before a body (中方外交部, 陸方國防部): one-character abbreviations + 方 ("side").
 _HAN_SIDES = {"中方": "CN", "陸方": "CN", "陆方": "CN", "日方": "JP", "台方": "TW", "美方": "US", "韓方": "KR",
               "韩方": "KR"}
-_HAN_SPEAKER_RE = re.compile("(?:新聞|新闻)?(?:發言人|发言人|報道官|报道官|副?部長|副?部长|長|长)")
+_HAN_SPEAKER_RE = re.compile("の?(?:新聞|新闻)?(?:發言人|发言人|報道官|报道官|副?部長|副?部长|長|长)")
 _POSSESSIVES = ("'s ", "’s ")
 # The bodies a country joins into one name with (the development set's convention: a ministry, agency, coast guard,
 # party or embassy; not 大陸 + 政協, a legislature or a court, which are split).

@@ -215,6 +215,16 @@ COUNTRY_BEFORE_BODY = [
     ("大陸政協委員今天表示。", [("大陸", "china"), ("政協", "cppcc")]),  # an advisory body: split
     ("中方外交部今天表示。", [("外交部", "ministry-of-foreign-affairs-china")]),  # 中方: "the Chinese side"
     ("ＡＰＥＣの会合に出た。", [("ＡＰＥＣ", "apec")]),  # full-width capitals
+    ("外交部の林剣報道官は会見で述べた。",  # the Japanese order: the spokesperson after the ministry
+     [("外交部", "ministry-of-foreign-affairs-china"), ("林剣", "lin-jian")]),
+    ("外交部（外務省）は声明を出した。",  # a gloss of a ministry the text leaves open is as open
+     [("外交部", None), ("外務省", None)]),
+    ("有官員提及台灣省一詞。台灣與日本的交流增加。",  # the province's name does not take the country's
+     [("台灣省", "taiwan-island"), ("台灣", "taiwan"), ("日本", "japan")]),
+    ("岩屋外相は会見した。岩屋氏は述べた。", [("岩屋", "iwaya-takeshi"), ("岩屋", "iwaya-takeshi")]),
+    ("TAIPEI - Taiwan's Ministry of Foreign Affairs (MOFA) said it would respond. MOFA added more.",
+     [("TAIPEI", "taipei"), ("Taiwan's Ministry of Foreign Affairs", "ministry-of-foreign-affairs-taiwan"),
+      ("MOFA", "ministry-of-foreign-affairs-taiwan"), ("MOFA", "ministry-of-foreign-affairs-taiwan")]),
     ("中国の施泳駐日臨時代理大使を呼び出した。", [("中国", "china"), ("施泳", "shi-yong-diplomat")]),  # a title ends it
     ("習近平国家主席が演説した。習指導部は強硬だ。", [("習近平", "xi-jinping"), ("習", "xi-jinping")]),
     ("日本參院今天表決。", [("日本", "japan"), ("參院", "house-of-councillors")]),  # a legislature: split
