@@ -1521,7 +1521,17 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
     else:
         named = [i for i in ids if i in doc.named]
     chosen, resolution, candidates = None, None, []
-    if len(standalone_ids) == 1 and (not named or named == list(standalone_ids) or (
+    # A state body's owner or spokesperson named next to it beats the text's other mentions (台湾外交部发表声明。
+    # 外交部发言人林剑回应: the second is the PRC's).
+    spoken = _whose_body(glossary, doc, start, end, patterns, dateline=False) if (
+        patterns.institution and len(ids) > 1 and doc.named) else ()
+    own = _own_body(doc, start, patterns) if (patterns.institution and len(ids) > 1 and doc.named
+                                               and len(spoken) != 1) else ()
+    if len(spoken) == 1:
+        chosen, resolution = spoken[0], "context"
+    elif len(own) == 1:
+        chosen, resolution = own[0], "side"
+    elif len(standalone_ids) == 1 and (not named or named == list(standalone_ids) or (
             _names_a_nation(patterns, standalone_ids[0]) and all(
                 i == standalone_ids[0] or glossary.entries[i].type == "place" for i in named))):
         # (a country's name stays the country where the text names the island or province of the same name
@@ -1757,7 +1767,20 @@ def _by_side(doc: _Document, start: int, patterns: PatternSet) -> tuple[str, ...
     return patterns.by_side.get(side, ()) if side is not None else ()
 
 
-def _whose_body(glossary, doc: _Document, start: int, end: int, patterns: PatternSet) -> tuple[str, ...]:
+def _own_body(doc: _Document, start: int, patterns: PatternSet) -> tuple[str, ...]:
+    """In Chinese text, a bare state body is the writer's side's own, whatever other country's body of that name
+    the text names too: in a PRC text 外交部 after 台湾外交部 is the PRC's, in a Taiwanese one 外交部 after
+    中國外交部 Taiwan's (each writes the other's with its name before it). Not in Japanese text, which calls
+    China's ministry 外務省 again after 中国外務省."""
+    if patterns.latin:
+        return ()
+    if doc.side is False:
+        doc.side = _side(doc.text)
+    return _by_side(doc, start, patterns) if doc.side in ("CN", "TW") else ()
+
+
+def _whose_body(glossary, doc: _Document, start: int, end: int, patterns: PatternSet,
+                dateline: bool = True) -> tuple[str, ...]:
     """Whose state body a bare English name of several is ("the Foreign Ministry"): the one of the country of
     the city after it ("the Foreign Ministry in Beijing"), else of the person named right after it as its
     spokesperson or official ("Foreign Ministry spokesperson Lin Jian"), else of the story's dateline ("TOKYO
@@ -1781,7 +1804,7 @@ def _whose_body(glossary, doc: _Document, start: int, end: int, patterns: Patter
         ends = [end] if patterns.latin else [m.end() for m in re.finditer(re.escape(text[start:end]), text)][:8]
         found = {_speakers_country(glossary, doc, at, patterns.latin) for at in ends} - {None}
         country = found.pop() if len(found) == 1 else None
-    if country is None:
+    if country is None and dateline:
         country = _dateline_country(glossary, text, start, patterns.latin)
     if country is None:
         return ()

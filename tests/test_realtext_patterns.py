@@ -130,6 +130,15 @@ DISAMBIGUATION = [
     # Whose bare 外交部: the spokesperson or minister named after it (here or where it recurs), the Hong Kong
     # government's own words, a Taiwanese dateline.
     ("外交部發言人林劍今天表示反對。", [("外交部", "ministry-of-foreign-affairs-china"), ("林劍", "lin-jian")]),
+    # A bare body in Chinese text is the writer's side's own, though the text names the other side's too.
+    ("台湾外交部发表声明。外交部表示坚决反对。",
+     [("台湾外交部", "ministry-of-foreign-affairs-taiwan"), ("外交部", "ministry-of-foreign-affairs-china")]),
+    ("台湾国防部表示。国防部发言人张晓刚回应。",
+     [("台湾国防部", "ministry-of-national-defense-taiwan"), ("国防部", "ministry-of-national-defense-china"),
+      ("张晓刚", "zhang-xiaogang")]),
+    ("中國外交部批評日本。外交部今天表示，國軍持續監控共機。",
+     [("中國外交部", "ministry-of-foreign-affairs-china"), ("日本", "japan"),
+      ("外交部", "ministry-of-foreign-affairs-taiwan"), ("國軍", "roc-armed-forces")]),
     ("外交部今天表示，外交部長林佳龍對此表示歡迎。",
      [("外交部", "ministry-of-foreign-affairs-taiwan"), ("林佳龍", "lin-chia-lung")]),
     ("李家超今天說，外交部已表達不滿，特區政府全力配合。",
