@@ -952,8 +952,9 @@ class _Choice:
                             after == " " and text[end + 1 : end + 2].isupper() and patterns.latin
                             and _ORG_HEAD_RE.match(text, end)) or (
                             text.endswith(_NEW_BEFORE, 0, m.start)) or (
-                            not patterns.latin and not patterns.nation and after and _begins_org_name(text, end)):
-                        continue  # the carrier Liaoning, 辽宁舰; Taiwan News; New Mexico; 四川航空
+                            not patterns.latin and not patterns.nation and after and _begins_org_name(text, end)) or (
+                            not patterns.latin and after and text.startswith(_HAN_BODY_HEADS, end)):
+                        continue  # the carrier Liaoning, 辽宁舰; Taiwan News; New Mexico; 四川航空; 韩国总统府
                 if patterns.institution:
                     if after and after in _DIGITS and m.surface.endswith("海警"):
                         continue  # a coast guard cutter's hull number: 海警2502
@@ -1138,6 +1139,12 @@ def _begins_org_name(text: str, end: int) -> bool:
     return text[end + len(head) : end + len(head) + 1] not in _WORD_GOES_ON
 
 
+# What makes a country's or a city's name the start of the name of one of its bodies, which the development
+# set takes whole (韩国总统府, 中国海关, 那霸市议会, 日本领事馆): where the glossary lacks that body, the place
+# alone would be a wrong span, so it is no mention. (Not 政府: 日本政府 is 日本 modifying a word.)
+_HAN_BODY_HEADS = ("总统府", "總統府", "总统办公室", "總統辦公室", "海关", "海關", "领事馆", "領事館", "总领事馆",
+                   "總領事館", "使馆", "使館", "代表处", "代表處", "办事处", "辦事處", "公安局", "公安厅", "公安廳",
+                   "议会", "議會", "国家安保室", "國家安保室")
 # "New" before a place makes another place: New Mexico, NEW MEXICO, ニュー・メキシコ.
 _NEW_BEFORE = ("New ", "NEW ", "ニュー・", "ニュー")
 

@@ -66,6 +66,9 @@ WORD_BOUNDARIES = [
     ("会談に臨む首相＝5日、北京（共同）", [("北京", "beijing"), ("共同", "kyodo-news")]),  # a photo credit
     # A country before 大学/航空/银行 modifies a noun; a city before them begins a company's name.
     ("几位美国大学教师和日本大学生来访。", [("美国", "united-states"), ("日本", "japan")]),
+    # A place that begins the name of a body the glossary lacks is no mention alone (the body is one name).
+    ("韩国总统府发表声明，中国海关加强检查。", []),
+    ("那霸市议会通过决议，日本政府表示关注。", [("日本", "japan")]),  # 日本政府: the country modifies a word
     ("中國航空母艦進入日本航空識別區。", [("中國", "china"), ("日本", "japan")]),  # not Japan Airlines
     ("日本银行业面临压力，日本银行决定维持利率。", [("日本", "japan"), ("日本银行", "bank-of-japan")]),
     ("成都的廈門航空班機取消。", [("成都", "chengdu"), ("廈門航空", "xiamen-airlines")]),
