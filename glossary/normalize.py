@@ -1029,7 +1029,9 @@ def _first_pass(choice: _Choice, candidates: list) -> None:
                         spans = {(c[0], c[1]) for c in candidates if not c[2].latin}
                     if (start, end - 1) in spans:
                         continue  # 日本海产品: the shorter name (日本) and 海产品 ("seafood") are meant
-            if patterns.any_place and text.startswith(HONORIFICS, end):
+            if patterns.any_place and (text.startswith(HONORIFICS, end) or (
+                    _MINISTER_AFTER_RE.match(text, end) and any(p.person for p in patterns))):
+                # 石川氏; 福岡厚生労働大臣 (a minister's title after a surname the glossary holds is the person)
                 patterns = _surname_reading(patterns)
                 if not patterns:
                     continue
@@ -1139,6 +1141,8 @@ def _begins_org_name(text: str, end: int) -> bool:
     return text[end + len(head) : end + len(head) + 1] not in _WORD_GOES_ON
 
 
+# A Japanese or Chinese minister's title (厚生労働大臣, 厚労相, 经济产业大臣), which follows a person's surname.
+_MINISTER_AFTER_RE = re.compile(r"(?:前|元)?[\u4e00-\u9fff]{1,8}(?:大臣|相)(?![\u4e00-\u9fff])")
 # What makes a country's or a city's name the start of the name of one of its bodies, which the development
 # set takes whole (韩国总统府, 中国海关, 那霸市议会, 日本领事馆): where the glossary lacks that body, the place
 # alone would be a wrong span, so it is no mention. (Not 政府: 日本政府 is 日本 modifying a word.)

@@ -234,6 +234,8 @@ COUNTRY_BEFORE_BODY = [
     ("有官員提及台灣省一詞。台灣與日本的交流增加。",  # the province's name does not take the country's
      [("台灣省", "taiwan-island"), ("台灣", "taiwan"), ("日本", "japan")]),
     ("岩屋外相は会見した。岩屋氏は述べた。", [("岩屋", "iwaya-takeshi"), ("岩屋", "iwaya-takeshi")]),
+    ("福岡厚生労働大臣は会見した。", []),  # a minister's surname, not the city (the title is none the glossary holds)
+    ("沖縄北方担当相が視察した。", [("沖縄", "okinawa-prefecture")]),  # no one's surname: the place
     ("TAIPEI - Taiwan's Ministry of Foreign Affairs (MOFA) said it would respond. MOFA added more.",
      [("TAIPEI", "taipei"), ("Taiwan's Ministry of Foreign Affairs", "ministry-of-foreign-affairs-taiwan"),
       ("MOFA", "ministry-of-foreign-affairs-taiwan"), ("MOFA", "ministry-of-foreign-affairs-taiwan")]),
