@@ -242,6 +242,7 @@ class PatternSet(tuple):
         ps.neighbourly = ps.institution or ps.any_place  # a neighbour may change its mention (_neighbours)
         ps.person = all(p.person for p in ps)
         ps.short = all(p.variant.kind == "short" for p in ps)
+        ps.surname = ps.latin and ps.short and all(p.person for p in ps)  # a Latin surname: see _alone
         ps.nation = all(p.nation for p in ps)
         # From how many characters a Han/kana name may leave one character of a word it shares (TextMatcher.is_word).
         ps.lenient_from = 1 << 30 if ps.any_place or ps.silent else (
@@ -878,12 +879,11 @@ class _Choice:
         return rest
 
     def finish(self) -> list[Mention]:
-        if any(c[2].latin and c[2].short and c[2].person for c in self.chosen):
+        if self.unresolved and any(c[2].surname for c in self.chosen):
             # A surname that stands alone in the glossary (Abe, Moon, Hu) still does not count inside a name it
             # does not hold ("Kaori Abe reports", "Jane Moon"), as a short form in the gaps does not (_alone).
             taken = [(c[0], c[1]) for c in self.chosen]
-            self.chosen = [c for c in self.chosen if not (c[2].latin and c[2].short and c[2].person)
-                           or _alone(self.doc.text, c[0], c[1], taken)]
+            self.chosen = [c for c in self.chosen if not c[2].surname or _alone(self.doc.text, c[0], c[1], taken)]
         chosen, weak, doc, glossary = self.chosen, self.weak, self.doc, self.glossary
         target, name_order = self.order
         # Neighbours that change a mention: a reading in brackets after a name (a hiragana reading is only ever
@@ -956,8 +956,9 @@ class _Choice:
                             not patterns.latin and after and text.startswith(_HAN_BODY_HEADS, end)):
                         continue  # the carrier Liaoning, 辽宁舰; Taiwan News; New Mexico; 四川航空; 韩国总统府
                 if patterns.institution:
-                    if after and after in _DIGITS and m.surface.endswith("海警"):
-                        continue  # a coast guard cutter's hull number: 海警2502
+                    if after and after in _DIGITS and m.surface.endswith("海警") and \
+                            not _DATE_AFTER_RE.match(text, end):
+                        continue  # a coast guard cutter's hull number: 海警2502 (not 中國海警2024年)
                     if out and out[-1][1].end >= m.start - 3:
                         m = _of_country(self.matcher, text, out[-1], patterns, m, self.order)
                         if m is None:
@@ -1114,6 +1115,7 @@ _SHIP_PLACE_SUBTYPES = frozenset({"province", "city", "prefecture", "capital", "
 # 号 / 號 after a place is a ship's name (辽宁号, 山東號昨天返港) except in these words.
 _NOT_SHIP_NUMBER = frozenset({"号召", "号称", "号令", "号码", "號召", "號稱", "號令", "號碼"})
 _DIGITS = "0123456789０１２３４５６７８９"
+_DATE_AFTER_RE = re.compile("[0-9０-９]{1,4}[年月日]")
 _WARSHIP_WORDS = frozenset("艇队隊载載长長船只隻群体體员員炮砲")  # 舰艇, 舰队, 舰载机, 舰长 ...
 # Capitalised words that end an organisation's name after a place: Taiwan News, Japan Today, Japan Airlines, the
 # Japan Organization for Metals and Energy Security. A name the glossary holds (The Japan Times) is taken whole

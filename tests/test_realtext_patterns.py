@@ -269,6 +269,10 @@ SHIPS = [
     ("The carrier Liaoning sailed past Okinawa.", [("Okinawa", "okinawa-prefecture")]),
     ("The Shandong aircraft carrier left port.", []),
     ("中国海警局の「海警2502」が領海に侵入した。", [("中国海警局", "china-coast-guard")]),
+    ("中國海警2024年多次進入該海域。", [("中國海警", "china-coast-guard")]),  # a year, not a hull number
+    ("日本海保與中國海警在東海對峙。",  # Taiwan's short form, not the Sea of Japan
+     [("日本海保", "japan-coast-guard"), ("中國海警", "china-coast-guard"), ("東海", "east-china-sea")]),
+    ("遊客在天安門城樓前合影。", [("天安門城樓", "tiananmen-gate")]),  # the gate, not the square
     ("辽宁省政府发布通知。", [("辽宁省", "liaoning")]),
     ("中国号令天下。", [("中国", "china")]),  # 号 starts a word here
     ("中国舰艇和日本舰艇在附近活动。", [("中国", "china"), ("日本", "japan")]),  # warships, not ships so named
