@@ -971,16 +971,13 @@ class _Choice:
                                     p.country for p in patterns if p.entry_id == m.entry_id)[:1] and \
                                 self.glossary.entries[m.entry_id].details.get("subtype") in _JOINED_SUBTYPES and \
                                 (patterns.latin or not self._begins_with_place(m.surface)):
-                            # A country joined to its own state body is one name: 大陸海警局, 中國國務院, "Japan's
+                            # A country joined to its own state body is one name: 大陸海警局, 日本公明党, "Japan's
                             # Ministry of Economy, Trade and Industry" (as "Japanese Foreign Ministry" is).
                             out[-1] = (patterns, m._replace(start=prev.start, surface=text[prev.start : m.end]))
                             continue
                     elif patterns.latin and m.entry_id is not None and m.start > 1 and text[m.start - 1] == " ":
-                        owner = _OWNER_BEFORE_RE.search(text, max(0, m.start - 20), m.start)
-                        code = owner and not owner.group(2).strip() and _DEMONYMS.get(owner.group(1).rsplit(" ", 1)[-1])
+                        code, at = _demonym_before(text, m.start)
                         if code and code in [p.country for p in patterns if p.entry_id == m.entry_id]:
-                            word = owner.group(1).rsplit(" ", 1)[-1]
-                            at = m.start - 1 - len(word)
                             m = m._replace(start=at, surface=text[at : m.end])  # "the Chinese Ministry of Commerce"
                     elif _abbreviated_country(self.matcher, text, m.start) not in (None, *_countries_of(patterns, m)):
                         continue  # 韩外交部: South Korea's ministry, which the glossary does not hold
@@ -1137,10 +1134,10 @@ _HAN_ORG_HEADS = ("航空", "控股", "集团", "集團", "有限公司", "股�
 
 def _begins_org_name(text: str, end: int) -> bool:
     """Whether an organisation's head word follows ``end`` and ends a word there (四川航空, not 四川航空业)."""
-    if not text.startswith(_HAN_ORG_HEADS, end):
-        return False
-    head = next(h for h in _HAN_ORG_HEADS if text.startswith(h, end))
-    return text[end + len(head) : end + len(head) + 1] not in _WORD_GOES_ON
+    for head in _HAN_ORG_HEADS:
+        if text.startswith(head, end):
+            return text[end + len(head) : end + len(head) + 1] not in _WORD_GOES_ON
+    return False
 
 
 # A Japanese or Chinese minister's title (厚生労働大臣, 厚労相, 经济产业大臣), which follows a person's surname.
@@ -1177,7 +1174,6 @@ def _names_a_ship(glossary, text: str, patterns: PatternSet, m: Mention, after: 
     if after and after in _SHIP_AFTER and not patterns.nation:
         # 舰 and 号 also start words (舰艇 "warships", 舰队 "fleet", 号召): a ship's 舰 or 号 ends the name, or
         # comes before the kind of ship.
-        following = text[m.end + 1 : m.end + 2]
         if not following or not is_han(following) or following in "航空舰艦驱驅":
             return True
         if after in "舰艦" and following not in _WARSHIP_WORDS:
@@ -1332,7 +1328,7 @@ _SENTENCE_WORDS = frozenset("""
     the a an but and yet so then now later meanwhile yesterday today tomorrow tonight earlier last next this that these
     those former both only even though although because under over during despite according also however still
     instead indeed separately asked speaking when while since after before if once as at in on for with by from to of
-    here there why how what who where why nor neither either all some many most several few each every no not
+    here there why how what who where nor neither either all some many most several few each every no not
     chinese japanese taiwanese korean american british us u.s. south north east west new old young veteran
     outgoing incoming acting deputy vice then-president then-prime dear thank thanks
 """.split())
@@ -1794,20 +1790,20 @@ def _own_body(doc: _Document, start: int, patterns: PatternSet) -> tuple[str, ..
 
 def _whose_body(glossary, doc: _Document, start: int, end: int, patterns: PatternSet,
                 dateline: bool = True) -> tuple[str, ...]:
-    """Whose state body a bare English name of several is ("the Foreign Ministry"): the one of the country of
-    the city after it ("the Foreign Ministry in Beijing"), else of the person named right after it as its
-    spokesperson or official ("Foreign Ministry spokesperson Lin Jian"), else of the story's dateline ("TOKYO
-    (Reuters) -")."""
+    """Whose state body a bare name of several is ("the Foreign Ministry", 外交部): the one of the country named
+    right before it ("China's", "the Chinese", 中方), else of the city after it ("the Foreign Ministry in
+    Beijing"), else of the person named after it as its spokesperson or minister ("Foreign Ministry spokesperson
+    Lin Jian", 外交部長林佳龍), else of the story's last dateline ("TOKYO (Reuters) -", 【北京共同】)."""
     text = doc.text
     country = None
     if not patterns.latin:
         country = _HAN_SIDES.get(text[max(0, start - 2) : start])
     if patterns.latin:
         owner = _OWNER_BEFORE_RE.search(text, max(0, start - 40), start)
-        if owner:
-            name, possessive = owner.group(1), owner.group(2) != " "
-            country = _country_of_place(glossary, name) if possessive else _DEMONYMS.get(
-                name, _DEMONYMS.get(name.rsplit(" ", 1)[-1]))
+        if owner and owner.group(2) != " ":
+            country = _country_of_place(glossary, owner.group(1))  # "China's Ministry of Commerce"
+        else:
+            country = _demonym_before(text, start)[0]  # "the Chinese Ministry of Commerce"
     city = _IN_CITY_RE.match(text, end) if patterns.latin and country is None else None
     if city:
         country = _country_of_place(glossary, city.group(1))
@@ -1822,6 +1818,19 @@ def _whose_body(glossary, doc: _Document, start: int, end: int, patterns: Patter
     if country is None:
         return ()
     return tuple(dict.fromkeys(p.entry_id for p in patterns if p.institution and p.country == country))
+
+
+def _demonym_before(text: str, start: int) -> tuple[str | None, int]:
+    """The country a demonym right before ``start`` names ("the Chinese Ministry", "South Korean"), and where it
+    starts."""
+    owner = _OWNER_BEFORE_RE.search(text, max(0, start - 40), start)
+    if owner is None or owner.group(2) != " ":
+        return None, start
+    name = owner.group(1)
+    if name in _DEMONYMS:
+        return _DEMONYMS[name], owner.start(1)
+    word = name.rsplit(" ", 1)[-1]
+    return _DEMONYMS.get(word), start - 1 - len(word)
 
 
 def _speakers_country(glossary, doc: _Document, end: int, latin: bool) -> str | None:
