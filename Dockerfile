@@ -1,7 +1,9 @@
 # The glossary service: gunicorn over the Flask app, the curated glossary baked in.
 # python:3.11-slim pinned by digest: the image does not change under us. Update it deliberately
-# (docker buildx imagetools inspect python:3.11-slim).
-FROM python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
+# (docker buildx imagetools inspect python:3.11-slim). PYTHON_IMAGE names another Python 3.11 image with pip
+# (a mirror's copy, or one built where Docker Hub is out of reach: deploy/README.md).
+ARG PYTHON_IMAGE=python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
+FROM ${PYTHON_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test fuzz lock lint check report glossary-report bench bench-replicas openapi clean install screenshots
+.PHONY: run test fuzz lock lint check report glossary-report bench bench-replicas compose-check openapi clean install screenshots
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "need Python 3.11 (set PYTHON=...)"; exit 1; }
@@ -44,7 +44,7 @@ fuzz: $(STAMP)
 	SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-2000} $(BIN)/python -m pytest -q tests/test_schemathesis.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check glossary service tests bench
+	$(BIN)/ruff check glossary service tests bench deploy
 
 check: $(STAMP)
 	$(BIN)/python -m glossary check --dictionaries
@@ -70,6 +70,10 @@ bench: $(STAMP)
 # One replica vs three behind nginx on one PostgreSQL store (needs Debian's postgresql, nginx and nghttp2-client).
 bench-replicas: $(STAMP)
 	$(BIN)/python -m bench.replicas
+
+# compose.yaml for real: needs a Docker engine, its compose plugin, h2load and POSTGRES_PASSWORD (deploy/README.md).
+compose-check: $(STAMP)
+	$(BIN)/python deploy/check_compose.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

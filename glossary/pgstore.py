@@ -108,8 +108,11 @@ class PostgresStore:
 
     def _connect(self):
         try:
+            # client_encoding: a database created SQL_ASCII (initdb in the C locale does that) would give text
+            # back as bytes (the store id read "b'1f0c…'") and take CJK names as opaque bytes; asking for UTF-8
+            # makes it hand back what was written, as a UTF-8 database does.
             return self._psycopg.connect(self.url, autocommit=True, connect_timeout=10,
-                                         application_name="jcglossary")
+                                         application_name="jcglossary", client_encoding="utf8")
         except self._psycopg.OperationalError as exc:
             reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
             raise StoreUnavailable(f"cannot reach the store at {_redacted(self.url)}: {reason}") from None

@@ -64,12 +64,13 @@ class PostgresServer:
         if done.returncode != 0:
             raise RuntimeError(f"{tool} failed: {done.stdout}{done.stderr}")
 
-    def new_database(self) -> str:
+    def new_database(self, encoding: str = "") -> str:
+        """A new, empty database (``encoding``: another than the server's default, such as SQL_ASCII)."""
         import psycopg
 
         name = "t_" + uuid.uuid4().hex[:12]
         with psycopg.connect(self.base + "/postgres", autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
+            conn.execute(f"CREATE DATABASE {name}" + (f" ENCODING '{encoding}' TEMPLATE template0" if encoding else ""))
         return f"{self.base}/{name}"
 
     def stop(self) -> None:
@@ -83,12 +84,13 @@ class ExistingServer:
     def __init__(self, url: str):
         self.base = url.rstrip("/").rsplit("/", 1)[0] if url.count("/") > 2 else url
 
-    def new_database(self) -> str:
+    def new_database(self, encoding: str = "") -> str:
+        """A new, empty database (``encoding``: another than the server's default, such as SQL_ASCII)."""
         import psycopg
 
         name = "t_" + uuid.uuid4().hex[:12]
         with psycopg.connect(self.base + "/postgres", autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
+            conn.execute(f"CREATE DATABASE {name}" + (f" ENCODING '{encoding}' TEMPLATE template0" if encoding else ""))
         return f"{self.base}/{name}"
 
     def stop(self) -> None:

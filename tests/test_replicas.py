@@ -117,8 +117,9 @@ def test_compose_runs_three_replicas_on_postgres_behind_nginx():
     services = compose["services"]
     assert services["glossary"]["deploy"]["replicas"] == 3
     assert services["glossary"]["environment"]["GLOSSARY_DB"].startswith("postgresql://")
-    assert services["glossary"]["build"] == "."
-    assert services["postgres"]["image"].startswith("postgres:")
+    assert services["glossary"]["build"]["context"] == "."
+    assert services["postgres"]["image"] == "${POSTGRES_IMAGE:-postgres:16-bookworm}"  # Docker Hub's unless told
+    assert services["nginx"]["depends_on"]["glossary"]["condition"] == "service_healthy"
     mount = services["nginx"]["volumes"][0].split(":")
     assert (ROOT / mount[0]).exists() and mount[1] == "/etc/nginx/nginx.conf"
     assert "server glossary:8000" in (ROOT / mount[0]).read_text()  # the compose service's name and port

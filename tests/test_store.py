@@ -69,6 +69,17 @@ def test_a_new_store_holds_the_seed_entries(store, mini_dir):
         [(iv.entry_id, iv.variant, iv.key) for iv in from_seeds.variants]
 
 
+def test_a_sql_ascii_database_holds_text_as_text(postgres_server, mini_dir):
+    """initdb in the C locale makes SQL_ASCII databases, where psycopg hands text back as bytes unless asked
+    for UTF-8: the store id read "b'…'" in every X-Data-Version, and Han names would be opaque bytes."""
+    store = open_store(postgres_server.new_database(encoding="SQL_ASCII"), mini_dir)
+    assert isinstance(store.store_id(), str)
+    snapshot = StoreSnapshots(store).load()
+    assert snapshot.version.startswith(store.store_id() + "-")
+    assert snapshot.entries == load_glossary(mini_dir).entries
+    assert any("\u4e00" <= ch <= "\u9fff" for e in snapshot.entries.values() for v in e.names.values() for ch in v)
+
+
 def test_the_curated_seeds_round_trip_byte_for_byte(target, tmp_path):
     store = open_store(target, DEFAULT_SEEDS)
     export_seeds(store, tmp_path / "out")
