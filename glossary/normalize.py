@@ -948,13 +948,22 @@ class _Choice:
                 if patterns.any_place:
                     if ships is None:
                         ships = any(word in text for word in _SHIP_WORDS)
-                    if (ships and _names_a_ship(self.glossary, text, patterns, m, after)) or (
+                    if ships and _names_a_ship(self.glossary, text, patterns, m, after):
+                        ship = _ship_named(self.glossary, m.surface)
+                        if ship is not None:  # the carrier Liaoning, 空母「遼寧」: the ship, where the glossary has it
+                            target, name_order = self.order
+                            out.append((patterns, m._replace(
+                                entry_id=ship[0], resolution="context", candidates=(),
+                                canonical=canonical_name(self.glossary.entries[ship[0]], target, name_order,
+                                                         matched=ship[1], surface=m.surface))))
+                        continue
+                    if (
                             after == " " and text[end + 1 : end + 2].isupper() and patterns.latin
                             and _ORG_HEAD_RE.match(text, end)) or (
                             text.endswith(_NEW_BEFORE, 0, m.start)) or (
                             not patterns.latin and not patterns.nation and after and _begins_org_name(text, end)) or (
                             not patterns.latin and after and text.startswith(_HAN_BODY_HEADS, end)):
-                        continue  # the carrier Liaoning, 辽宁舰; Taiwan News; New Mexico; 四川航空; 韩国总统府
+                        continue  # Taiwan News; New Mexico; 四川航空; 韩国总统府
                 if patterns.institution:
                     if after and after in _DIGITS and m.surface.endswith("海警") and \
                             not _DATE_AFTER_RE.match(text, end):
@@ -1154,6 +1163,21 @@ _NEW_BEFORE = ("New ", "NEW ", "ニュー・", "ニュー")
 
 # What continues 大学, 航空, 银行 into another word: 大学生 (students), 航空业 (the airline industry), 银行界, 银行家.
 _WORD_GOES_ON = frozenset("生业業界家股母识識器")  # also 航空母舰 (aircraft carrier), 航空识别区 (ADIZ), 航空器
+
+
+SHIP_SUBTYPES = frozenset({"aircraft-carrier"})
+
+
+def _ship_named(glossary: Glossary, name: str) -> tuple[str, Variant] | None:
+    """The one ship the glossary knows by this place's name (its short form, kept out of running text: the
+    province Liaoning is the carrier only where the text says it speaks of a ship), with that variant."""
+
+    def find():
+        ships = {iv.entry_id: iv.variant for iv in glossary.with_key(name_key(name))
+                 if glossary.entries[iv.entry_id].details.get("subtype") in SHIP_SUBTYPES}
+        return next(iter(ships.items())) if len(ships) == 1 else None
+
+    return glossary.memo("ships", name, find)
 
 
 def _names_a_ship(glossary, text: str, patterns: PatternSet, m: Mention, after: str) -> bool:

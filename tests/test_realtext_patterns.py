@@ -259,15 +259,15 @@ EXACT_SPELLING = [
     ("國防部今天表示。", [("國防部", None)]),  # both ministries' own traditional spelling: the text must say
 ]
 
-# 10. Ships named after places, and cutters by hull number.
+# 10. Ships named after places (the carriers, which the glossary holds, and others), and cutters by hull number.
 SHIPS = [
-    ("辽宁舰航母编队穿越宫古海峡。", [("宫古海峡", "miyako-strait")]),
-    ("遼寧號航艦昨天通過宮古海峽。", [("宮古海峽", "miyako-strait")]),
-    ("中国海軍の空母「遼寧」が太平洋に出た。", [("中国海軍", "pla-navy"), ("太平洋", "pacific-ocean")]),
+    ("辽宁舰航母编队穿越宫古海峡。", [("辽宁舰", "liaoning-aircraft-carrier"), ("宫古海峡", "miyako-strait")]),
+    ("遼寧號航艦昨天通過宮古海峽。", [("遼寧號", "liaoning-aircraft-carrier"), ("宮古海峽", "miyako-strait")]),
+    ("中国海軍の空母「遼寧」が太平洋に出た。", [("中国海軍", "pla-navy"), ("遼寧", "liaoning-aircraft-carrier"), ("太平洋", "pacific-ocean")]),
     ("中国海軍の艦艇が沖縄本島と宮古島の間を通過した。",  # bare 宮古島 is the island; the city is 宮古島市
      [("中国海軍", "pla-navy"), ("沖縄本島", "okinawa-island"), ("宮古島", "miyako-island")]),
-    ("The carrier Liaoning sailed past Okinawa.", [("Okinawa", "okinawa-prefecture")]),
-    ("The Shandong aircraft carrier left port.", []),
+    ("The carrier Liaoning sailed past Okinawa.", [("Liaoning", "liaoning-aircraft-carrier"), ("Okinawa", "okinawa-prefecture")]),
+    ("The Shandong aircraft carrier left port.", [("Shandong", "shandong-aircraft-carrier")]),
     ("中国海警局の「海警2502」が領海に侵入した。", [("中国海警局", "china-coast-guard")]),
     ("中國海警2024年多次進入該海域。", [("中國海警", "china-coast-guard")]),  # a year, not a hull number
     ("日本海保與中國海警在東海對峙。",  # Taiwan's short form, not the Sea of Japan
@@ -278,16 +278,22 @@ SHIPS = [
     ("中国舰艇和日本舰艇在附近活动。", [("中国", "china"), ("日本", "japan")]),  # warships, not ships so named
     ("美国舰队抵达横须贺。", [("美国", "united-states"), ("横须贺", "yokosuka")]),
     ("解放軍昨天展開圍台軍演。", [("解放軍", "peoples-liberation-army")]),  # 圍台 + 軍演, not 台軍
-    ("空母「山東」と「遼寧」が西太平洋に出た。", [("西太平洋", "western-pacific")]),  # the second of a pair
-    ("中国海軍の空母遼寧が沖縄の南を通った。", [("中国海軍", "pla-navy"), ("沖縄", "okinawa-prefecture")]),
-    ("山東號昨天駛離三亞。", [("三亞", "sanya")]),  # 號 after a province: a ship, whatever follows
+    ("空母「山東」と「遼寧」が西太平洋に出た。", [("山東", "shandong-aircraft-carrier"), ("遼寧", "liaoning-aircraft-carrier"), ("西太平洋", "western-pacific")]),  # the second of a pair
+    ("中国海軍の空母遼寧が沖縄の南を通った。", [("中国海軍", "pla-navy"), ("遼寧", "liaoning-aircraft-carrier"), ("沖縄", "okinawa-prefecture")]),
+    ("山東號昨天駛離三亞。", [("山東號", "shandong-aircraft-carrier"), ("三亞", "sanya")]),  # 號 after a province: a ship, whatever follows
     ("山东号召企业扩大出口。", [("山东", "shandong")]),  # 号召 ("call on") is a word
-    ("航母\"山东\"舰与\"辽宁\"舰同时出海。", []),  # quoted names before 舰
+    ("驱逐舰南昌号随航母福建舰出海。", [("福建舰", "fujian-aircraft-carrier")]),  # a ship the glossary lacks: none
+    ("The Fujian carrier group passed Yonaguni; Fujian province faces Taiwan.",
+     [("Fujian", "fujian-aircraft-carrier"), ("Yonaguni", "yonaguni"), ("Fujian province", "fujian"),
+      ("Taiwan", "taiwan")]),
+    ("空母「遼寧」は遼寧省の大連で改修された。", [("遼寧", "liaoning-aircraft-carrier"), ("遼寧省", "liaoning"),
+                                        ("大連", "dalian")]),
+    ("航母\"山东\"舰与\"辽宁\"舰同时出海。", [("山东", "shandong-aircraft-carrier"), ("辽宁", "liaoning-aircraft-carrier")]),  # quoted names before 舰
     ("Jets flew from the Liaoning as two destroyers followed; the province of Liaoning lies north.",
-     [("Liaoning", "liaoning")]),  # a text that speaks of ships: "the Liaoning" is one
-    ("Fujian, China's newest aircraft carrier, stayed in port.", [("China", "china")]),
+     [("Liaoning", "liaoning-aircraft-carrier"), ("Liaoning", "liaoning")]),  # a text that speaks of ships: "the Liaoning" is one
+    ("Fujian, China's newest aircraft carrier, stayed in port.", [("Fujian", "fujian-aircraft-carrier"), ("China", "china")]),
     ("The carrier sailed; Shandong-based fighters and the Liaoning-led flotilla followed. Shandong province is far.",
-     [("Shandong province", "shandong")]),
+     [("Shandong", "shandong-aircraft-carrier"), ("Liaoning", "liaoning-aircraft-carrier"), ("Shandong province", "shandong")]),
 ]
 
 # 11. English names with a generic head in lower case, and surnames inside names the glossary does not hold.
