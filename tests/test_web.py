@@ -167,6 +167,17 @@ def test_disputed_entry_says_who_uses_which_name_and_why_the_label(client):
     assert "Taiwan&#39;s official name" in html  # the override note
 
 
+def test_entry_page_says_what_is_lookup_only_and_what_is_not_confirmed(curated):
+    from service import create_app
+
+    client = create_app({"GLOSSARY": curated}).test_client()
+    html, doc = page(client, "/entries/liaoning-aircraft-carrier")
+    row = re.search(r'<tr><td class="name" lang="ja">遼寧</td>.*?</tr>', html, re.S).group(0)
+    assert "(lookup only)" in row  # the province's name: the carrier only where a text speaks of ships
+    notes = html[html.index('class="notes unverified"'):]
+    assert "<code>ja</code>" in notes and "空母「遼寧」" in notes[: notes.index("</ul>")]
+
+
 def test_entry_page_links_related_entries(curated):
     from service import create_app
 
