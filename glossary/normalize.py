@@ -632,10 +632,12 @@ def _candidate_order(c) -> tuple[int, int, int]:
 
 
 def _last_capital(spelling: str, key: str) -> int | None:
-    """For a name of several capitalised words, how far before its end the last of them starts.
-
-    A text must capitalise that word too: a name such as "Japan's Foreign Ministry" printed in lower case
-    is a description ("Japan's foreign ministry said"). None for names with fewer than two capitalised words.
+    """For a name of several capitalised words, how far before its end the word starts that a text must
+    capitalise too: the last of the name's first run of capitalised words, its head noun ("Ministry" in
+    "Japan's Foreign Ministry", "Embassy" in "Japan's Embassy in Beijing", "Bank" in "Bank of Japan"). Printed
+    in lower case, such a name is a description ("Japan's foreign ministry said", "Japan's embassy in
+    Beijing"), and the place after "in" or "of" is capitalised either way. None for names with fewer than two
+    capitalised words.
     """
     words = _word_form(scan_form(spelling))
     body = words.strip(" ")
@@ -648,7 +650,12 @@ def _last_capital(spelling: str, key: str) -> int | None:
     capitals = [i for i in starts if spelling[offset + i].isupper() and i < head]
     if len(capitals) < 2 or len(body) != len(key) - 1:
         return None
-    return len(body) - capitals[-1]
+    run, at = starts.index(capitals[0]), starts.index(capitals[0]) + 1
+    while at < len(starts) and (starts[at] in capitals or body[starts[at]:].startswith("s ")):
+        if starts[at] in capitals:  # (the possessive's s is a word of its own here: "Japan s Foreign Ministry")
+            run = at
+        at += 1
+    return len(body) - starts[run]
 
 
 def _scanned(entry: Entry, v: Variant) -> bool:
@@ -965,6 +972,10 @@ class _Choice:
                             not patterns.latin and after and text.startswith(_HAN_BODY_HEADS, end)):
                         continue  # Taiwan News; New Mexico; 四川航空; 韩国总统府
                 if patterns.institution:
+                    if not patterns.latin and after and _COMMITTEE_AFTER_RE.match(text, end) and \
+                            m.entry_id is not None and \
+                            self.glossary.entries[m.entry_id].details.get("subtype") in _HOUSES:
+                        continue  # 衆議院予算委員会, 参议院外交防卫委员会: a committee the glossary does not hold
                     if after and after in _DIGITS and m.surface.endswith("海警") and \
                             not _DATE_AFTER_RE.match(text, end):
                         continue  # a coast guard cutter's hull number: 海警2502 (not 中國海警2024年)
@@ -1098,7 +1109,7 @@ def _latin_first_pass(choice: _Choice) -> None:
 # Ships are named after places (辽宁舰, 空母「遼寧」, the carrier Liaoning, the destroyer Nanchang) and coast guard
 # cutters carry the service's name and a hull number (海警2502): such a name is the ship's, not the place's.
 _SHIP_WORDS = ("舰", "艦", "號", "号", "空母", "航母", "潜艇", "潛艇", "フリゲート", "arrier", "estroyer", "rigate",
-               "arship", "trike group")  # (substring
+               "arship", "trike group", "USS ", "HMS ", "JS ")  # (substring
 # tests: a regular expression of these alternatives cost a tenth of an English text's normalisation)
 _SHIP_AFTER = "舰艦號号"
 _QUOTES_CLOSING = "\"”」』"
@@ -1107,9 +1118,12 @@ _QUOTES_CLOSING = "\"”」』"
 _SHIP_KINDS = ("空母|航母|航艦|航空母艦|航空母舰|駆逐艦|驱逐舰|驅逐艦|巡洋艦|巡洋舰|護衛艦|护卫舰|強襲揚陸艦|"
                "揚陸艦|两栖攻击舰|兩棲攻擊艦|补给舰|補給艦|潜水艦|潜艇|潛艇|フリゲート")
 _SHIP_BEFORE_RE = re.compile(
-    rf"(?:(?:{_SHIP_KINDS}|艦艇|舰艇)[「『“\"](?:[^」』”\"]{{1,8}}[」』”\"](?:と|、|，|和|與|与|及|や)[「『“\"])?|(?:{_SHIP_KINDS}))$")
+    rf"(?:(?:{_SHIP_KINDS}|艦艇|舰艇)[「『“\"](?:[^」』”\"]{{1,8}}[」』”\"](?:[（(][^）)]{{0,12}}[）)])?"
+    rf"(?:と|、|，|和|與|与|及|や)[「『“\"])*|(?:{_SHIP_KINDS}))$")
 _LATIN_SHIP_BEFORE = ("carrier ", "Carrier ", "carriers ", "destroyer ", "Destroyer ", "frigate ", "Frigate ",
                       "warship ")
+# A navy's prefix before a ship's name: the place in "USS George Washington", "JS Kaga" is the ship's.
+_NAVY_PREFIX_RE = re.compile(r"\b(?:USS|HMS|HMAS|HMCS|HMNZS|JS|ROKS|CNS|INS|FS) (?:[A-Z][\w'’.-]* ){0,3}$")
 _LATIN_SHIP_AFTER = (" aircraft carrier", " carrier", " destroyer", " frigate", " strike group", " Aircraft Carrier")
 # A carrier's name as a modifier (Chinese carriers bear provinces' names; a province is seldom "-led").
 _LATIN_SHIP_GROUP = ("-based", "-led", " carrier group", " battle group", " task group", " Carrier", " flotilla")
@@ -1156,7 +1170,12 @@ _MINISTER_AFTER_RE = re.compile(r"(?:前|元)?[\u4e00-\u9fff]{1,8}(?:大臣|相)
 # alone would be a wrong span, so it is no mention. (Not 政府: 日本政府 is 日本 modifying a word.)
 _HAN_BODY_HEADS = ("总统府", "總統府", "总统办公室", "總統辦公室", "海关", "海關", "领事馆", "領事館", "总领事馆",
                    "總領事館", "使馆", "使館", "代表处", "代表處", "办事处", "辦事處", "公安局", "公安厅", "公安廳",
-                   "议会", "議會", "国家安保室", "國家安保室")
+                   "议会", "議會", "国家安保室", "國家安保室",
+                   "局長", "局长", "司长", "司長")  # (アジア局長: a bureau's head)
+# A house's committee: its name begins with the house's (衆議院予算委員会, 参议院外交防卫委员会,
+# 立法院外交及國防委員會).
+_HOUSES = ("legislature", "government")  # (the Legislative Yuan is a government branch)
+_COMMITTEE_AFTER_RE = re.compile(r"[^\s、。，,．.「」（）()]{0,8}?(?:委員会|委员会|委員會)")
 # "New" before a place makes another place: New Mexico, NEW MEXICO, ニュー・メキシコ.
 _NEW_BEFORE = ("New ", "NEW ", "ニュー・", "ニュー")
 
@@ -1187,6 +1206,8 @@ def _names_a_ship(glossary, text: str, patterns: PatternSet, m: Mention, after: 
             return True
         if after == "," and _LATIN_SHIP_APPOSITION_RE.match(text, m.end):
             return True
+        if _NAVY_PREFIX_RE.search(text, max(0, m.start - 40), m.start):
+            return True  # USS George Washington
         if text.startswith(_LATIN_SHIP_GROUP, m.end) and m.entry_id is not None and \
                 glossary.entries[m.entry_id].details.get("subtype") == "province":
             return True  # "Shandong-based fighters", "the Liaoning-led flotilla" in a text about carriers
@@ -1205,7 +1226,7 @@ def _names_a_ship(glossary, text: str, patterns: PatternSet, m: Mention, after: 
         if after in "号號" and after + following not in _NOT_SHIP_NUMBER:
             return True
     return m.start > 0 and not patterns.nation and _SHIP_BEFORE_RE.search(
-        text, max(0, m.start - 24), m.start) is not None
+        text, max(0, m.start - 96), m.start) is not None
 
 
 # One-character abbreviations of countries that are also common words or dates (8日外交部, 增加, 依法, 比): they do
@@ -1379,6 +1400,8 @@ def _alone(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> boo
                 and not _headline(text, start):
             return False
     word = text[start:end].lower()
+    if word in _MONTHS and (_DAY_AFTER_RE.match(text, end) or _MONTH_BEFORE_RE.search(text, max(0, start - 8), start)):
+        return False  # "(May 23)", "on 23 May", "in May": a month, not Theresa May
     if word in _ENGLISH_SURNAMES:
         if _sentence_start(text, start) or text.startswith((" dynasty", " Dynasty"), end):
             return False
@@ -1386,6 +1409,12 @@ def _alone(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> boo
 
 
 _WORD_END_RE = re.compile(r"[^\w'’-]|$")
+# Surnames that are also months, and what makes them a month: a day's number, or a word that dates.
+_MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                     "october", "november", "december"})
+_DAY_AFTER_RE = re.compile(r",? \d{1,4}\b")
+_MONTH_BEFORE_RE = re.compile(r"(?:\b\d{1,2}(?:st|nd|rd|th)?|\b(?:[Ii]n|[Ss]ince|[Uu]ntil|[Bb]y|[Ee]arly|[Ll]ate|mid-?|"
+                              r"[Ll]ast|[Nn]ext|[Tt]his|[Oo]f|[Ff]rom|[Tt]hrough|[Bb]etween|and)) $")
 
 
 def _headline(text: str, pos: int) -> bool:

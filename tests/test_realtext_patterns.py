@@ -36,6 +36,17 @@ NO_HIDDEN_NAMES = [
 
 # 3. Word boundaries: a name whose edge cuts a word of the text is no mention; demonyms are not places.
 WORD_BOUNDARIES = [
+    ("台湾独立に反対する立場だ。", [("台湾", "taiwan")]),  # a position, not a name: its 台湾 counts
+    ("中国外務省のアジア局長が来日した。", [("中国外務省", "ministry-of-foreign-affairs-china")]),  # a bureau's head
+    ("衆議院予算委員会で答弁した。衆議院は解散された。",  # a house's committee: a name the glossary lacks
+     [("衆議院", "house-of-representatives-japan")]),
+    ("立法院外交及國防委員會今天審查預算。", []),
+    ("中东局势和亚洲局势紧张。", [("中东", "middle-east"), ("亚洲", "asia")]),  # 局势 ("situation") is no bureau
+    ("首相は存立危機事態に当たり得ると答弁した。", []),  # a legal concept
+    ("高市首相稱台灣有事可能構成存亡危機事態。", [("高市", "takaichi-sanae"), ("台灣", "taiwan")]),
+    ("中国海关宣布暂停进口日本水产品。", [("中国海关", "general-administration-of-customs-china"), ("日本", "japan")]),
+    ("维新会与自民党组成联合政府。", [("维新会", "nippon-ishin-no-kai"), ("自民党", "liberal-democratic-party")]),
+    ("台湾本島の東の海域で演習が行われた。", [("台湾本島", "taiwan-island")]),
     ("两国决定中日共同开发这片海域。", []),  # no 日共 in 中日共同
     ("会議の冒頭であいさつした外相は", []),  # no つし (Tsu) in あいさつした
     ("関係の改善につなげたいと語った。", []),  # no Thailand in つなげたい
@@ -67,7 +78,7 @@ WORD_BOUNDARIES = [
     # A country before 大学/航空/银行 modifies a noun; a city before them begins a company's name.
     ("几位美国大学教师和日本大学生来访。", [("美国", "united-states"), ("日本", "japan")]),
     # A place that begins the name of a body the glossary lacks is no mention alone (the body is one name).
-    ("韩国总统府发表声明，中国海关加强检查。", []),
+    ("韩国总统府发表声明，中国海关加强检查。", [("中国海关", "general-administration-of-customs-china")]),  # a body the glossary holds
     ("那霸市议会通过决议，日本政府表示关注。", [("日本", "japan")]),  # 日本政府: the country modifies a word
     ("中國航空母艦進入日本航空識別區。", [("中國", "china"), ("日本", "japan")]),  # not Japan Airlines
     ("日本银行业面临压力，日本银行决定维持利率。", [("日本", "japan"), ("日本银行", "bank-of-japan")]),
@@ -286,6 +297,9 @@ SHIPS = [
     ("The Fujian carrier group passed Yonaguni; Fujian province faces Taiwan.",
      [("Fujian", "fujian-aircraft-carrier"), ("Yonaguni", "yonaguni"), ("Fujian province", "fujian"),
       ("Taiwan", "taiwan")]),
+    ("同行的還有驅逐艦「南昌」（舷號101）、「西寧」（舷號117）與「開封」。", []),  # a list of ships, not cities
+    ("The USS George Washington left Yokosuka; officials in Washington said so.",
+     [("Yokosuka", "yokosuka"), ("Washington", "washington-dc")]),  # a navy's prefix: the ship's name
     ("空母「遼寧」は遼寧省の大連で改修された。", [("遼寧", "liaoning-aircraft-carrier"), ("遼寧省", "liaoning"),
                                         ("大連", "dalian")]),
     ("航母\"山东\"舰与\"辽宁\"舰同时出海。", [("山东", "shandong-aircraft-carrier"), ("辽宁", "liaoning-aircraft-carrier")]),  # quoted names before 舰
@@ -298,6 +312,18 @@ SHIPS = [
 
 # 11. English names with a generic head in lower case, and surnames inside names the glossary does not hold.
 ENGLISH_NAMES = [
+    ("Staff at Japan's embassy in Beijing said so; the Japanese Embassy in Beijing agreed.",  # lower case: a description
+     [("Japan", "japan"), ("Beijing", "beijing"), ("Japanese Embassy in Beijing", "embassy-of-japan-in-china")]),
+    ("The bank of Japan's choice differs from the Bank of Japan's.", [("Japan", "japan"), ("Bank of Japan", "bank-of-japan")]),
+    ("Prime Minister Fumio Kishida will fly to Seoul, his office said on Thursday (May 23).",  # a month, not Theresa May
+     [("Fumio Kishida", "kishida-fumio"), ("Seoul", "seoul")]),
+    ("On 23 May Prime Minister Kishida met Theresa May, and in May she said so.",
+     [("Kishida", "kishida-fumio"), ("Theresa May", "may-theresa")]),
+    ("Inspectors toured the Fukushima nuclear power plant.",
+     [("Fukushima nuclear power plant", "fukushima-daiichi-nuclear-power-plant")]),
+    ("Ministers from Asean met in Kuala Lumpur.", [("Asean", "asean"), ("Kuala Lumpur", "kuala-lumpur")]),
+    ("Lawmakers in Taipei said they do not support Taiwan independence.",  # a position, not a name
+     [("Taipei", "taipei"), ("Taiwan", "taiwan")]),
     ("Ms Takaichi visited the Yasukuni shrine; the Senkaku islands lie near the Taiwan strait.",
      [("Takaichi", "takaichi-sanae"), ("Yasukuni shrine", "yasukuni-shrine"), ("Senkaku islands", "senkaku-islands"),
       ("Taiwan strait", "taiwan-strait")]),
