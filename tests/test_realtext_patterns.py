@@ -38,8 +38,9 @@ NO_HIDDEN_NAMES = [
 WORD_BOUNDARIES = [
     ("台湾独立に反対する立場だ。", [("台湾", "taiwan")]),  # a position, not a name: its 台湾 counts
     ("中国外務省のアジア局長が来日した。", [("中国外務省", "ministry-of-foreign-affairs-china")]),  # a bureau's head
-    ("衆議院予算委員会で答弁した。衆議院は解散された。",  # a house's committee: a name the glossary lacks
+    ("衆議院外務委員会で答弁した。衆議院は解散された。",  # a house's committee: a name the glossary lacks
      [("衆議院", "house-of-representatives-japan")]),
+    ("衆議院予算委員会で答弁した。", [("衆議院予算委員会", "hor-budget-committee-japan")]),  # one it holds
     ("立法院外交及國防委員會今天審查預算。", []),
     ("中东局势和亚洲局势紧张。", [("中东", "middle-east"), ("亚洲", "asia")]),  # 局势 ("situation") is no bureau
     ("首相は存立危機事態に当たり得ると答弁した。", []),  # a legal concept
@@ -299,7 +300,8 @@ SHIPS = [
       ("Taiwan", "taiwan")]),
     ("同行的還有驅逐艦「南昌」（舷號101）、「西寧」（舷號117）與「開封」。", []),  # a list of ships, not cities
     ("The USS George Washington left Yokosuka; officials in Washington said so.",
-     [("Yokosuka", "yokosuka"), ("Washington", "washington-dc")]),  # a navy's prefix: the ship's name
+     [("USS George Washington", "uss-george-washington"), ("Yokosuka", "yokosuka"), ("Washington", "washington-dc")]),
+    ("The submarine USS Miami docked at Guam.", [("Guam", "guam")]),  # a navy's prefix: the ship's name
     ("空母「遼寧」は遼寧省の大連で改修された。", [("遼寧", "liaoning-aircraft-carrier"), ("遼寧省", "liaoning"),
                                         ("大連", "dalian")]),
     ("航母\"山东\"舰与\"辽宁\"舰同时出海。", [("山东", "shandong-aircraft-carrier"), ("辽宁", "liaoning-aircraft-carrier")]),  # quoted names before 舰
