@@ -1414,7 +1414,7 @@ _MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "ju
                      "october", "november", "december"})
 _DAY_AFTER_RE = re.compile(r",? \d{1,4}\b")
 _MONTH_BEFORE_RE = re.compile(r"(?:\b\d{1,2}(?:st|nd|rd|th)?|\b(?:[Ii]n|[Ss]ince|[Uu]ntil|[Bb]y|[Ee]arly|[Ll]ate|mid-?|"
-                              r"[Ll]ast|[Nn]ext|[Tt]his|[Oo]f|[Ff]rom|[Tt]hrough|[Bb]etween|and)) $")
+                              r"[Ll]ast|[Nn]ext|[Tt]his|[Oo]f|[Ff]rom|[Tt]hrough|[Bb]etween)) $")
 
 
 def _headline(text: str, pos: int) -> bool:

@@ -321,6 +321,8 @@ ENGLISH_NAMES = [
      [("Fumio Kishida", "kishida-fumio"), ("Seoul", "seoul")]),
     ("On 23 May Prime Minister Kishida met Theresa May, and in May she said so.",
      [("Kishida", "kishida-fumio"), ("Theresa May", "may-theresa")]),
+    ("Prime Minister Theresa May met Shinzo Abe. Abe and May discussed trade.",  # a surname after "and"
+     [("Theresa May", "may-theresa"), ("Shinzo Abe", "abe-shinzo"), ("Abe", "abe-shinzo"), ("May", "may-theresa")]),
     ("Inspectors toured the Fukushima nuclear power plant.",
      [("Fukushima nuclear power plant", "fukushima-daiichi-nuclear-power-plant")]),
     ("Ministers from Asean met in Kuala Lumpur.", [("Asean", "asean"), ("Kuala Lumpur", "kuala-lumpur")]),
