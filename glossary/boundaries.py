@@ -37,7 +37,7 @@ DEMONYM_MORPHEMES = frozenset("人语語话話")
 DEMONYM_RUN_ON = frozenset({"人为", "人為"})
 # One-character morphemes that jieba's dictionary glues to a place name although the place is meant: 日本产 and
 # 日本製 ("made in Japan"), 日本籍 ("of Japanese nationality"). The place is a mention there.
-PLACE_SUFFIX_MORPHEMES = frozenset("产產産製制籍")
+PLACE_SUFFIX_MORPHEMES = frozenset("产產産製制籍初")  # (日本初の: "Japan's first")
 _RUN_RE = re.compile("[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HAN_RUN_RE = re.compile("[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _KANA_RE = re.compile("[\u3040-\u30fa\u30fc-\u30ff]")  # kana, not the middle dot ・ Chinese captions use too
@@ -189,11 +189,15 @@ class TextSegments:
         """Whether the part of a dictionary entry outside a name is a word, or words of two or more characters
         each: jieba's dictionary holds whole phrases (中国海军舰艇编队), whose rest (舰艇 + 编队) reads as
         words as plainly as a word does."""
-        jieba = self.lexicons.jieba
-        if jieba.has_word(part):
+        has_word = self.lexicons.jieba.has_word
+        if has_word(part):
             return True
-        pieces = jieba.cut(part, False)
-        return len(pieces) > 1 and all(len(w) > 1 and jieba.has_word(w) for w in pieces)
+        # Any split into dictionary words of two or more characters, not only the one jieba's cut prefers
+        # (常任理事国 cuts as 常任理事 + 国, and reads as 常任 + 理事国).
+        splits = [True] + [False] * len(part)  # splits[i]: part[:i] is such words
+        for i in range(2, len(part) + 1):
+            splits[i] = any(splits[j] and has_word(part[j:i]) for j in range(i - 1))
+        return splits[-1]
 
     def tail_joins_next(self, end: int) -> bool:
         """Whether the last character of a name ending at ``end`` makes a word with the word after it, in Chinese

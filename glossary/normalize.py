@@ -77,8 +77,13 @@ GENERIC_HEADS = frozenset({
     "shrine", "temple", "island", "islands", "islets", "strait", "straits", "sea", "bay", "river", "lake",
     "mountain", "mountains", "peninsula", "canal", "bridge", "airport", "port", "harbour", "harbor", "station",
     "coast guard", "nuclear plant", "nuclear power plant", "power plant", "power station", "incident",
-    "massacre", "square", "park", "palace", "dam"})
+    "massacre", "square", "park", "palace", "dam", "prefecture", "province", "city", "county"})
 ADMIN_WORDS = ("prefecture", "province", "city", "metropolis", "municipality", "county", "district", "ward")
+# "the prefecture of Osaka", "the city of Kyoto": an administrative word before a Latin place name says which of
+# the places sharing the name is meant (after it, "Osaka prefecture" is a name of its own: GENERIC_HEADS).
+_ADMIN_OF_RE = re.compile(r"\b(prefecture|province|city|county) of (?:the )?$", re.I)
+_ADMIN_KINDS = {"prefecture": ("prefecture",), "province": ("province", "autonomous-region"),
+                "city": ("city", "capital", "special-municipality", "municipality"), "county": ("county",)}
 
 
 class Mention(NamedTuple):
@@ -216,6 +221,7 @@ class Pattern:
     # A Japanese romanisation with its administrative suffix after a hyphen (Tōkyō-to, Ōsaka-fu): in English
     # text the same words with a space are the name and a preposition ("from Tokyo to Beijing").
     hyphened: bool = False
+    organisation: bool = False
 
 
 # A candidate: (start, end, patterns, strength). Strength orders the two passes of the choice.
@@ -239,7 +245,8 @@ class PatternSet(tuple):
         ps.place = all(p.place for p in ps)
         ps.any_place = any(p.place for p in ps)
         ps.institution = any(p.institution for p in ps)
-        ps.neighbourly = ps.institution or ps.any_place  # a neighbour may change its mention (_neighbours)
+        ps.organisation = not ps.latin and any(p.organisation for p in ps)  # (Han/kana: see _SUBUNIT_AFTER_RE)
+        ps.neighbourly = ps.institution or ps.any_place or ps.organisation  # a neighbour may change its mention
         ps.person = all(p.person for p in ps)
         ps.short = all(p.variant.kind == "short" for p in ps)
         ps.surname = ps.latin and ps.short and all(p.person for p in ps)  # a Latin surname: see _alone
@@ -571,6 +578,8 @@ class TextMatcher:
         if end < len(text) and text[end] in _WORD_GOES_ON and not patterns.any_place and \
                 text.endswith(_HAN_ORG_HEADS, start, end):
             return False  # 日本银行|业 is the Japanese banking industry, 日本航空|識別區 Japan's ADIZ
+        if end < len(text) and text[end - 1] == "部" and text[end] in _PART_GOES_ON:
+            return False  # 国家安全部|門 is "state-security organs", 外交部|分 no ministry
         # A title is checked at its end only: it follows what it qualifies (亚洲大洋洲局|局长, 日本|首相).
         if segments.is_word(start, end, patterns.place, check_start=not patterns.silent, lenient=lenient):
             return True
@@ -623,7 +632,8 @@ def _pattern(entry: Entry, v: Variant, latin: bool) -> Pattern:
                    tuple(entry.details.get("offices", ())), mission, not latin and v.lang == "ja-Hira",
                    country,
                    entry.type == "organization" and entry.details.get("subtype") in INSTITUTION_SUBTYPES,
-                   entry.type == "person", nation, latin and _HYPHENED_RE.search(v.name) is not None)
+                   entry.type == "person", nation, latin and _HYPHENED_RE.search(v.name) is not None,
+                   entry.type == "organization")
 
 
 def _candidate_order(c) -> tuple[int, int, int]:
@@ -948,11 +958,23 @@ class _Choice:
         text = self.doc.text
         out: list[tuple[PatternSet, Mention]] = []
         ships = None  # whether the text speaks of ships at all (worked out at its first place)
+        part_of = 0  # the end of an organisation's part the glossary does not hold: no mention inside it
+        starts = {m.start for _, m in found}  # (越南外交部: a body the glossary holds follows; see _of_country)
         for patterns, m in found:
+            if m.start < part_of:
+                continue
+            if patterns.organisation and m.end < len(text):
+                part = _SUBUNIT_AFTER_RE.match(text, m.end)
+                if part is not None:
+                    part_of = part.end()
+                    continue  # 中国社会科学院日本研究所: the institute is the name, neither CASS nor Japan
             if patterns.neighbourly:
                 end = m.end
                 after = text[end : end + 1]
                 if patterns.any_place:
+                    if not patterns.latin and _regional_chinese(patterns, m.entry_id) and \
+                            _KANA_RE.search(text, max(0, m.start - 30), m.end + 30):
+                        continue  # 大陸間弾道ミサイル: 大陸 is the PRC in Taiwanese usage, not in Japanese
                     if ships is None:
                         ships = any(word in text for word in _SHIP_WORDS)
                     if ships and _names_a_ship(self.glossary, text, patterns, m, after):
@@ -969,13 +991,21 @@ class _Choice:
                             and _ORG_HEAD_RE.match(text, end)) or (
                             text.endswith(_NEW_BEFORE, 0, m.start)) or (
                             not patterns.latin and not patterns.nation and after and _begins_org_name(text, end)) or (
-                            not patterns.latin and after and text.startswith(_HAN_BODY_HEADS, end)):
-                        continue  # Taiwan News; New Mexico; 四川航空; 韩国总统府
+                            not patterns.latin and after and text.startswith(_HAN_BODY_HEADS, end)) or (
+                            patterns.nation and not patterns.latin and after and _MINISTRY_AFTER_RE.match(text, end)
+                            and end not in starts) or (
+                            not patterns.latin and after and _ORG_AFTER_PLACE_RE.match(text, end)):
+                        continue  # Taiwan News; New Mexico; 四川航空; 韩国总统府; 韩国产业部
                 if patterns.institution:
                     if not patterns.latin and after and _COMMITTEE_AFTER_RE.match(text, end) and \
                             m.entry_id is not None and \
                             self.glossary.entries[m.entry_id].details.get("subtype") in _HOUSES:
                         continue  # 衆議院予算委員会, 参议院外交防卫委员会: a committee the glossary does not hold
+                    part = _PARTY_PART_RE.match(text, end) if not patterns.latin and after else None
+                    if part is not None and m.entry_id is not None and \
+                            self.glossary.entries[m.entry_id].details.get("subtype") == "political-party":
+                        part_of = part.end()
+                        continue  # 自民党外交部会: a party's division the glossary does not hold (nor its 外交部)
                     if after and after in _DIGITS and m.surface.endswith("海警") and \
                             not _DATE_AFTER_RE.match(text, end):
                         continue  # a coast guard cutter's hull number: 海警2502 (not 中國海警2024年)
@@ -1023,14 +1053,26 @@ def _first_pass(choice: _Choice, candidates: list) -> None:
         if key not in word_ok:
             if segments is None:
                 segments = matcher.boundaries.segmenter(text, scanned)
-            word_ok[key] = matcher.is_word(segments, text, c[0], c[1], c[2], title_after=lambda: (
+            ok = matcher.is_word(segments, text, c[0], c[1], c[2], title_after=lambda: (
                 c[1] in title_starts or text.startswith(HONORIFICS, c[1]) or (
                     c[2].person and text.startswith(_LEADERS_BODIES, c[1]))))
+            if not ok and c[2].place and not c[2].latin and rows:
+                # Places in a row after a province or prefecture (湖南省|長沙市, which Sudachi reads 湖南/省長/沙市):
+                # the edge between them is a word's edge whatever the segmenter read across it.
+                after, before = c[1] in rows[0] and text[c[1] - 1] in ADMIN_SUFFIXES, c[0] in rows[1] and \
+                    text[c[0] - 1] in ADMIN_SUFFIXES
+                if after or before:
+                    ok = segments.is_word(c[0], c[1], True, check_start=not before, check_end=not after)
+            word_ok[key] = ok
         return word_ok[key]
 
     choice.is_word = is_word
     titles = [] if scanned.isascii() else [(c[0], c[1]) for c in candidates if c[2].silent and not c[2].latin]
     title_starts = {start for start, _ in titles}
+    # Places in a row (湖南省長沙市): a title read across them (省長) does not cut the first.
+    han_places = [c for c in candidates if c[2].place and not c[2].latin]
+    place_starts = {c[0] for c in han_places} if titles else ()
+    rows = ({c[0] for c in han_places}, {c[1] for c in han_places}) if len(han_places) > 1 else None  # see is_word
     spans = None  # the Han/kana candidates' spans, when a place name asks for them
     take = choice.take
     for c in candidates:
@@ -1040,7 +1082,8 @@ def _first_pass(choice: _Choice, candidates: list) -> None:
                 continue
             if not patterns.latin:
                 if not is_word(c) or (titles and not patterns.silent and _title_overlaps_end(titles, start, end)
-                                      and not _shares_head(text, end)):
+                                      and not _shares_head(text, end)
+                                      and not (patterns.place and end in place_starts)):  # 湖南省|長沙市, not 省長
                     continue
                 if patterns.place and text[end - 1] in _GEOGRAPHIC_SUFFIXES and segments.tail_joins_next(end):
                     if spans is None:
@@ -1152,7 +1195,9 @@ _ORG_HEAD_RE = re.compile(
 # applies; a country before a name of its own (日本 + 共同社) stays a mention.
 _HAN_ORG_HEADS = ("航空", "控股", "集团", "集團", "有限公司", "股份", "新闻社", "新聞社", "通讯社", "通訊社", "日报",
                   "日報", "晚报", "晚報", "电视台", "電視台", "银行", "銀行", "証券", "证券", "證券", "大学", "大學",
-                  "学院", "學院", "医院", "醫院", "病院", "ホールディングス")
+                  "学院", "學院", "医院", "醫院", "病院", "ホールディングス", "博物馆", "博物館", "美术馆", "美術館",
+                  "中级人民法院", "中級人民法院", "高级人民法院", "高級人民法院", "人民法院", "人民检察院",
+                  "人民檢察院", "地方法院", "高等法院", "研究所", "研究院", "研究中心")
 
 
 def _begins_org_name(text: str, end: int) -> bool:
@@ -1170,8 +1215,29 @@ _MINISTER_AFTER_RE = re.compile(r"(?:前|元)?[\u4e00-\u9fff]{1,8}(?:大臣|相)
 # alone would be a wrong span, so it is no mention. (Not 政府: 日本政府 is 日本 modifying a word.)
 _HAN_BODY_HEADS = ("总统府", "總統府", "总统办公室", "總統辦公室", "海关", "海關", "领事馆", "領事館", "总领事馆",
                    "總領事館", "使馆", "使館", "代表处", "代表處", "办事处", "辦事處", "公安局", "公安厅", "公安廳",
-                   "议会", "議會", "国家安保室", "國家安保室",
+                   "议会", "議會", "国家安保室", "國家安保室", "总统室", "總統室",
+                   "国际广播电台", "國際廣播電台", "国际广播", "國際廣播",
                    "局長", "局长", "司长", "司長")  # (アジア局長: a bureau's head)
+# A ministry the glossary does not hold after a country (韩国产业部, 韓國統一部): the country alone would be a wrong
+# span. Not a region (中国西部, 日本东北部), a part (大部分), a unit (部队), cadres (干部) or headquarters (总部).
+_MINISTRY_AFTER_RE = re.compile(
+    r"(?:(?![对對在和与與的是了将將从從向把被为為及或])[\u4e00-\u9fff]){1,5}?(?<![东東西南北中全内內外各本总總干幹大局细細俱一二三四五六七八九十两兩几幾这這那每该該此])部"
+    r"(?![分门門队隊落位件署长長])")  # (外交部长 is a title: 中国 + 外交部长)
+# An organisation's name that begins with a place, with a word or two before its head (香港餐飲聯業協會, 寧波海事局,
+# 美國海軍學會新聞, 中國大阪領事館, 日本駐港領事館, 黃海北道): where the glossary lacks it, the place alone would be a
+# wrong span.
+_ORG_AFTER_PLACE_RE = re.compile(
+    r"(?:(?![对對在和与與的是了将將从從向把被为為及或最各多、，。])[\u4e00-\u9fff]){0,6}?"
+    r"(?:协会|協會|学会|學會|商会|商會|联合会|聯合會|海事局|海上保安部|新闻网|新聞網|总领事馆|總領事館|领事馆|領事館"
+    r"|博物馆|博物館|美术馆|美術館|人民法院|人民检察院|人民檢察院|研究所|研究院)"
+    r"(?![议議谈談晤见見了])"  # (政協|會議, 学会了)
+    r"|北道|南道")
+# A party's division or council the glossary does not hold (自民党外交部会, 自民黨外交調查會): not the party.
+_PARTY_PART_RE = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:部会|部會|調査会|調查會|调查会)")
+# A part of an organisation the glossary does not hold, named after it (中国社会科学院日本研究所, 北京大学国际关系学院):
+# the whole is the name, so neither the organisation nor a place inside the part is a mention.
+_SUBUNIT_AFTER_RE = re.compile(
+    r"(?:(?![对對在和与與的是了将將从從向把被为為及或、，。])[\u4e00-\u9fff]){0,8}?(?:研究所|研究院|研究中心|学院|學院)")
 # A house's committee: its name begins with the house's (衆議院予算委員会, 参议院外交防卫委员会,
 # 立法院外交及國防委員會).
 _HOUSES = ("legislature", "government")  # (the Legislative Yuan is a government branch)
@@ -1181,6 +1247,7 @@ _NEW_BEFORE = ("New ", "NEW ", "ニュー・", "ニュー")
 
 
 # What continues 大学, 航空, 银行 into another word: 大学生 (students), 航空业 (the airline industry), 银行界, 银行家.
+_PART_GOES_ON = frozenset("門门分隊队")  # what continues a ministry's 部 into another word (部門, 部分, 部隊)
 _WORD_GOES_ON = frozenset("生业業界家股母识識器")  # also 航空母舰 (aircraft carrier), 航空识别区 (ADIZ), 航空器
 
 
@@ -1589,8 +1656,11 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
         patterns.institution and len(ids) > 1 and doc.named) else ()
     own = _own_body(doc, start, patterns) if (patterns.institution and len(ids) > 1 and doc.named
                                                and len(spoken) != 1) else ()
+    admin = _by_admin_word(glossary, text, start, ids) if patterns.latin and patterns.any_place and len(ids) > 1 else ()
     if len(spoken) == 1:
         chosen, resolution = spoken[0], "context"
+    elif len(admin) == 1:
+        chosen, resolution = admin[0], "context"
     elif len(own) == 1:
         chosen, resolution = own[0], "side"
     elif len(standalone_ids) == 1 and (not named or named == list(standalone_ids) or (
@@ -1690,6 +1760,25 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                                                     surface=surface)
     return Mention(start, end, surface, entry.id, canonical, resolution, p.variant.name, p.variant.kind,
                    p.variant.origin, others)
+
+
+def _by_admin_word(glossary: Glossary, text: str, start: int, ids) -> tuple[str, ...]:
+    """The places among ``ids`` of the kind an administrative word before the name names ("the prefecture of
+    Osaka" is Osaka Prefecture, not the city the name alone defaults to)."""
+    cue = _ADMIN_OF_RE.search(text, max(0, start - 20), start)
+    if cue is None:
+        return ()
+    kinds = _ADMIN_KINDS[cue.group(1).lower()]
+    entries = glossary.entries
+    return tuple(i for i in ids if entries[i].type == "place" and entries[i].details.get("subtype") in kinds)
+
+
+def _regional_chinese(patterns: PatternSet, entry_id: str | None) -> bool:
+    """Whether the entry is named here only by forms of Chinese as Taiwan, Hong Kong or Macau use it (大陸)."""
+    mine = [p.variant for p in patterns if p.entry_id == entry_id and p.variant.origin == "curated"]  # (derived
+    # forms, 大陆 from 大陸, follow their source)
+    return bool(mine) and all(v.lang.startswith("zh") and v.used_by and set(v.used_by) <= {"TW", "HK", "MO"}
+                              for v in mine)
 
 
 def _names_a_nation(patterns: PatternSet, entry_id: str) -> bool:

@@ -344,7 +344,7 @@ ENGLISH_NAMES = [
     ("TAIPEI (Taiwan News) - Taiwan News and The Japan Times reported it. According to Japan Today, they met.",
      [("TAIPEI", "taipei"), ("The Japan Times", "japan-times")]),  # outlets the glossary does not hold
     ("The Japan Organization for Heavy Ion Research said so.", []),  # (no such entry: the place begins its name)
-    ("They toured the Gyeongju National Museum; shares fell on the Shanghai Stock Exchange.", []),
+    ("They toured the Buyeo National Museum; shares fell on the Shanghai Stock Exchange.", []),
     ("China Slams Takaichi Over Taiwan Comments\nPrime Minister Sanae Takaichi spoke.",  # a headline's capitals
      [("China", "china"), ("Takaichi", "takaichi-sanae"), ("Taiwan", "taiwan"), ("Sanae Takaichi", "takaichi-sanae")]),
     ("Ishiba Government faces pressure. Shigeru Ishiba spoke.",  # a word after a Japanese surname: no given name
@@ -370,10 +370,79 @@ ENGLISH_NAMES = [
       ("Kishida", "kishida-fumio")]),
 ]
 
+# 15. A longer name the glossary lacks begins with a place, country or organisation it holds: the whole is the
+# name, so the part it holds is no mention (a miss, not a wrong span).
+LONGER_NAMES = [
+    ("代表团参观了釜山海洋博物馆。", []),
+    ("此案由杭州市中级人民法院审理。", []),
+    ("青岛海事局发布航行警告。", []),
+    ("據美國海洋學會報導，香港中華廠商聯合會表示歡迎。", []),
+    ("韩国总统室发言人当天表示。", [("韩国总统室", "presidential-office-south-korea")]),  # held since
+    ("韩国国际广播电台报道。", [("韩国国际广播电台", "kbs-world-radio")]),
+    ("菲律宾总统室发言人表示，越南国际广播电台报道。", []),  # bodies the glossary does not hold
+    ("韩国统一部发表声明。", [("韩国统一部", "ministry-of-unification-south-korea")]),  # one the glossary holds
+    ("韩国某部发表声明。", []),  # a ministry it does not: not the country alone
+    # A country before a minister's title is the country's mention (中国 + 外交部长).
+    ("中國外交部長秦剛表示。", [("中國", "china"), ("秦剛", "qin-gang")]),
+    ("韩国产业部长官在首尔会见了日本经济产业省官员。",
+     [("韩国产业部", "ministry-of-trade-industry-south-korea"), ("首尔", "seoul"), ("日本经济产业省", "meti")]),
+    # Not a ministry: a region, a part, troops, cadres, headquarters, a film.
+    ("中国西部和日本东北部，美国一部电影，中国大部分地区，美国部队，中国干部，日本总部。",
+     [("中国", "china"), ("日本", "japan"), ("美国", "united-states"), ("中国", "china"), ("美国", "united-states"),
+      ("中国", "china"), ("日本", "japan")]),
+    # An organisation's institute or school: the organisation is not the name, nor a country inside the part.
+    ("中国社会科学院美国研究所学者认为，中国社会科学院专家指出。",
+     [("中国社会科学院", "chinese-academy-of-social-sciences")]),
+    ("北京大学国际关系学院的学者指出，北京大学学生表示。", [("北京大学", "peking-university")]),
+    ("自民黨國防部會昨天開會。自民黨總裁表示。", [("自民黨", "liberal-democratic-party")]),  # a party's division
+    ("日本国家安保局长在华盛顿会见美方官员。",
+     [("日本国家安保局", "national-security-secretariat"), ("华盛顿", "washington-dc")]),
+    ("多名議員前往中國大阪領事館遞交抗議書。", [("中國大阪領事館", "consulate-general-of-china-in-osaka")]),
+    ("港府官員取消與日本駐港領事館人員的會面。",
+     [("港府", "hong-kong-government"), ("日本駐港領事館", "consulate-general-of-japan-in-hong-kong")]),
+    ("中共解放軍東部戰區發言人表示將持續巡航。", [("中共解放軍東部戰區", "eastern-theater-command")]),
+    ("南韓合同參謀本部今晨通報。", [("南韓合同參謀本部", "joint-chiefs-of-staff-south-korea")]),
+    ("日本外務省亞太局局長下周將訪問北京。",
+     [("日本外務省亞太局", "mofa-japan-asian-and-oceanian-affairs-bureau"), ("北京", "beijing")]),
+]
+
+# 16. Places in a row and word edges (round 7).
+PLACES_AND_EDGES = [
+    ("来自中国香港和中国台湾的游客人数均有增长。",
+     [("中国", "china"), ("香港", "hong-kong"), ("中国", "china"), ("台湾", "taiwan")]),
+    # jieba holds 安理会常任理事国 as one word; its rest 常任 + 理事国 is words, so the Council is a name there.
+    ("日本正寻求成为联合国安理会常任理事国。", [("日本", "japan"), ("联合国安理会", "un-security-council")]),
+    ("安理会常任理事国包括中国和俄罗斯。",
+     [("安理会", "un-security-council"), ("中国", "china"), ("俄罗斯", "russia")]),
+    # A group before a lower-case "summit" is the group ("the ASEAN summit" is ASEAN); "G7 Summit" is the event.
+    ("Leaders met at the G7 summit in Hiroshima and the APEC summit in Lima; the Quad summit followed.",
+     [("G7", "group-of-seven"), ("Hiroshima", "hiroshima"), ("APEC", "apec"), ("Lima", "lima"), ("Quad", "quad")]),
+    ("At the G20 Summit in Osaka, leaders spoke.", [("G20 Summit", "g20-summit"), ("Osaka", "osaka")]),
+    ("Voters across the Philippines went to the polls.", [("Philippines", "philippines")]),  # not "the"
+    # A demonym before a lower-case "coast guard" is a description; the names are capitalised.
+    ("A Chinese coast guard cutter trailed the trawler. The Chinese Coast Guard said so.",
+     [("Chinese Coast Guard", "china-coast-guard")]),
+    # An administrative word says which of a city and its prefecture is meant.
+    ("Bookings dropped across the prefecture of Osaka and in Kyoto.",
+     [("Osaka", "osaka-prefecture"), ("Kyoto", "kyoto")]),
+    ("Osaka Prefecture and Osaka city both grew; Osaka prefecture officials agreed.",
+     [("Osaka Prefecture", "osaka-prefecture"), ("Osaka city", "osaka"), ("Osaka prefecture", "osaka-prefecture")]),
+    # A province before its city, which Sudachi reads across (湖南/省長/沙市): places in a row, not a governor.
+    ("展示会は湖南省長沙市で開かれた。", [("湖南省", "hunan"), ("長沙市", "changsha")]),
+    ("日本初の試みとして注目される。", [("日本", "japan")]),  # 初: "Japan's first"
+    ("国家安全部門が捜査している。", []),  # "state-security organs", not the ministry
+    ("大陸間弾道ミサイルの試射に成功した。", []),  # 大陸 is the PRC in Taiwanese usage, not in Japanese
+    ("大陸駐日本大使吳江浩出席大陸政協會議。",
+     [("大陸", "china"), ("日本", "japan"), ("吳江浩", "wu-jianghao"), ("大陸", "china"), ("政協", "cppcc")]),
+    ("中国軍と韓国軍が対峙した。", [("中国軍", "peoples-liberation-army"), ("韓国軍", "rok-armed-forces")]),
+    ("中韓日首脳会談の準備が進む。北海道大の研究チームが発表した。",
+     [("中韓日首脳会談", "japan-china-korea-trilateral-summit"), ("北海道大", "hokkaido-university")]),
+]
+
 
 @pytest.mark.parametrize("text, expected", ONE_NORMALISER + NO_HIDDEN_NAMES + WORD_BOUNDARIES + TITLES + ORDER
                          + DISAMBIGUATION + READINGS + SHARED_EDGES + COUNTRY_BEFORE_BODY + EXACT_SPELLING + SHIPS
-                         + ENGLISH_NAMES)
+                         + ENGLISH_NAMES + LONGER_NAMES + PLACES_AND_EDGES)
 def test_real_news_patterns(curated, text, expected):
     result = normalize_text(curated, text, mode="mentions")
     assert _pairs(result) == expected
