@@ -37,7 +37,10 @@ DEMONYM_MORPHEMES = frozenset("人语語话話")
 DEMONYM_RUN_ON = frozenset({"人为", "人為"})
 # One-character morphemes that jieba's dictionary glues to a place name although the place is meant: 日本产 and
 # 日本製 ("made in Japan"), 日本籍 ("of Japanese nationality"). The place is a mention there.
-PLACE_SUFFIX_MORPHEMES = frozenset("产產産製制籍初")  # (日本初の: "Japan's first")
+# One-character initials of countries that pair into words (中日, 韓朝, 台美): such a pair read across a name's end
+# is the name and the next word, not a word the name is part of.
+PAIR_INITIALS = frozenset("中日韩韓朝美俄台臺")
+PLACE_SUFFIX_MORPHEMES = frozenset("产產産製制籍初队隊")  # (日本初の: "Japan's first"; 中国队: its team)
 _RUN_RE = re.compile("[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HAN_RUN_RE = re.compile("[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _KANA_RE = re.compile("[\u3040-\u30fa\u30fc-\u30ff]")  # kana, not the middle dot ・ Chinese captions use too
@@ -174,6 +177,8 @@ class TextSegments:
         if outside[1] - outside[0] < 2:
             if lenient:
                 return True
+            if not at_start and b - a == 2 and self.text[a] in PAIR_INITIALS and self.text[pos] in PAIR_INITIALS:
+                return True  # 北韓|朝東部: jieba reads 韓朝 (the two Koreas), a pair of initials, across the name
             if not at_start and not morphemes and j + 1 < len(starts) and starts[j + 1] == b:
                 # The remainder and the next word make a word too: the text reads either way (吴江浩|大使
                 # against 吴江|浩大|使, 日本|海产品 against 日本海|产品), and the name's reading is as good.

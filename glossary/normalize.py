@@ -79,11 +79,12 @@ GENERIC_HEADS = frozenset({
     "coast guard", "nuclear plant", "nuclear power plant", "power plant", "power station", "incident",
     "massacre", "square", "park", "palace", "dam", "prefecture", "province", "city", "county"})
 ADMIN_WORDS = ("prefecture", "province", "city", "metropolis", "municipality", "county", "district", "ward")
-# "the prefecture of Osaka", "the city of Kyoto": an administrative word before a Latin place name says which of
+# "the prefecture of Osaka", "the city of Kyoto", "the island of Okinawa": an administrative word before a Latin place name says which of
 # the places sharing the name is meant (after it, "Osaka prefecture" is a name of its own: GENERIC_HEADS).
-_ADMIN_OF_RE = re.compile(r"\b(prefecture|province|city|county) of (?:the )?$", re.I)
+_ADMIN_OF_RE = re.compile(r"\b(prefecture|province|city|county|island) of (?:the )?$", re.I)
 _ADMIN_KINDS = {"prefecture": ("prefecture",), "province": ("province", "autonomous-region"),
-                "city": ("city", "capital", "special-municipality", "municipality"), "county": ("county",)}
+                "city": ("city", "capital", "special-municipality", "municipality"), "county": ("county",),
+                "island": ("island",)}  # ("the southern island of Okinawa": the island, not the prefecture)
 
 
 class Mention(NamedTuple):
@@ -251,6 +252,10 @@ class PatternSet(tuple):
         ps.short = all(p.variant.kind == "short" for p in ps)
         ps.surname = ps.latin and ps.short and all(p.person for p in ps)  # a Latin surname: see _alone
         ps.nation = all(p.nation for p in ps)
+        # A short form only Chinese writes (北约/北約 for NATO): in Japanese text the same characters are other
+        # words (北約420km: "about 420 km north").
+        ps.chinese_short = not ps.latin and all(
+            p.variant.lang.startswith("zh") and p.variant.kind in ("short", "abbreviation") for p in ps)
         # From how many characters a Han/kana name may leave one character of a word it shares (TextMatcher.is_word).
         ps.lenient_from = 1 << 30 if ps.any_place or ps.silent else (
             3 if ps.person and ps[0].variant.kind != "short" else 4)
@@ -655,8 +660,10 @@ def _last_capital(spelling: str, key: str) -> int | None:
     starts = [i for i, c in enumerate(body) if c != " " and (i == 0 or body[i - 1] == " ")]
     # A generic head noun may be printed in lower case ("the Yasukuni shrine", "Taiwan strait", "China coast
     # guard"): the name's own words are the ones that must be capitalised.
+    # Not after an adjective ("the Philippine coast guard", "Chinese coast guard ships" describe; "Philippine
+    # Coast Guard" names).
     head = next((starts[-k] for k in (3, 2, 1) if len(starts) > k and body[starts[-k]:].lower() in GENERIC_HEADS),
-                len(body))
+                len(body)) if spelling.split(" ", 1)[0] not in _ADJECTIVES else len(body)
     capitals = [i for i in starts if spelling[offset + i].isupper() and i < head]
     if len(capitals) < 2 or len(body) != len(key) - 1:
         return None
@@ -835,7 +842,46 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
         _latin_first_pass(choice)
     else:
         _first_pass(choice, matcher.find(text, scanned))
-    return choice.finish()
+    mentions = choice.finish()
+    if mentions and ("(" in text or "（" in text):
+        mentions = _defined_abbreviations(glossary, text, mentions)
+    return mentions
+
+
+# An abbreviation the text defines in brackets right after a name: "the Japan-Taiwan Exchange Association (JTEA)",
+# 菲律賓國家海事委員會（NMC）.
+_DEFINED_RE = re.compile(r" ?[(（]([A-Z][A-Z0-9&]{1,7})[)）]")
+
+
+_DEFINED_TYPES = frozenset({"organization", "event", "agreement", "grouping"})  # not "Korea (KOR)", a team's code
+
+
+def _defined_abbreviations(glossary: Glossary, text: str, mentions: list[Mention]) -> list[Mention]:
+    """An abbreviation a text defines in brackets after a name is a mention of that name's entry there and
+    wherever the text uses it after ("the JTEA office"), when the glossary holds no name it spells: reports
+    coin abbreviations the glossary cannot list. Only after an organisation's, event's or agreement's name; and a
+    Latin name's abbreviation must begin with its first letter (no "(AP)" photo credit after a name)."""
+    added: list[Mention] = []
+    starts = {m.start for m in mentions}
+    for m in mentions:
+        found = _DEFINED_RE.match(text, m.end) if m.entry_id is not None and \
+            glossary.entries[m.entry_id].type in _DEFINED_TYPES else None
+        if found is None or found.start(1) in starts:
+            continue
+        abbreviation = found.group(1)
+        if m.surface.isascii() and m.surface[:1].upper() != abbreviation[0]:
+            continue
+        if any(match.score >= 0.99 for match in glossary.lookup(abbreviation, limit=3)):
+            continue  # a name of an entry of its own (ASEAN, PCG): the matcher has read it as that already
+        for use in re.finditer(rf"(?<![A-Za-z0-9-]){re.escape(abbreviation)}(?![A-Za-z0-9-])", text[found.start(1):]):
+            a, b = found.start(1) + use.start(), found.start(1) + use.end()
+            added.append(_new_mention(Mention, (a, b, abbreviation, m.entry_id, m.canonical, "context",
+                                                 abbreviation, "abbreviation", "text", (), None, None)))
+    if not added:
+        return mentions
+    taken = [(m.start, m.end) for m in mentions]
+    keep = [a for a in added if not _overlapping(taken, a.start, a.end)]
+    return sorted(mentions + list({(a.start, a.end): a for a in keep}.values()), key=lambda m: m.start)
 
 
 class _Choice:
@@ -958,6 +1004,7 @@ class _Choice:
         text = self.doc.text
         out: list[tuple[PatternSet, Mention]] = []
         ships = None  # whether the text speaks of ships at all (worked out at its first place)
+        ship_named: set[str] = set()  # the names the text has used as ships' (one name, one sense, in one text)
         part_of = 0  # the end of an organisation's part the glossary does not hold: no mention inside it
         starts = {m.start for _, m in found}  # (越南外交部: a body the glossary holds follows; see _of_country)
         for patterns, m in found:
@@ -977,9 +1024,14 @@ class _Choice:
                         continue  # 大陸間弾道ミサイル: 大陸 is the PRC in Taiwanese usage, not in Japanese
                     if ships is None:
                         ships = any(word in text for word in _SHIP_WORDS)
-                    if ships and _names_a_ship(self.glossary, text, patterns, m, after):
+                    if ships and ((m.surface in ship_named and not _ADMIN_OF_RE.search(text, max(0, m.start - 20),
+                                                                                        m.start)) or
+                                  _names_a_ship(self.glossary, text, patterns, m, after)):
+                        # the carrier Liaoning, 空母「遼寧」, and the same name again in the text (遼寧はその後):
+                        # the ship, where the glossary has it
                         ship = _ship_named(self.glossary, m.surface)
-                        if ship is not None:  # the carrier Liaoning, 空母「遼寧」: the ship, where the glossary has it
+                        if ship is not None:
+                            ship_named.add(m.surface)
                             target, name_order = self.order
                             out.append((patterns, m._replace(
                                 entry_id=ship[0], resolution="context", candidates=(),
@@ -994,8 +1046,12 @@ class _Choice:
                             not patterns.latin and after and text.startswith(_HAN_BODY_HEADS, end)) or (
                             patterns.nation and not patterns.latin and after and _MINISTRY_AFTER_RE.match(text, end)
                             and end not in starts) or (
-                            not patterns.latin and after and _ORG_AFTER_PLACE_RE.match(text, end)):
-                        continue  # Taiwan News; New Mexico; 四川航空; 韩国总统府; 韩国产业部
+                            not patterns.latin and after and _ORG_AFTER_PLACE_RE.match(text, end)) or (
+                            patterns.nation and not patterns.latin and after and end not in starts and (
+                                _NATIONAL_BODY_AFTER_RE.match(text, end) or (
+                                    _JA_MINISTRY_AFTER_RE.match(text, end) and _KANA_RE.search(text)))) or (
+                            not patterns.latin and _inside_title(text, m.start, m.end)):
+                        continue  # Taiwan News; New Mexico; 四川航空; 韩国总统府; 韩国产业部; 《南海各方行为宣言》
                 if patterns.institution:
                     if not patterns.latin and after and _COMMITTEE_AFTER_RE.match(text, end) and \
                             m.entry_id is not None and \
@@ -1038,6 +1094,11 @@ class _Choice:
         return [m for _, m in out]
 
 
+# One-character prepositions and verbs a name follows (对岸田来说, 向岸田表示): a word jieba reads across them and
+# a name's first character (对岸) does not hide a person's name.
+_FUNCTION_CHARS = frozenset("对對向与與和同跟给給让讓被把从從为為替据據")
+
+
 def _first_pass(choice: _Choice, candidates: list) -> None:
     """Pass 1 over :meth:`TextMatcher.find`'s candidates (any text). A Han/kana name must be a word of the
     text, and a name whose end is the start of a title is not one (中國國務院 in 中國國務院總理: the
@@ -1056,6 +1117,14 @@ def _first_pass(choice: _Choice, candidates: list) -> None:
             ok = matcher.is_word(segments, text, c[0], c[1], c[2], title_after=lambda: (
                 c[1] in title_starts or text.startswith(HONORIFICS, c[1]) or (
                     c[2].person and text.startswith(_LEADERS_BODIES, c[1]))))
+            if not ok and c[2].person and not c[2].latin and c[0] > 0 and text[c[0] - 1] in _FUNCTION_CHARS:
+                # 对|岸田来说: jieba reads 对岸 ("the opposite shore"); a person's name after a preposition is read
+                # from its own start (a short form still needs the text's evidence to count)
+                ok = segments.is_word(c[0], c[1], False, check_start=False)
+            if not ok and c[2].place and not c[2].latin and text[c[1] - 1] in ADMIN_SUFFIXES and \
+                    text.startswith(("内", "內"), c[1]):
+                # 東京都|内, 花蓮市|内 ("in Tokyo"): Sudachi reads 都内 as a word, but the suffix is the name's
+                ok = segments.is_word(c[0], c[1], True, check_end=False)
             if not ok and c[2].place and not c[2].latin and rows:
                 # Places in a row after a province or prefecture (湖南省|長沙市, which Sudachi reads 湖南/省長/沙市):
                 # the edge between them is a word's edge whatever the segmenter read across it.
@@ -1077,6 +1146,8 @@ def _first_pass(choice: _Choice, candidates: list) -> None:
     take = choice.take
     for c in candidates:
         start, end, patterns, strength = c
+        if patterns.chinese_short and _KANA_RE.search(text, max(0, start - 20), end + 20):
+            continue  # see PatternSet.chinese_short
         if not strength:
             if start < choice.last_end:
                 continue
@@ -1187,7 +1258,7 @@ _ORG_HEAD_RE = re.compile(
     r" (?:News|Times|Today|Post|Daily|Herald|Press|Journal|Airlines|Airways|Bank|University|Airport|Television|"
     r"TV|Broadcasting|Radio|Telecom|Electric|Railways?|Foundation|Institute|Association|Organi[sz]ation|"
     r"Federation|Society|Corporation|Corp\.?|Inc\.?|Holdings|Motors?|Steel|Petroleum|Museum|National Museum|"
-    r"Memorial|Stock Exchange|Zoo|Stadium|Hospital)\b")
+    r"Memorial|Stock Exchange|Zoo|Stadium|Hospital|School|College|Academy|Bizwire|Wire|Dome)\b")
 
 
 # Words that end a company's, school's or outlet's name right after a place: 四川航空 (Sichuan Airlines),
@@ -1197,7 +1268,20 @@ _HAN_ORG_HEADS = ("航空", "控股", "集团", "集團", "有限公司", "股�
                   "日報", "晚报", "晚報", "电视台", "電視台", "银行", "銀行", "証券", "证券", "證券", "大学", "大學",
                   "学院", "學院", "医院", "醫院", "病院", "ホールディングス", "博物馆", "博物館", "美术馆", "美術館",
                   "中级人民法院", "中級人民法院", "高级人民法院", "高級人民法院", "人民法院", "人民检察院",
-                  "人民檢察院", "地方法院", "高等法院", "研究所", "研究院", "研究中心")
+                  "人民檢察院", "地方法院", "高等法院", "研究所", "研究院", "研究中心", "青年报", "青年報", "卫视",
+                  "衛視", "巨蛋")  # (北京青年报, 深圳卫视, 東京巨蛋: outlets and venues named after their place)
+
+
+def _inside_title(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) is part, not the whole, of a title in 《》 (a law, a book, a declaration the glossary
+    does not hold: 《中华人民共和国领海及毗连区法》); a title the glossary holds is one name already."""
+    if "《" not in text:
+        return False
+    opening = text.rfind("《", max(0, start - 40), start + 1)
+    if opening < 0 or "》" in text[opening:start]:
+        return False
+    closing = text.find("》", end, end + 40)
+    return closing >= 0 and "《" not in text[end:closing] and (opening + 1, closing) != (start, end)
 
 
 def _begins_org_name(text: str, end: int) -> bool:
@@ -1232,12 +1316,21 @@ _ORG_AFTER_PLACE_RE = re.compile(
     r"|博物馆|博物館|美术馆|美術館|人民法院|人民检察院|人民檢察院|研究所|研究院)"
     r"(?![议議谈談晤见見了])"  # (政協|會議, 学会了)
     r"|北道|南道")
+# A national body the glossary does not hold after its country (菲律賓國家海事委員會): the country alone would be
+# a wrong span; and in Japanese a ministry (北朝鮮国防省). Only where no name of its own follows the country
+# (日本 + 众议院外务委员会, 中国 + 遼寧省 are places or bodies in a row).
+_NATIONAL_BODY_AFTER_RE = re.compile(
+    r"(?:国家|國家)(?:(?![对對在和与與的是了将將从從向把被为為及或、，。])[\u4e00-\u9fff]){0,8}?"
+    r"(?:委员会|委員會|委員会|理事会|理事會)")
+_JA_MINISTRY_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{1,5}?省(?![内內長长令])")
 # A party's division or council the glossary does not hold (自民党外交部会, 自民黨外交調查會): not the party.
 _PARTY_PART_RE = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:部会|部會|調査会|調查會|调查会)")
 # A part of an organisation the glossary does not hold, named after it (中国社会科学院日本研究所, 北京大学国际关系学院):
 # the whole is the name, so neither the organisation nor a place inside the part is a mention.
 _SUBUNIT_AFTER_RE = re.compile(
-    r"(?:(?![对對在和与與的是了将將从從向把被为為及或、，。])[\u4e00-\u9fff]){0,8}?(?:研究所|研究院|研究中心|学院|學院)")
+    r"(?:(?![对對在和与與的是了将將从從向把被为為及或、，。])[\u4e00-\u9fff]){0,8}?(?:研究所|研究院|研究中心|学院|學院)"
+    r"|(?:(?![对對在和与與的是了将將从從向把被为為及或、，。])[\u4e00-\u9fff]){2,8}?(?:中心|センター)")
+# (首相官邸危機管理中心, 危機管理センター: a centre of the organisation)
 # A house's committee: its name begins with the house's (衆議院予算委員会, 参议院外交防卫委员会,
 # 立法院外交及國防委員會).
 _HOUSES = ("legislature", "government")  # (the Legislative Yuan is a government branch)
@@ -1463,9 +1556,9 @@ def _alone(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> boo
     after = text[end + 1 : end + 2] if text[end : end + 1] == " " else ""
     if after.isupper():
         b = _WORD_END_RE.search(text, end + 1).start()
-        if text[end + 1 : b].lower() not in _NOT_NAMES and not _overlapping(taken, end + 1, b) \
-                and not _headline(text, start):
-            return False
+        if text[end + 1 : b].lower() not in _NOT_NAMES and not _overlapping(taken, end + 1, b) and (
+                not _headline(text, start) or _GIVEN_NAME_RE.fullmatch(text, end + 1, b)):
+            return False  # (a Chinese given name, "Chiang Ying-ying", even on a line in Title Case)
     word = text[start:end].lower()
     if word in _MONTHS and (_DAY_AFTER_RE.match(text, end) or _MONTH_BEFORE_RE.search(text, max(0, start - 8), start)):
         return False  # "(May 23)", "on 23 May", "in May": a month, not Theresa May
@@ -1476,6 +1569,7 @@ def _alone(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> boo
 
 
 _WORD_END_RE = re.compile(r"[^\w'’-]|$")
+_GIVEN_NAME_RE = re.compile(r"[A-Z][a-z]+-[a-z]+")  # Ying-ying, Wan-an: a headline would print Ying-Ying
 # Surnames that are also months, and what makes them a month: a day's number, or a word that dates.
 _MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
                      "october", "november", "december"})
@@ -1656,7 +1750,8 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
         patterns.institution and len(ids) > 1 and doc.named) else ()
     own = _own_body(doc, start, patterns) if (patterns.institution and len(ids) > 1 and doc.named
                                                and len(spoken) != 1) else ()
-    admin = _by_admin_word(glossary, text, start, ids) if patterns.latin and patterns.any_place and len(ids) > 1 else ()
+    admin = () if not (patterns.any_place and len(ids) > 1) else _by_admin_word(glossary, text, start, ids) \
+        if patterns.latin else _stationed_in_city(glossary, text, start, ids)
     if len(spoken) == 1:
         chosen, resolution = spoken[0], "context"
     elif len(admin) == 1:
@@ -1727,6 +1822,10 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                 chosen, resolution = preferred[0], "default"
             else:
                 candidates = candidates or standalone_ids
+        if chosen is None and not candidates and len(ids) == 1 and not patterns.latin and \
+                text.startswith(_STATIONED, start) and _sender_named(glossary, doc, ids[0]):
+            # 中国驻日本使馆和驻名古屋总领馆: a mission "stationed in" a place, its sender named in the text
+            chosen, resolution = ids[0], "context"
         if chosen is None and not candidates:
             ambiguous = any(p.variant.ambiguous_with for p in patterns)
             if not ambiguous and not (patterns.latin and patterns.institution):
@@ -1762,15 +1861,46 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                    p.variant.origin, others)
 
 
+def _stationed_in_city(glossary: Glossary, text: str, start: int, ids) -> tuple[str, ...]:
+    """The cities among ``ids`` where a mission is "stationed in" the name (中国驻大阪总领事: Osaka the city,
+    wherever else the text names the prefecture): consulates are in cities."""
+    if start == 0 or text[start - 1] not in _STATIONED:
+        return ()
+    return _of_kinds(glossary, ids, _ADMIN_KINDS["city"])
+
+
+def _of_kinds(glossary: Glossary, ids, kinds) -> tuple[str, ...]:
+    entries = glossary.entries
+    return tuple(i for i in ids if entries[i].type == "place" and entries[i].details.get("subtype") in kinds)
+
+
+def _sender_named(glossary: Glossary, doc: _Document, entry_id: str) -> bool:
+    """Whether the text names the country that sends a diplomatic mission (its entry's country), or another of
+    its missions."""
+    entries = glossary.entries
+    entry = entries[entry_id]
+    codes = _codes(entry)
+    if entry.details.get("subtype") not in MISSION_SUBTYPES or len(codes) != 1:
+        return False
+    return any(entries[i].details.get("subtype") in _SENDERS and _codes(entries[i])[:1] == codes
+               for i in doc.named)  # (中国 or 中国驻日本使馆: a mission of the same country)
+
+
+def _codes(entry: Entry) -> tuple:
+    codes = entry.details.get("country") or ()
+    return (codes,) if isinstance(codes, str) else tuple(codes)
+
+
+_SENDERS = frozenset(MISSION_SUBTYPES) | {"country", "ministry"}
+
+
 def _by_admin_word(glossary: Glossary, text: str, start: int, ids) -> tuple[str, ...]:
     """The places among ``ids`` of the kind an administrative word before the name names ("the prefecture of
     Osaka" is Osaka Prefecture, not the city the name alone defaults to)."""
     cue = _ADMIN_OF_RE.search(text, max(0, start - 20), start)
     if cue is None:
         return ()
-    kinds = _ADMIN_KINDS[cue.group(1).lower()]
-    entries = glossary.entries
-    return tuple(i for i in ids if entries[i].type == "place" and entries[i].details.get("subtype") in kinds)
+    return _of_kinds(glossary, ids, _ADMIN_KINDS[cue.group(1).lower()])
 
 
 def _regional_chinese(patterns: PatternSet, entry_id: str | None) -> bool:
@@ -2006,6 +2136,8 @@ _JOINED_SUBTYPES = frozenset({"ministry", "ministry-department", "ministry-burea
 _OWNER_BEFORE_RE = re.compile(r"(?<![\w-])([A-Z][a-z]+(?: [A-Z][a-z]+)?)('s |’s | )$")
 _DEMONYMS = {"Chinese": "CN", "Japanese": "JP", "Taiwanese": "TW", "Korean": "KR", "South Korean": "KR",
              "American": "US", "North Korean": "KP", "Philippine": "PH"}
+_ADJECTIVES = frozenset(_DEMONYMS) | {"Filipino", "Vietnamese", "Russian", "Indian", "Australian",
+                                     "British", "French", "German", "Malaysian", "Indonesian", "Thai"}
 _IN_CITY_RE = re.compile(r" in ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
 _SPEAKER_RE = re.compile(r"(?:'s|’s)? (?:(?:deputy|chief|senior|top|press) )?(?:spokesperson|spokeswoman|spokesman|"
                          r"official|secretary|director|director-general) ")

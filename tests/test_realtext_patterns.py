@@ -341,7 +341,7 @@ ENGLISH_NAMES = [
     ("Vice President Han Zheng spoke. Most Han Chinese officials attended.", [("Han Zheng", "han-zheng")]),
     ("Song Tao spoke. Song dynasty scrolls were shown. Later Song said no.",
      [("Song Tao", "song-tao"), ("Song", "song-tao")]),
-    ("TAIPEI (Taiwan News) - Taiwan News and The Japan Times reported it. According to Japan Today, they met.",
+    ("TAIPEI (Taiwan Daily) - Taiwan Daily and The Japan Times reported it. According to Japan Today, they met.",
      [("TAIPEI", "taipei"), ("The Japan Times", "japan-times")]),  # outlets the glossary does not hold
     ("The Japan Organization for Heavy Ion Research said so.", []),  # (no such entry: the place begins its name)
     ("They toured the Buyeo National Museum; shares fell on the Shanghai Stock Exchange.", []),
@@ -440,9 +440,47 @@ PLACES_AND_EDGES = [
 ]
 
 
+# 17. What the text itself says about a name (round 8): an abbreviation it defines, a cue right before the name, the
+# sense it gave the same name before; and longer names the glossary lacks, which begin with a name it holds.
+TEXT_CUES = [
+    ("中国队和日本队在决赛中相遇。", [("中国", "china"), ("日本", "japan")]),  # a country's team: the country counts
+    ("北韓朝日本海方向發射兩枚飛彈。", [("北韓", "north-korea"), ("日本海", "sea-of-japan")]),  # jieba: 韓朝
+    ("岸田文雄出席会议。对岸田来说，这次访问很重要。", [("岸田文雄", "kishida-fumio"), ("岸田", "kishida-fumio")]),
+    ("The Japan-Taiwan Exchange Association (JTEA) opened a desk; the JTEA staff answered calls.",
+     [("Japan-Taiwan Exchange Association", "japan-taiwan-exchange-association"),
+      ("JTEA", "japan-taiwan-exchange-association"), ("JTEA", "japan-taiwan-exchange-association")]),
+    ("菲律宾海岸警卫队（PCGX）表示，PCGX将继续巡逻。",  # (an abbreviation the glossary does not hold)
+     [("菲律宾海岸警卫队", "philippine-coast-guard"), ("PCGX", "philippine-coast-guard"),
+      ("PCGX", "philippine-coast-guard")]),
+    ("Xi Jinping (AP) waved.", [("Xi Jinping", "xi-jinping"), ("AP", "associated-press")]),  # a credit, no definition
+    ("Rain fell on the northern island of Hokkaido and the island of Okinawa.",
+     [("Hokkaido", "hokkaido"), ("Okinawa", "okinawa-island")]),
+    ("Photo by Lin Mei-hua, Reuters. Lin Chia-lung spoke.", [("Reuters", "reuters"), ("Lin Chia-lung", "lin-chia-lung")]),
+    ("18日、大阪府内で会見した。東京都内のホテルで。", [("大阪府", "osaka-prefecture"), ("東京都", "tokyo")]),
+    ("日本の北約300キロの海域で漁をしていた。", [("日本", "japan")]),  # 北約 is NATO in Chinese only
+    ("北约秘书长表示将加强合作。", [("北约", "nato")]),
+    ("中国驻日本大使馆和驻福冈总领馆提醒在日中国公民。",  # a mission "stationed in" a city, its sender named
+     [("中国驻日本大使馆", "embassy-of-china-in-japan"), ("驻福冈总领馆", "consulate-general-of-china-in-fukuoka"),
+      ("中国", "china")]),
+    ("中国驻大阪总领事发表讲话。大阪府知事对此表示不满。",  # stationed in the city, whatever else the text names
+     [("中国", "china"), ("大阪", "osaka"), ("大阪府", "osaka-prefecture")]),
+    ("空母「山東」が確認された。山東はその後、東に向かった。山東省の港でも。",
+     [("山東", "shandong-aircraft-carrier"), ("山東", "shandong-aircraft-carrier"), ("山東省", "shandong")]),
+    ("据青岛青年报报道，湖北卫视播出了节目。", []),  # outlets named after their place
+    ("越南國家海事委員會發表聲明。", []),  # a national body the glossary lacks
+    ("モンゴル国防省が声明を発表した。", []),
+    ("他援引《中华人民共和国国家安全法》和《东京宣言》。",  # a title in 《》 is one name or none
+     [("中华人民共和国国家安全法", "prc-national-security-law-2015")]),
+    ("The Philippine coast guard and the Philippine Coast Guard.", [("Philippine Coast Guard", "philippine-coast-guard")]),
+    ("SEOUL (Korea Bizwire) -- The Japan School of Foreign Service opened.", [("SEOUL", "seoul")]),
+    ("首相官邸危機管理センターに対策室を設置した。首相官邸は発表した。",  # a centre of the office
+     [("首相官邸", "prime-ministers-office-japan")]),
+]
+
+
 @pytest.mark.parametrize("text, expected", ONE_NORMALISER + NO_HIDDEN_NAMES + WORD_BOUNDARIES + TITLES + ORDER
                          + DISAMBIGUATION + READINGS + SHARED_EDGES + COUNTRY_BEFORE_BODY + EXACT_SPELLING + SHIPS
-                         + ENGLISH_NAMES + LONGER_NAMES + PLACES_AND_EDGES)
+                         + ENGLISH_NAMES + LONGER_NAMES + PLACES_AND_EDGES + TEXT_CUES)
 def test_real_news_patterns(curated, text, expected):
     result = normalize_text(curated, text, mode="mentions")
     assert _pairs(result) == expected
