@@ -79,8 +79,9 @@ GENERIC_HEADS = frozenset({
     "coast guard", "nuclear plant", "nuclear power plant", "power plant", "power station", "incident",
     "massacre", "square", "park", "palace", "dam", "prefecture", "province", "city", "county"})
 ADMIN_WORDS = ("prefecture", "province", "city", "metropolis", "municipality", "county", "district", "ward")
-# "the prefecture of Osaka", "the city of Kyoto", "the island of Okinawa": an administrative word before a Latin place name says which of
-# the places sharing the name is meant (after it, "Osaka prefecture" is a name of its own: GENERIC_HEADS).
+# "the prefecture of Osaka", "the city of Kyoto", "the island of Okinawa": an administrative word before a Latin
+# place name says which of the places sharing the name is meant (after it, "Osaka prefecture" is a name of its own:
+# GENERIC_HEADS).
 _ADMIN_OF_RE = re.compile(r"\b(prefecture|province|city|county|island) of (?:the )?$", re.I)
 _ADMIN_KINDS = {"prefecture": ("prefecture",), "province": ("province", "autonomous-region"),
                 "city": ("city", "capital", "special-municipality", "municipality"), "county": ("county",),
