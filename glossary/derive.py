@@ -9,6 +9,7 @@ was made from and how.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -107,6 +108,28 @@ def _derive(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
         yield from _surnames(entry)
     if entry.type == "place":
         yield from _administrative_forms(entry)
+    if entry.type != "person":
+        yield from _british_spellings(curated)
+
+
+# American spellings in official English names and the British ones other outlets print: "Japan National Tourism
+# Organisation", "Ministry of Defence", "Centre".
+_BRITISH = (("ization", "isation"), ("izations", "isations"), ("Defense", "Defence"), ("Center", "Centre"))
+
+
+def _british_spellings(curated: list[Variant]) -> Iterator[Variant]:
+    """The British spelling of each curated English name written in American spelling (and none already curated)."""
+    have = {v.name for v in curated if v.lang == "en"}
+    for v in curated:
+        if v.lang != "en" or not v.name.isascii():
+            continue
+        name = v.name
+        for american, british in _BRITISH:
+            name = re.sub(rf"(?<=[a-z]){american}\b" if american[0].islower() else rf"\b{american}\b", british, name)
+        if name != v.name and name not in have:
+            have.add(name)
+            yield _derived(name, "en", _as_variant_kind(v.kind), v.name, "british-spelling", standalone=v.standalone,
+                           context=v.context, in_text=v.in_text, case_sensitive=v.case_sensitive)
 
 
 # CJK Extension A: characters outside everyday Chinese and Japanese print.

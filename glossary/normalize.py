@@ -253,8 +253,8 @@ class PatternSet(tuple):
         ps.short = all(p.variant.kind == "short" for p in ps)
         ps.surname = ps.latin and ps.short and all(p.person for p in ps)  # a Latin surname: see _alone
         ps.nation = all(p.nation for p in ps)
-        # A short form only Chinese writes (北约/北約 for NATO): in Japanese text the same characters are other
-        # words (北約420km: "about 420 km north").
+        # A short form only Chinese writes (北约/北約 for NATO): in Japanese text before a number the same
+        # characters are other words (北約420km: "about 420 km north"); Japanese quotes others (国安法, 海警).
         ps.chinese_short = not ps.latin and all(
             p.variant.lang.startswith("zh") and p.variant.kind in ("short", "abbreviation") for p in ps)
         # From how many characters a Han/kana name may leave one character of a word it shares (TextMatcher.is_word).
@@ -845,8 +845,29 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
         _first_pass(choice, matcher.find(text, scanned))
     mentions = choice.finish()
     if mentions and ("(" in text or "（" in text):
-        mentions = _defined_abbreviations(glossary, text, mentions)
+        mentions = _former_names(text, _defined_abbreviations(glossary, text, mentions))
     return mentions
+
+
+# A name right before its former name in brackets: Ｘ（旧ツイッター）, X(旧Twitter), X（前稱Twitter）.
+_LATIN_WORD = "A-Za-zＡ-Ｚａ-ｚ0-9０-９"
+_FORMERLY_RE = re.compile(
+    rf"([{_LATIN_WORD}][{_LATIN_WORD}.&＆-]{{0,24}}) ?[(（](?:旧|舊|前称|前稱|原名|formerly )\s?$")
+
+
+def _former_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The Latin name a text puts before an entry's former name in brackets is that entry's present name, which the
+    glossary may not list (one letter, X, is too short to scan for)."""
+    out, last_end = [], 0
+    for m in mentions:
+        found = _FORMERLY_RE.search(text, max(last_end, m.start - 32), m.start) if m.entry_id is not None else None
+        if found is not None and found.end() == m.start and not (out and out[-1].end > found.start(1)):
+            a, b = found.span(1)
+            out.append(_new_mention(Mention, (a, b, text[a:b], m.entry_id, m.canonical, "context", text[a:b],
+                                              "alias", "text", (), None, None)))
+        out.append(m)
+        last_end = m.end
+    return out
 
 
 # An abbreviation the text defines in brackets right after a name: "the Japan-Taiwan Exchange Association (JTEA)",
@@ -1039,6 +1060,18 @@ class _Choice:
                                 canonical=canonical_name(self.glossary.entries[ship[0]], target, name_order,
                                                          matched=ship[1], surface=m.surface))))
                         continue
+                    if patterns.latin and after in ("'", "’") and patterns.nation:
+                        owned = _possessive_name(self.matcher, text, m)
+                        if owned is not None:  # "China's Coast Guard" is the China Coast Guard
+                            entry_id, v, owned_end = owned
+                            target, name_order = self.order
+                            part_of = owned_end
+                            out.append((patterns, m._replace(
+                                end=owned_end, surface=text[m.start : owned_end], entry_id=entry_id,
+                                resolution="context", matched=v.name, variant_kind=v.kind, variant_origin=v.origin,
+                                candidates=(), canonical=canonical_name(self.glossary.entries[entry_id], target,
+                                                                        name_order, matched=v, surface=v.name))))
+                            continue
                     if (
                             after == " " and text[end + 1 : end + 2].isupper() and patterns.latin
                             and _ORG_HEAD_RE.match(text, end)) or (
@@ -1147,7 +1180,8 @@ def _first_pass(choice: _Choice, candidates: list) -> None:
     take = choice.take
     for c in candidates:
         start, end, patterns, strength = c
-        if patterns.chinese_short and _KANA_RE.search(text, max(0, start - 20), end + 20):
+        if patterns.chinese_short and text[end : end + 1] in _DIGITS and _KANA_RE.search(
+                text, max(0, start - 20), end + 20):
             continue  # see PatternSet.chinese_short
         if not strength:
             if start < choice.last_end:
@@ -1271,6 +1305,29 @@ _HAN_ORG_HEADS = ("航空", "控股", "集团", "集團", "有限公司", "股�
                   "中级人民法院", "中級人民法院", "高级人民法院", "高級人民法院", "人民法院", "人民检察院",
                   "人民檢察院", "地方法院", "高等法院", "研究所", "研究院", "研究中心", "青年报", "青年報", "卫视",
                   "衛視", "巨蛋")  # (北京青年报, 深圳卫视, 東京巨蛋: outlets and venues named after their place)
+
+
+# Capitalised words after a country's possessive: "China's Coast Guard", "Japan's Self-Defense Forces".
+_POSSESSIVE_RUN_RE = re.compile(r"(?:'s|’s) ([A-Z][\w-]*(?: (?:of |and |for |the )?[A-Z][\w-]*){0,5})")
+
+
+def _possessive_name(matcher: TextMatcher, text: str, m: Mention) -> tuple[str, Variant, int] | None:
+    """The entry that a country's name, its possessive dropped, and the capitalised words after it name ("China's
+    Coast Guard" is the China Coast Guard, a name the glossary holds without the 's), with the end of the words."""
+    run = _POSSESSIVE_RUN_RE.match(text, m.end)
+    if run is None:
+        return None
+    words = run.group(1).split(" ")
+    for n in range(len(words), 0, -1):
+        tail = " ".join(words[:n])
+        if tail.endswith((" of", " and", " for", " the")):
+            continue
+        found = matcher.by_key.get((True, latin_key(scan_form(f"{m.surface} {tail}"))), ())
+        named = {p.entry_id: p.variant for p, _ in found if p.standalone and not p.silent}
+        if len(named) == 1:
+            (entry_id, v), = named.items()
+            return entry_id, v, run.start(1) + len(tail)
+    return None
 
 
 def _inside_title(text: str, start: int, end: int) -> bool:
@@ -1823,9 +1880,11 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                 chosen, resolution = preferred[0], "default"
             else:
                 candidates = candidates or standalone_ids
-        if chosen is None and not candidates and len(ids) == 1 and not patterns.latin and \
-                text.startswith(_STATIONED, start) and _sender_named(glossary, doc, ids[0]):
-            # 中国驻日本使馆和驻名古屋总领馆: a mission "stationed in" a place, its sender named in the text
+        if chosen is None and not candidates and len(ids) == 1 and not patterns.latin and (
+                (text.startswith(_STATIONED, start) and _sender_named(glossary, doc, ids[0]))
+                or _after_related(glossary, text, start, ids[0])):
+            # 中国驻日本使馆和驻名古屋总领馆: a mission "stationed in" a place, its sender named in the text;
+            # 自民党の外交部会と外交調査会: a body right after the one it belongs to, or a sibling
             chosen, resolution = ids[0], "context"
         if chosen is None and not candidates:
             ambiguous = any(p.variant.ambiguous_with for p in patterns)
@@ -1860,6 +1919,25 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                                                     surface=surface)
     return Mention(start, end, surface, entry.id, canonical, resolution, p.variant.name, p.variant.kind,
                    p.variant.origin, others)
+
+
+_JOINERS = "の的と、和及與与"
+
+
+def _after_related(glossary: Glossary, text: str, start: int, entry_id: str) -> bool:
+    """Whether a Han/kana name right before ``start`` (with の, 的, と or 、 between) names an entry this one lists
+    under ``see_also``: the body it belongs to (自民党の外交部会) or a sibling named just before it
+    (外交部会と外交調査会)."""
+    related = glossary.entries[entry_id].details.get("see_also") or ()
+    if not related:
+        return False
+    at = start
+    while at > 0 and text[at - 1] in _JOINERS and start - at < 2:
+        at -= 1
+    if at == start:
+        return False
+    return any(row.entry_id in related for n in range(2, min(at, 12) + 1)
+               for row in glossary.with_key(name_key(text[at - n : at])))
 
 
 def _stationed_in_city(glossary: Glossary, text: str, start: int, ids) -> tuple[str, ...]:
@@ -1922,9 +2000,16 @@ def _spelled_as(patterns: PatternSet, surface: str, japanese: bool) -> tuple[str
     traditional script. A Japanese name converted to Chinese characters (民進党 -> 民進黨) does not count."""
     if len(patterns.standalone_ids) > 16:
         return ()
-    return tuple(dict.fromkeys(p.entry_id for p in patterns if p.standalone and p.variant.name == surface and (
+    spelled = [p for p in patterns if p.standalone and p.variant.name == surface and (
         p.variant.lang == "ja" if japanese else p.variant.lang.startswith("zh") and (
-            p.variant.origin == "curated" or "jp" not in (p.variant.method or "jp")))))
+            p.variant.origin == "curated" or "jp" not in (p.variant.method or "jp")))]
+    curated = tuple(dict.fromkeys(p.entry_id for p in spelled if p.variant.origin == "curated"))
+    # One entry curated this very spelling, the others have it converted from the other script (經濟日報 is
+    # Taiwan's paper's own name, the PRC's 经济日报 converted): the curated one. Not for state bodies, whose short
+    # names Hong Kong prints in traditional script for the PRC's (國防部).
+    if len(curated) == 1 and not patterns.institution:
+        return curated
+    return tuple(dict.fromkeys(p.entry_id for p in spelled))
 
 
 def _reported(patterns: PatternSet) -> PatternSet:

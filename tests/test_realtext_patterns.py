@@ -475,6 +475,27 @@ TEXT_CUES = [
     ("SEOUL (Korea Bizwire) -- The Japan School of Foreign Service opened.", [("SEOUL", "seoul")]),
     ("首相官邸危機管理センターに対策室を設置した。首相官邸は発表した。",  # a centre of the office
      [("首相官邸", "prime-ministers-office-japan")]),
+    # A country's possessive before a name the glossary holds without it.
+    ("TOKYO - China's Coast Guard said its ships patrolled. China's foreign ministry said so.",
+     [("TOKYO", "tokyo"), ("China's Coast Guard", "china-coast-guard"), ("China", "china")]),
+    # A body right after the one it belongs to, and its sibling after it.
+    ("自民党の外交部会と外交調査会が合同会議を開いた。",
+     [("自民党", "liberal-democratic-party"), ("外交部会", "ldp-foreign-affairs-division"),
+      ("外交調査会", "ldp-research-commission-on-foreign-affairs")]),
+    ("The World Health Organisation and the World Trade Organisation met.",  # British spelling
+     [("World Health Organisation", "world-health-organization"),
+      ("World Trade Organisation", "world-trade-organization")]),
+    ("和田外相が会見した。", []),  # a surname (Wada), not Hotan
+    ("香港国安法違反の罪で起訴された。", [("香港国安法", "hong-kong-national-security-law")]),  # a Chinese short form
+    # A name before its former name in brackets is the same entry.
+    ("2024年にX（旧ツイッター）へ投稿した。", [("X", "twitter"), ("ツイッター", "twitter")]),
+    ("他在X（前稱Twitter）發文。", [("X", "twitter"), ("Twitter", "twitter")]),
+    # A name curated in one script for one entry, converted from the other script for another: the script decides.
+    ("經濟日報記者報導。", [("經濟日報", "economic-daily-news")]),
+    ("经济日报报道了此事。", [("经济日报", "economic-daily-china")]),
+    ("川普從釜山金海國際機場離開。", [("川普", "trump-donald"), ("釜山", "busan"),  # places in a row
+                                 ("金海國際機場", "gimhae-international-airport")]),
+    ("中華民国の総統が演説した。", [("中華民国", "taiwan")]),
 ]
 
 
