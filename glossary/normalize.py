@@ -844,23 +844,54 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
     else:
         _first_pass(choice, matcher.find(text, scanned))
     mentions = choice.finish()
+    if any(m.entry_id is None and m.candidates for m in mentions):
+        mentions = _by_company(glossary, text, mentions, target, name_order)
     if mentions and ("(" in text or "（" in text):
-        mentions = _former_names(text, _defined_abbreviations(glossary, text, mentions))
+        mentions = _latin_glosses(glossary, text, _former_names(glossary, text, _defined_abbreviations(
+            glossary, text, mentions)))
     return mentions
 
 
-# A name right before its former name in brackets: Ｘ（旧ツイッター）, X(旧Twitter), X（前稱Twitter）.
+# A name right before its former name in brackets: Ｘ（旧ツイッター）, X(旧Twitter), X（前稱Twitter）; and a one-letter
+# name before an organisation's name in brackets (Ｘ（ツイッター）).
 _LATIN_WORD = "A-Za-zＡ-Ｚａ-ｚ0-9０-９"
+_LETTER_NAME_RE = re.compile(r"(?<![A-Za-zＡ-Ｚａ-ｚ])([A-Za-zＡ-Ｚａ-ｚ]) ?[(（]$")  # Ｘ（ツイッター）
 _FORMERLY_RE = re.compile(
     rf"([{_LATIN_WORD}][{_LATIN_WORD}.&＆-]{{0,24}}) ?[(（](?:旧|舊|前称|前稱|原名|formerly )\s?$")
 
 
-def _former_names(text: str, mentions: list[Mention]) -> list[Mention]:
+# A Latin rendering in brackets right after a person's Han name: 野田佳彦(Yoshihiko Noda).
+_LATIN_GLOSS_RE = re.compile(r" ?[(（]([A-Z][A-Za-z'’.-]+(?: [A-Z][A-Za-z'’.-]+){0,3})[)）]")
+
+
+def _latin_glosses(glossary: Glossary, text: str, mentions: list[Mention]) -> list[Mention]:
+    """A person's name in Latin letters in brackets right after the Han name is that person, whole, whatever its
+    words would match alone (a misspelt "Yoshihito" is not the Taishō emperor there)."""
+    out: list[Mention] = []
+    skip_to = -1
+    for m in mentions:
+        if m.start < skip_to:
+            continue
+        out.append(m)
+        if m.entry_id is None or m.surface.isascii() or glossary.entries[m.entry_id].type != "person":
+            continue
+        gloss = _LATIN_GLOSS_RE.match(text, m.end)
+        if gloss is not None:
+            a, b = gloss.span(1)
+            out.append(_new_mention(Mention, (a, b, text[a:b], m.entry_id, m.canonical, "reading", text[a:b],
+                                              "romanization", "text", (), None, None)))
+            skip_to = b
+    return out
+
+
+def _former_names(glossary: Glossary, text: str, mentions: list[Mention]) -> list[Mention]:
     """The Latin name a text puts before an entry's former name in brackets is that entry's present name, which the
     glossary may not list (one letter, X, is too short to scan for)."""
     out, last_end = [], 0
     for m in mentions:
         found = _FORMERLY_RE.search(text, max(last_end, m.start - 32), m.start) if m.entry_id is not None else None
+        if found is None and m.entry_id is not None and glossary.entries[m.entry_id].type == "organization":
+            found = _LETTER_NAME_RE.search(text, max(last_end, m.start - 3), m.start)
         if found is not None and found.end() == m.start and not (out and out[-1].end > found.start(1)):
             a, b = found.span(1)
             out.append(_new_mention(Mention, (a, b, text[a:b], m.entry_id, m.canonical, "context", text[a:b],
@@ -868,6 +899,57 @@ def _former_names(text: str, mentions: list[Mention]) -> list[Mention]:
         out.append(m)
         last_end = m.end
     return out
+
+
+# What joins the items of a list: 外交部、教育部、文旅部; 外交部和中國駐日本大使館; "the Diet and the Foreign Ministry".
+_LIST_JOINERS = frozenset({"、", "和", "與", "与", "及", "以及", "，", ",", ", ", " and ", "や", "と", "・"})
+
+
+def _by_company(glossary: Glossary, text: str, mentions: list[Mention], target: str, name_order: str) -> list[Mention]:
+    """A shared body's name the text left open, resolved by the company it keeps: a body listed right next to
+    bodies or people of one of its candidates' countries is that country's (外交部、教育部、文旅部 in a Chinese list;
+    顧立雄、外交部次長 in a Taiwanese one). Failing that, for candidates other than the PRC's and Taiwan's bodies
+    (whose texts name the other side all the time), the country the text's other mentions belong to when it
+    outnumbers the others' at least two to one (眾議院 in a text about 高市早苗 and 自民黨)."""
+    entries = glossary.entries
+    out = list(mentions)
+    for order in (range(len(out)), range(len(out) - 1, -1, -1)):  # (a resolved item helps the next, either way)
+        for k in order:
+            m = out[k]
+            if m.entry_id is not None or not m.candidates:
+                continue
+            codes = set()
+            for j in (k - 1, k + 1):
+                if 0 <= j < len(out) and out[j].entry_id is not None:
+                    between = text[out[j].end : m.start] if j < k else text[m.end : out[j].start]
+                    if between in _LIST_JOINERS:
+                        codes.update(_codes(entries[out[j].entry_id])[:1])
+            fits = [c for c in m.candidates if _codes(entries[c])[:1] and _codes(entries[c])[0] in codes]
+            if len(fits) == 1:
+                out[k] = _resolved_as(glossary, m, fits[0], target, name_order)
+    counts: dict[str, int] = {}
+    for m in out:
+        if m.entry_id is not None:
+            code = _codes(entries[m.entry_id])[:1]
+            if code:
+                counts[code[0]] = counts.get(code[0], 0) + 1
+    for k, m in enumerate(out):
+        if m.entry_id is not None or not m.candidates:
+            continue
+        countries = {c: _codes(entries[c])[:1] for c in m.candidates}
+        if not all(countries.values()) or {"CN", "TW"} <= {v[0] for v in countries.values()}:
+            continue
+        ranked = sorted(((counts.get(v[0], 0), c) for c, v in countries.items()), reverse=True)
+        if ranked[0][0] >= 2 and ranked[0][0] >= 2 * ranked[1][0] and ranked[0][0] != ranked[1][0]:
+            out[k] = _resolved_as(glossary, m, ranked[0][1], target, name_order)
+    return out
+
+
+def _resolved_as(glossary: Glossary, m: Mention, entry_id: str, target: str, name_order: str) -> Mention:
+    entry = glossary.entries[entry_id]
+    variant = next((row.variant for row in glossary.with_key(name_key(m.surface)) if row.entry_id == entry_id), None)
+    return m._replace(entry_id=entry_id, resolution="context", candidates=(),
+                      canonical=canonical_name(entry, target, name_order, matched=variant, surface=m.surface))
 
 
 # An abbreviation the text defines in brackets right after a name: "the Japan-Taiwan Exchange Association (JTEA)",
@@ -1373,7 +1455,9 @@ _ORG_AFTER_PLACE_RE = re.compile(
     r"(?:协会|協會|学会|學會|商会|商會|联合会|聯合會|海事局|海上保安部|新闻网|新聞網|总领事馆|總領事館|领事馆|領事館"
     r"|博物馆|博物館|美术馆|美術館|人民法院|人民检察院|人民檢察院|研究所|研究院)"
     r"(?![议議谈談晤见見了])"  # (政協|會議, 学会了)
-    r"|北道|南道")
+    r"|北道|南道"
+    r"|(?:(?![对對在和与與的是了将將从從向把被为為及或最各多、，。])[\u4e00-\u9fff]){1,6}?(?:学校|學校|論壇|论坛)")
+# (上海日本人学校, 亚太经济合作论坛; not 日本学校, "Japanese schools")
 # A national body the glossary does not hold after its country (菲律賓國家海事委員會): the country alone would be
 # a wrong span; and in Japanese a ministry (北朝鮮国防省). Only where no name of its own follows the country
 # (日本 + 众议院外务委员会, 中国 + 遼寧省 are places or bodies in a row).
@@ -1843,10 +1927,12 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
         holders = None if single_han and not doc.date else _title_holders(glossary, doc, start, end, patterns)
         if single_han and not holders:
             return None  # a one-character surname needs the full name in the text, or a title and the date
-        if holders is None and doc.date and patterns.latin and patterns.short:
+        if holders is None and patterns.latin and patterns.short:
             # A leader in office at the text's date is named by surname alone ("the remarks of Takaichi"): the one
-            # candidate who then headed a state or government. (Not in Han text: 高市 is also Kaohsiung City.)
-            leading = _holders(glossary, doc, patterns, _people(glossary, patterns), _HEADS_OF)
+            # candidate who then headed a state or government; with no date, one in office now by the data (whose
+            # term has no end). (Not in Han text: 高市 is also Kaohsiung City.)
+            leading = _holders(glossary, doc, patterns, _people(glossary, patterns), _HEADS_OF) if doc.date else \
+                _holding(glossary, _IN_OFFICE_NOW, _people(glossary, patterns), _HEADS_OF)
             holders = leading if len(leading) == 1 else None
         if holders is not None and len(holders) == 1:
             chosen, resolution = holders[0], "title"
@@ -1880,6 +1966,12 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                 chosen, resolution = preferred[0], "default"
             else:
                 candidates = candidates or standalone_ids
+        if chosen is None and not candidates and not patterns.latin and end - start >= 3 and \
+                text.startswith(HONORIFICS, end) and len(people := _people(glossary, patterns)) == 1 and \
+                len(ids) == 1:
+            # 萩生田氏: a surname of three characters or more (rarely shared, unlike 石川) with an honorific is a
+            # person's, and the glossary holds one person of that name
+            chosen, resolution = people[0], "context"
         if chosen is None and not candidates and len(ids) == 1 and not patterns.latin and (
                 (text.startswith(_STATIONED, start) and _sender_named(glossary, doc, ids[0]))
                 or _after_related(glossary, text, start, ids[0])):
@@ -2084,6 +2176,9 @@ def _holders(glossary, doc: _Document, patterns: PatternSet, people: list[str], 
             found = ever if len(ever) == 1 else []
         found = cache[key] = tuple(found)
     return list(found)
+
+
+_IN_OFFICE_NOW = "9999-12-31"  # a date every term the data leaves open covers, and no ended one
 
 
 def _died_before(entry: Entry, when: str) -> bool:

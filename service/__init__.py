@@ -18,7 +18,7 @@ import sys
 import time
 from inspect import iscoroutinefunction
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_cors import CORS
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
@@ -278,13 +278,16 @@ _new_request_id = _RequestIds()
 
 
 def _every_request(app: Flask) -> None:
-    """What every request and every answer gets, in one hook each.
+    """What every request and every answer gets.
 
-    Before the view: the store refresher's start (once per process: after gunicorn forks, in each worker), a
-    request id (the caller's X-Request-ID when it is a plain token), the deadline, and the one guard over every
-    JSON body. After it: the id, the time taken (Server-Timing), the data version the answer came from, nosniff,
-    the HTML pages' CSP and, for browsers, CORS. One hook each because Flask's cost is per hook (it asks each
-    whether it is a coroutine, on every request): six of them were a tenth of a lookup request's time.
+    Before the view (one request hook): the store refresher's start (once per process: after gunicorn forks, in
+    each worker), the deadline, and the one guard over every JSON body. Around the app (:func:`_answer_headers`,
+    WSGI middleware): a request id (the caller's X-Request-ID when it is a plain token), and on the answer the id,
+    the time taken (Server-Timing), the data version it came from, nosniff and the HTML pages' CSP. For browsers
+    (a request with ``Origin``), flask-cors' hook. Flask's cost is per hook (it asks each whether it is a
+    coroutine, on every request) and a response's headers check each value they are given; a WSGI wrapper adds
+    plain tuples to the list the server writes: six hooks were a tenth of a lookup request's time, the headers
+    hook and the response hook's dispatch another tenth.
     """
     refresher, cors = app.extensions.get("refresher"), _cors_hook(app)
 
@@ -292,27 +295,41 @@ def _every_request(app: Flask) -> None:
     def start():
         if refresher is not None:
             refresher.start()
-        ctx, environ = g._get_current_object(), request.environ  # once each, not through the proxies at each use
-        incoming = environ.get("HTTP_X_REQUEST_ID", "")  # the header, read from the WSGI environ directly
-        ctx.request_id = incoming if _REQUEST_ID_RE.fullmatch(incoming) else _new_request_id()
-        ctx.started = time.perf_counter()
-        start_deadline(ctx, app.config)
+        start_deadline(g._get_current_object(), app.config)
         request_json_guard()
 
     @app.after_request
-    def finish(response):
-        ctx = g._get_current_object()
-        elapsed = time.perf_counter() - ctx.get("started", time.perf_counter())
-        ours = [("X-Request-ID", ctx.get("request_id", "")), ("Server-Timing", f"app;dur={elapsed * 1000:.1f}"),
-                ("X-Content-Type-Options", "nosniff")]
-        snapshot = ctx.get("glossary")  # pinned by the view (service/data.py)
-        if snapshot is not None:
-            ours.append((VERSION_HEADER, snapshot.version))
-        if (response.content_type or "").startswith("text/html"):  # not .mimetype, which parses the header
-            ours.append(("Content-Security-Policy", HTML_CSP))
-        # Added, not set one by one (set looks for an earlier one each time): only this hook sets these.
-        response.headers.extend(ours)
+    def for_browsers(response):
         return cors(response) if "HTTP_ORIGIN" in request.environ else response  # the Origin header
+
+    app.wsgi_app = _answer_headers(app.wsgi_app)
+
+
+REQUEST_ID_KEY = "glossary.request_id"  # where a request's id waits in the WSGI environ (errors echo it)
+
+
+def _answer_headers(wsgi_app):
+    """WSGI middleware: the request id, then the headers every answer carries (see :func:`_every_request`)."""
+    perf_counter, version_header = time.perf_counter, VERSION_HEADER
+
+    def app(environ, start_response):
+        started = perf_counter()
+        incoming = environ.get("HTTP_X_REQUEST_ID", "")
+        request_id = environ[REQUEST_ID_KEY] = incoming if _REQUEST_ID_RE.fullmatch(incoming) else _new_request_id()
+
+        def start_with_ours(status, headers, exc_info=None):
+            ours = [("X-Request-ID", request_id), ("Server-Timing", f"app;dur={(perf_counter() - started) * 1000:.1f}"),
+                    ("X-Content-Type-Options", "nosniff")]
+            snapshot = g.get("glossary") if has_request_context() else None  # pinned by the view (service/data.py)
+            if snapshot is not None:
+                ours.append((version_header, snapshot.version))
+            if any(k == "Content-Type" and v.startswith("text/html") for k, v in headers):
+                ours.append(("Content-Security-Policy", HTML_CSP))
+            return start_response(status, headers + ours, exc_info)
+
+        return wsgi_app(environ, start_with_ours)
+
+    return app
 
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)

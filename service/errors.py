@@ -85,7 +85,7 @@ def problem_response(error: HTTPException):
         "status": status,
         "detail": error.description or error.name,
         "instance": truncate(request.path, 200),
-        "request_id": g.get("request_id", ""),
+        "request_id": request.environ.get("glossary.request_id", ""),  # set by service._answer_headers
     }
     data = getattr(error, "data", None) or {}
     if data.get("message"):
@@ -107,7 +107,7 @@ def problem_response(error: HTTPException):
     if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
     if status >= 500:
-        current_app.logger.error("request %s failed: %s", g.get("request_id"), error)
+        current_app.logger.error("request %s failed: %s", request.environ.get("glossary.request_id"), error)
     # Whatever was echoed, the answer is valid UTF-8 (a lone surrogate becomes "?", never a 500).
     text = json.dumps(body, ensure_ascii=False).encode("utf-8", "replace")
     response = current_app.response_class(text, status=status, mimetype=PROBLEM_MIMETYPE, headers=headers)

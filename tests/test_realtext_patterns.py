@@ -490,6 +490,24 @@ TEXT_CUES = [
     # A name before its former name in brackets is the same entry.
     ("2024年にX（旧ツイッター）へ投稿した。", [("X", "twitter"), ("ツイッター", "twitter")]),
     ("他在X（前稱Twitter）發文。", [("X", "twitter"), ("Twitter", "twitter")]),
+    ("Ｘ（ツイッター）に投稿した。", [("Ｘ", "twitter"), ("ツイッター", "twitter")]),
+    # A long surname with an honorific is the one person the glossary holds under it; a common one is not.
+    ("萩生田氏は台湾を訪問した。", [("萩生田", "hagiuda-koichi"), ("台湾", "taiwan")]),
+    ("石川氏が述べた。", []),
+    # A shared body's name in a list with bodies or people of one candidate's country (round 9).
+    ("11月14日，外交部和中國駐日本大使館提醒公民。",
+     [("外交部", "ministry-of-foreign-affairs-china"), ("中國駐日本大使館", "embassy-of-china-in-japan")]),
+    ("國防部長顧立雄、外交部次長吳志中出席。",
+     [("顧立雄", "koo-li-hsiung"), ("外交部", "ministry-of-foreign-affairs-taiwan"), ("吳志中", "wu-chih-chung")]),
+    # ... or, not between the PRC and Taiwan, the country the text's other names belong to.
+    ("此外，高市在眾議院選舉勝選後表示，日本首相高市早苗。",
+     [("高市", "takaichi-sanae"), ("眾議院", "house-of-representatives-japan"), ("日本", "japan"),
+      ("高市早苗", "takaichi-sanae")]),
+    # A head of government in office by the data is named by surname alone in English, with no full name before.
+    ("Takaichi said on Friday that Japan would not back down.", [("Takaichi", "takaichi-sanae"), ("Japan", "japan")]),
+    ("上海日本人学校停课。在日本学校就读。", [("日本", "japan")]),  # a school named after its place; Japanese schools
+    ("前首相野田佳彦(Yoshihito Noda)表示。",  # a Latin gloss (misspelt) of the Han name is that person
+     [("野田佳彦", "noda-yoshihiko"), ("Yoshihito Noda", "noda-yoshihiko")]),
     # A name curated in one script for one entry, converted from the other script for another: the script decides.
     ("經濟日報記者報導。", [("經濟日報", "economic-daily-news")]),
     ("经济日报报道了此事。", [("经济日报", "economic-daily-china")]),
