@@ -1072,7 +1072,8 @@ class _Choice:
                     continue  # inside a name already chosen ("Kishida" in "Fumio Kishida")
                 if not (c[2].latin or self.is_word(c)):
                     continue
-                if c[2].latin and c[2].short and not c[2].institution and not _alone(doc.text, c[0], c[1], taken):
+                if c[2].latin and c[2].short and not c[2].institution and not _alone(
+                        doc.text, c[0], c[1], taken, evidence=any(i in doc.named for i in c[2].ids)):
                     continue  # (a state body's owner before it is looked at in _resolve: "the Chinese Ministry of")
                 inside = _overlapping(taken, c[0], c[1])
                 if any(s < c[0] or e > c[1] for s, e in inside):
@@ -1259,9 +1260,18 @@ def _first_pass(choice: _Choice, candidates: list) -> None:
     place_starts = {c[0] for c in han_places} if titles else ()
     rows = ({c[0] for c in han_places}, {c[1] for c in han_places}) if len(han_places) > 1 else None  # see is_word
     spans = None  # the Han/kana candidates' spans, when a place name asks for them
+    # Where a person's full Han name starts, and how far it goes: a place or word read across a title's end and a
+    # name's start (副院長江啟臣: 長江, the Yangtze) gives way to the longer name.
+    people: dict[int, int] = {}
+    for c in candidates:
+        if c[2].person and not c[2].latin and not c[2].short and c[1] > people.get(c[0], 0):
+            people[c[0]] = c[1]
     take = choice.take
     for c in candidates:
         start, end, patterns, strength = c
+        if people and not patterns.person and not patterns.silent and any(
+                people.get(at, 0) > end for at in range(start + 1, end)):
+            continue  # see ``people``
         if patterns.chinese_short and text[end : end + 1] in _DIGITS and _KANA_RE.search(
                 text, max(0, start - 20), end + 20):
             continue  # see PatternSet.chinese_short
@@ -1375,7 +1385,7 @@ _ORG_HEAD_RE = re.compile(
     r" (?:News|Times|Today|Post|Daily|Herald|Press|Journal|Airlines|Airways|Bank|University|Airport|Television|"
     r"TV|Broadcasting|Radio|Telecom|Electric|Railways?|Foundation|Institute|Association|Organi[sz]ation|"
     r"Federation|Society|Corporation|Corp\.?|Inc\.?|Holdings|Motors?|Steel|Petroleum|Museum|National Museum|"
-    r"Memorial|Stock Exchange|Zoo|Stadium|Hospital|School|College|Academy|Bizwire|Wire|Dome)\b")
+    r"Memorial|Stock Exchange|Zoo|Stadium|Hospital|School|College|Academy|Bizwire|Wire|Dome|New District|New Area)\b")
 
 
 # Words that end a company's, school's or outlet's name right after a place: 四川航空 (Sichuan Airlines),
@@ -1683,12 +1693,19 @@ _SENTENCE_WORDS = frozenset("""
 _ENGLISH_SURNAMES = frozenset({"he", "sun", "song", "han", "qin", "tang", "ming", "long", "fan", "bo", "ding", "kong"})
 
 
-def _alone(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+def _introduces_another(text: str, surname: str, start: int) -> bool:
+    """Whether the text names someone with this surname in full elsewhere ("Hu Youping"), a name the glossary does
+    not hold (it would have been chosen, and resolved the surname): the bare surname is then that person."""
+    return any(found.start() != start for found in re.finditer(
+        rf"(?<![\w-]){re.escape(surname)} [A-Z][a-z]+(?:-[a-z]+)?\b", text))
+
+
+def _alone(text: str, start: int, end: int, taken: list[tuple[int, int]], evidence: bool = False) -> bool:
     """Whether a Latin surname stands on its own, not inside a longer name the glossary does not hold: a
     capitalised word right before it (Reporting by Leika Kihara) or after it (Wang Xiaoming, Han Chinese) that
     is no name or title the text was found to hold makes it part of that name, except in a headline's Title Case
     ("China Slams Takaichi Over Remarks"). An English word as a surname (He, Sun, Song) is not the surname at a
-    sentence's start or before "dynasty"."""
+    sentence's start (unless the text named one of its people: ``evidence``) or before "dynasty"."""
     if start > 1 and text[start - 1] == " " and text[start - 2].isalpha():
         a = max(text.rfind(" ", max(0, start - 40), start - 1), text.rfind("\n", max(0, start - 40), start - 1)) + 1
         word = text[a : start - 1]
@@ -1704,8 +1721,9 @@ def _alone(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> boo
     word = text[start:end].lower()
     if word in _MONTHS and (_DAY_AFTER_RE.match(text, end) or _MONTH_BEFORE_RE.search(text, max(0, start - 8), start)):
         return False  # "(May 23)", "on 23 May", "in May": a month, not Theresa May
-    if word in _ENGLISH_SURNAMES:
-        if _sentence_start(text, start) or text.startswith((" dynasty", " Dynasty"), end):
+    if word in _ENGLISH_SURNAMES:  # (at a sentence's start still the surname when the text named the person)
+        if (_sentence_start(text, start) and not (evidence and word != "he")) or text.startswith(
+                (" dynasty", " Dynasty"), end):  # ("He said" is the pronoun whoever the text names)
             return False
     return True
 
@@ -1999,6 +2017,8 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
         return p  # type: ignore[return-value]  # the caller only asks whether this is a mention
     surface = text[start:end]
     if chosen is None:
+        if patterns.surname and _introduces_another(text, surface, start):
+            return None  # "Hu Youping ... Hu was injured": the text's own Hu, whom the glossary does not hold
         return Mention(start, end, surface, None, None, "ambiguous", p.variant.name, p.variant.kind,
                        p.variant.origin, sorted(set(candidates)))
     entry = glossary.entries[chosen]

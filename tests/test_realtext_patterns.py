@@ -506,6 +506,16 @@ TEXT_CUES = [
     # A head of government in office by the data is named by surname alone in English, with no full name before.
     ("Takaichi said on Friday that Japan would not back down.", [("Takaichi", "takaichi-sanae"), ("Japan", "japan")]),
     ("上海日本人学校停课。在日本学校就读。", [("日本", "japan")]),  # a school named after its place; Japanese schools
+    # A surname the text gave someone else in full is that person, whom the glossary lacks.
+    ("Hu Youping was injured in Suzhou. Hu was praised. It happened in the Suzhou New District.",
+     [("Suzhou", "suzhou")]),
+    # An English word as a surname at a sentence's start, after the text named the person; "He" stays a pronoun.
+    ("Ambassador Sun Weidong met officials. Sun said the talks went well.",
+     [("Sun Weidong", "sun-weidong"), ("Sun", "sun-weidong")]),
+    ("Vice Premier He Lifeng spoke. He said so.", [("He Lifeng", "he-lifeng")]),
+    # A word read across a title's end and a person's name gives way to the name (副院長|江啟臣, not 長江).
+    ("立法院副院長江啟臣出席。長江流域發生洪水。",
+     [("立法院", "legislative-yuan"), ("江啟臣", "chiang-chi-chen"), ("長江", "yangtze-river")]),
     ("前首相野田佳彦(Yoshihito Noda)表示。",  # a Latin gloss (misspelt) of the Han name is that person
      [("野田佳彦", "noda-yoshihiko"), ("Yoshihito Noda", "noda-yoshihiko")]),
     # A name curated in one script for one entry, converted from the other script for another: the script decides.
