@@ -139,11 +139,12 @@ def check_shared_variants(glossary: Glossary) -> list[Problem]:
     """A name key that leads to two entries must be declared ambiguous (``ambiguous_with``) on both.
 
     Derived family names used as short forms are exempt: many people share a surname, and the text
-    normaliser only uses those after the full name.
+    normaliser only uses those after the full name; so are a country's missions' derived short names (日本总领事馆),
+    for the same reason.
     """
     by_key: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for iv in glossary.variants:
-        if iv.variant.method and iv.variant.method.startswith("family-name"):
+        if iv.variant.method and iv.variant.method.startswith(("family-name", "mission-short-form")):
             continue
         by_key[iv.key][iv.entry_id].append(iv.variant)
     out = []

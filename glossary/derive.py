@@ -110,6 +110,32 @@ def _derive(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
         yield from _administrative_forms(entry)
     if entry.type != "person":
         yield from _british_spellings(curated)
+    if entry.type == "organization" and entry.details.get("subtype") in ("consulate-general", "embassy"):
+        yield from _mission_short_forms(entry)
+
+
+# How Chinese and Japanese news name a sending country in a mission's short name (日本总领事馆, 中國大使館).
+_SENDER_NAMES = {"JP": {"zh-Hans": ("日本",), "zh-Hant": ("日本",), "ja": ("日本",)},
+                 "CN": {"zh-Hans": ("中国",), "zh-Hant": ("中國",), "ja": ("中国",)},
+                 "KR": {"zh-Hans": ("韩国",), "zh-Hant": ("韓國", "南韓"), "ja": ("韓国",)},
+                 "US": {"zh-Hans": ("美国",), "zh-Hant": ("美國",), "ja": ("米国",)}}
+_MISSION_WORDS = {"consulate-general": {"zh-Hans": ("总领事馆", "总领馆"), "zh-Hant": ("總領事館", "總領館"),
+                                        "ja": ("総領事館",)},
+                  "embassy": {"zh-Hans": ("大使馆", "使馆"), "zh-Hant": ("大使館", "使館"), "ja": ("大使館",)}}
+
+
+def _mission_short_forms(entry: Entry) -> Iterator[Variant]:
+    """日本总领事馆 for each of Japan's consulates-general: a later, shorter mention of a mission the text named in
+    full (日本驻上海总领事馆 ... 日本总领事馆). Every mission of the country shares it, so it needs that full mention
+    (not standalone)."""
+    codes = entry.details.get("country") or ()
+    codes = (codes,) if isinstance(codes, str) else tuple(codes)
+    if len(codes) != 1 or codes[0] not in _SENDER_NAMES:
+        return
+    for lang, words in _MISSION_WORDS[entry.details["subtype"]].items():
+        for country in _SENDER_NAMES[codes[0]][lang]:
+            for word in words:
+                yield _derived(country + word, lang, "short", entry.id, "mission-short-form", standalone=False)
 
 
 # American spellings in official English names and the British ones other outlets print: "Japan National Tourism

@@ -290,7 +290,8 @@ def entry_patterns(entry: Entry, variants: list[Variant]) -> list[tuple[tuple[bo
         if not _scanned(entry, v):
             continue
         made: dict[bool, Pattern] = {}  # one pattern for all the spellings of a variant
-        for spelling in scan_spellings(v.name) if v.name.isascii() or not _CJK_RE.search(v.name) else [v.name]:
+        for spelling in scan_spellings(v.name) if v.name.isascii() or not _CJK_RE.search(v.name) else _han_spellings(
+                v.name):
             form = scan_form(spelling)
             if not _usable(form, v):
                 continue
@@ -307,6 +308,14 @@ def entry_patterns(entry: Entry, variants: list[Variant]) -> list[tuple[tuple[bo
                 # ジョーバイデン; あべ しんぞう, あべしんぞう): scan for both.
                 out.append(((False, key.replace(" ", "")), pattern, None))
     return out
+
+
+def _han_spellings(name: str) -> list[str]:
+    """A Han/kana name as a text may print it: with an ASCII or full-width hyphen (東京-北京フォーラム), which the
+    scan keeps, or with any other dash or a middle dot there (東京−北京, 東京・北京), which it reads as a space."""
+    if "-" not in name and "－" not in name:
+        return [name]
+    return [name, name.replace("-", "・").replace("－", "・")]
 
 
 def plain_parts(glossary: Glossary, parts: dict[str, tuple[Entry, list]]) -> tuple:
@@ -1055,8 +1064,8 @@ class _Choice:
         target, name_order = self.order
         # Neighbours that change a mention: a reading in brackets after a name (a hiragana reading is only ever
         # found in brackets), a country before a state body.
-        neighbours = "(" in doc.text or "（" in doc.text or any(c[2].neighbourly for c in chosen) or any(
-            c[2].neighbourly for c in weak)
+        neighbours = "(" in doc.text or "（" in doc.text or "《" in doc.text or any(
+            c[2].neighbourly for c in chosen) or any(c[2].neighbourly for c in weak)
         if not (weak or self.unresolved):  # every name chosen is a mention already, or a title (never reported)
             if neighbours:
                 return self.neighbours([(c[2], c[3]) for c in chosen if c[3] is not None])
@@ -1112,9 +1121,12 @@ class _Choice:
         ship_named: set[str] = set()  # the names the text has used as ships' (one name, one sense, in one text)
         part_of = 0  # the end of an organisation's part the glossary does not hold: no mention inside it
         starts = {m.start for _, m in found}  # (越南外交部: a body the glossary holds follows; see _of_country)
+        titled = "《" in text
         for patterns, m in found:
             if m.start < part_of:
                 continue
+            if titled and _inside_title(text, m.start, m.end):
+                continue  # 《联合国宪章》, 《南海各方行为宣言》: part of a title the glossary does not hold
             if patterns.organisation and m.end < len(text):
                 part = _SUBUNIT_AFTER_RE.match(text, m.end)
                 if part is not None:
@@ -1163,12 +1175,12 @@ class _Choice:
                             not patterns.latin and after and text.startswith(_HAN_BODY_HEADS, end)) or (
                             patterns.nation and not patterns.latin and after and _MINISTRY_AFTER_RE.match(text, end)
                             and end not in starts) or (
-                            not patterns.latin and after and _ORG_AFTER_PLACE_RE.match(text, end)) or (
+                            not patterns.latin and after and end not in starts and _ORG_AFTER_PLACE_RE.match(
+                                text, end)) or (
                             patterns.nation and not patterns.latin and after and end not in starts and (
                                 _NATIONAL_BODY_AFTER_RE.match(text, end) or (
-                                    _JA_MINISTRY_AFTER_RE.match(text, end) and _KANA_RE.search(text)))) or (
-                            not patterns.latin and _inside_title(text, m.start, m.end)):
-                        continue  # Taiwan News; New Mexico; 四川航空; 韩国总统府; 韩国产业部; 《南海各方行为宣言》
+                                    _JA_MINISTRY_AFTER_RE.match(text, end) and _KANA_RE.search(text)))):
+                        continue  # Taiwan News; New Mexico; 四川航空; 韩国总统府; 韩国产业部; 北朝鮮国防省
                 if patterns.institution:
                     if not patterns.latin and after and _COMMITTEE_AFTER_RE.match(text, end) and \
                             m.entry_id is not None and \
@@ -1992,7 +2004,7 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
             chosen, resolution = people[0], "context"
         if chosen is None and not candidates and len(ids) == 1 and not patterns.latin and (
                 (text.startswith(_STATIONED, start) and _sender_named(glossary, doc, ids[0]))
-                or _after_related(glossary, text, start, ids[0])):
+                or _after_related(glossary, text, start, ids[0]) or _bureau_with_head(glossary, doc, end, ids[0])):
             # 中国驻日本使馆和驻名古屋总领馆: a mission "stationed in" a place, its sender named in the text;
             # 自民党の外交部会と外交調査会: a body right after the one it belongs to, or a sibling
             chosen, resolution = ids[0], "context"
@@ -2031,6 +2043,16 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                                                     surface=surface)
     return Mention(start, end, surface, entry.id, canonical, resolution, p.variant.name, p.variant.kind,
                    p.variant.origin, others)
+
+
+def _bureau_with_head(glossary: Glossary, doc: _Document, end: int, entry_id: str) -> bool:
+    """A ministry's bureau by its short name (亚洲大洋洲局, not 亚洲 + 大洋洲) where its director's title follows it
+    or the text names the ministry it belongs to."""
+    entry = glossary.entries[entry_id]
+    if entry.details.get("subtype") != "ministry-bureau":
+        return False
+    return doc.text.startswith(("局长", "局長"), end) or any(
+        i in doc.named for i in entry.details.get("see_also") or ())
 
 
 _JOINERS = "の的と、和及與与"

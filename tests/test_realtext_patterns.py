@@ -513,6 +513,19 @@ TEXT_CUES = [
     ("Ambassador Sun Weidong met officials. Sun said the talks went well.",
      [("Sun Weidong", "sun-weidong"), ("Sun", "sun-weidong")]),
     ("Vice Premier He Lifeng spoke. He said so.", [("He Lifeng", "he-lifeng")]),
+    # A mission's short name after its full name: that mission (every mission of the country shares it).
+    ("日本驻上海总领事馆发出提醒。日本总领事馆表示将协助。",
+     [("日本驻上海总领事馆", "consulate-general-of-japan-in-shanghai"),
+      ("日本总领事馆", "consulate-general-of-japan-in-shanghai")]),
+    ("東京−北京フォーラムが開かれた。", [("東京−北京フォーラム", "beijing-tokyo-forum")]),  # any dash
+    ("澳大利亚洛伊研究所发布报告。",  # a country before a body the glossary holds is its own mention
+     [("澳大利亚", "australia"), ("洛伊研究所", "lowy-institute")]),
+    ("他援引《联合国宪章》第51条。《人民日报》报道。", [("人民日报", "peoples-daily")]),
+    ("亚洲大洋洲局局长金井正彰访华。亚洲和大洋洲局势。",  # a bureau with its director's title
+     [("亚洲大洋洲局", "mofa-japan-asian-and-oceanian-affairs-bureau"), ("金井正彰", "kanai-masaaki"),
+      ("亚洲", "asia"), ("大洋洲", "oceania")]),
+    ("日本驻韩国大使馆发表声明。日本大使馆称。",
+     [("日本驻韩国大使馆", "embassy-of-japan-in-south-korea"), ("日本大使馆", "embassy-of-japan-in-south-korea")]),
     # A word read across a title's end and a person's name gives way to the name (副院長|江啟臣, not 長江).
     ("立法院副院長江啟臣出席。長江流域發生洪水。",
      [("立法院", "legislative-yuan"), ("江啟臣", "chiang-chi-chen"), ("長江", "yangtze-river")]),
