@@ -852,7 +852,13 @@ def _mentions(matcher: TextMatcher, glossary: Glossary, text: str, scanned: str,
         _latin_first_pass(choice)
     else:
         _first_pass(choice, matcher.find(text, scanned))
-    mentions = choice.finish()
+    return _what_the_text_says(glossary, text, choice.finish(), target, name_order)
+
+
+def _what_the_text_says(glossary: Glossary, text: str, mentions: list[Mention], target: str,
+                        name_order: str) -> list[Mention]:
+    """After the choice, what the whole text says about its mentions: the company a shared name keeps, and what
+    brackets define (an abbreviation, a former name, a Latin rendering)."""
     if any(m.entry_id is None and m.candidates for m in mentions):
         mentions = _by_company(glossary, text, mentions, target, name_order)
     if mentions and ("(" in text or "（" in text):
@@ -946,8 +952,8 @@ def _by_company(glossary: Glossary, text: str, mentions: list[Mention], target: 
         if m.entry_id is not None or not m.candidates:
             continue
         countries = {c: _codes(entries[c])[:1] for c in m.candidates}
-        if not all(countries.values()) or {"CN", "TW"} <= {v[0] for v in countries.values()}:
-            continue
+        if len(countries) < 2 or not all(countries.values()) or {"CN", "TW"} <= {v[0] for v in countries.values()}:
+            continue  # (one candidate left open: the text did not say enough for it either)
         ranked = sorted(((counts.get(v[0], 0), c) for c, v in countries.items()), reverse=True)
         if ranked[0][0] >= 2 and ranked[0][0] >= 2 * ranked[1][0] and ranked[0][0] != ranked[1][0]:
             out[k] = _resolved_as(glossary, m, ranked[0][1], target, name_order)
@@ -2004,7 +2010,9 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
             chosen, resolution = people[0], "context"
         if chosen is None and not candidates and len(ids) == 1 and not patterns.latin and (
                 (text.startswith(_STATIONED, start) and _sender_named(glossary, doc, ids[0]))
-                or _after_related(glossary, text, start, ids[0]) or _bureau_with_head(glossary, doc, end, ids[0])):
+                or _after_related(glossary, text, start, ids[0]) or _bureau_with_head(glossary, doc, end, ids[0])
+                or (patterns.institution and not text.endswith("政府", start, end)
+                    and _home_named(glossary, doc, ids[0]))):  # (not 特區政府, "the SAR government")
             # 中国驻日本使馆和驻名古屋总领馆: a mission "stationed in" a place, its sender named in the text;
             # 自民党の外交部会と外交調査会: a body right after the one it belongs to, or a sibling
             chosen, resolution = ids[0], "context"
@@ -2043,6 +2051,20 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                                                     surface=surface)
     return Mention(start, end, surface, entry.id, canonical, resolution, p.variant.name, p.variant.kind,
                    p.variant.origin, others)
+
+
+_REGIONS = frozenset({"HK", "MO", "TW"})  # places whose own bodies' short names the texts about them print bare
+
+
+def _home_named(glossary: Glossary, doc: _Document, entry_id: str) -> bool:
+    """Whether the text names something of the Hong Kong, Macau or Taiwan body's own place (香港特區政府 ... 立法會;
+    台灣外交部 ... 總統府): the body's short name, which only it holds, is then that body. (Not the PRC's or Japan's,
+    whose names are in nearly every text of this kind.)"""
+    code = _codes(glossary.entries[entry_id])[:1]
+    if not code or code[0] not in _REGIONS:
+        return False
+    entries = glossary.entries
+    return any(code[0] in _codes(entries[i]) for i in doc.named if i != entry_id)
 
 
 def _bureau_with_head(glossary: Glossary, doc: _Document, end: int, entry_id: str) -> bool:

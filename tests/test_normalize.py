@@ -218,7 +218,7 @@ def test_fused_latin_pass_equals_the_general_pass(curated, latin_names, data):
         doc = n._Document(text, scanned, {}, {}, [], False, None, {})
         choice = n._Choice(doc, matcher, ("en", "given-family"))
         n._first_pass(choice, matcher.find(text, scanned))
-        return choice.finish()
+        return n._what_the_text_says(curated, text, choice.finish(), "en", "given-family")
 
     fused = n._mentions(matcher, curated, text, scanned, "en", "given-family", None)
     assert fused == general()
