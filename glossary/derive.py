@@ -128,8 +128,7 @@ def _mission_short_forms(entry: Entry) -> Iterator[Variant]:
     """日本总领事馆 for each of Japan's consulates-general: a later, shorter mention of a mission the text named in
     full (日本驻上海总领事馆 ... 日本总领事馆). Every mission of the country shares it, so it needs that full mention
     (not standalone)."""
-    codes = entry.details.get("country") or ()
-    codes = (codes,) if isinstance(codes, str) else tuple(codes)
+    codes = entry.countries
     if len(codes) != 1 or codes[0] not in _SENDER_NAMES:
         return
     for lang, words in _MISSION_WORDS[entry.details["subtype"]].items():

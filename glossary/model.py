@@ -84,6 +84,12 @@ class Entry:
     def label(self) -> str:
         return self.name("en") or self.id
 
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """Its country codes, its own first (Taiwan is TW, CN); empty for none."""
+        codes = self.details.get("country") or ()
+        return (codes,) if isinstance(codes, str) else tuple(codes)
+
 
 _FALLBACKS = {
     "zh-Hans": ("zh-Hans", "zh-Hant", "ja"),

@@ -938,20 +938,20 @@ def _by_company(glossary: Glossary, text: str, mentions: list[Mention], target: 
                 if 0 <= j < len(out) and out[j].entry_id is not None:
                     between = text[out[j].end : m.start] if j < k else text[m.end : out[j].start]
                     if between in _LIST_JOINERS:
-                        codes.update(_codes(entries[out[j].entry_id])[:1])
-            fits = [c for c in m.candidates if _codes(entries[c])[:1] and _codes(entries[c])[0] in codes]
+                        codes.update(entries[out[j].entry_id].countries[:1])
+            fits = [c for c in m.candidates if entries[c].countries[:1] and entries[c].countries[0] in codes]
             if len(fits) == 1:
                 out[k] = _resolved_as(glossary, m, fits[0], target, name_order)
     counts: dict[str, int] = {}
     for m in out:
         if m.entry_id is not None:
-            code = _codes(entries[m.entry_id])[:1]
+            code = entries[m.entry_id].countries[:1]
             if code:
                 counts[code[0]] = counts.get(code[0], 0) + 1
     for k, m in enumerate(out):
         if m.entry_id is not None or not m.candidates:
             continue
-        countries = {c: _codes(entries[c])[:1] for c in m.candidates}
+        countries = {c: entries[c].countries[:1] for c in m.candidates}
         if len(countries) < 2 or not all(countries.values()) or {"CN", "TW"} <= {v[0] for v in countries.values()}:
             continue  # (one candidate left open: the text did not say enough for it either)
         ranked = sorted(((counts.get(v[0], 0), c) for c, v in countries.items()), reverse=True)
@@ -2061,11 +2061,11 @@ def _home_named(glossary: Glossary, doc: _Document, entry_id: str) -> bool:
     """Whether the text names something of the Hong Kong, Macau or Taiwan body's own place (香港特區政府 ... 立法會;
     台灣外交部 ... 總統府): the body's short name, which only it holds, is then that body. (Not the PRC's or Japan's,
     whose names are in nearly every text of this kind.)"""
-    code = _codes(glossary.entries[entry_id])[:1]
+    code = glossary.entries[entry_id].countries[:1]
     if not code or code[0] not in _REGIONS:
         return False
     entries = glossary.entries
-    return any(code[0] in _codes(entries[i]) for i in doc.named if i != entry_id)
+    return any(code[0] in entries[i].countries for i in doc.named if i != entry_id)
 
 
 def _bureau_with_head(glossary: Glossary, doc: _Document, end: int, entry_id: str) -> bool:
@@ -2115,16 +2115,11 @@ def _sender_named(glossary: Glossary, doc: _Document, entry_id: str) -> bool:
     its missions."""
     entries = glossary.entries
     entry = entries[entry_id]
-    codes = _codes(entry)
+    codes = entry.countries
     if entry.details.get("subtype") not in MISSION_SUBTYPES or len(codes) != 1:
         return False
-    return any(entries[i].details.get("subtype") in _SENDERS and _codes(entries[i])[:1] == codes
+    return any(entries[i].details.get("subtype") in _SENDERS and entries[i].countries[:1] == codes
                for i in doc.named)  # (中国 or 中国驻日本使馆: a mission of the same country)
-
-
-def _codes(entry: Entry) -> tuple:
-    codes = entry.details.get("country") or ()
-    return (codes,) if isinstance(codes, str) else tuple(codes)
 
 
 _SENDERS = frozenset(MISSION_SUBTYPES) | {"country", "ministry"}
