@@ -206,7 +206,8 @@ class TextSegments:
 
     def tail_joins_next(self, end: int) -> bool:
         """Whether the last character of a name ending at ``end`` makes a word with the word after it, in Chinese
-        text: 日本海 + 产品, where 海产品 ("seafood") is a word, so the text also reads 日本 + 海产品."""
+        text: 日本海 + 产品, where 海产品 ("seafood") is a word, so the text also reads 日本 + 海产品; or with what
+        follows it, as the segmenter reads the text (日本 + 海產)."""
         if end >= len(self.text) or not is_han(self.text[end - 1]) or not is_han(self.text[end]) \
                 or self._in_japanese(end):
             return False
@@ -215,6 +216,8 @@ class TextSegments:
             return False
         starts, ends, _ = self._segments(i, False)
         j = bisect.bisect_left(starts, end)
+        if 0 < j and starts[j - 1] == end - 1 and ends[j - 1] > end:
+            return True  # the segmenter itself reads the last character with what follows: 日本|海產
         if j == len(starts) or starts[j] != end or ends[j] - end < 2:
             return False
         return self.lexicons.jieba.has_word(self.scanned[end - 1 : ends[j]])

@@ -25,34 +25,51 @@ class LayeredAutomaton:
     hits one automaton over the live keys would give, in either of the two ways the matcher asks for them
     (leftmost-longest for Latin text, every overlapping hit for Han and kana)."""
 
-    def __init__(self, base, n: int, base_longest: int, dead: frozenset[int], extra, extra_keys: list[str],
-                 starts: frozenset[str]):
+    def __init__(self, base, n: int, base_longest: int, dead: frozenset[int], extra, extra_keys: list[str]):
         self.base, self.n, self.base_longest, self.dead = base, n, base_longest, dead
         self.extra, self.extra_longest = extra, max(map(len, extra_keys), default=0)
-        self.starts = starts  # the characters a key can start with
 
     def find_matches_as_indexes(self, text: str, overlapping: bool = False) -> list[tuple[int, int, int]]:
         hits = self.base.find_matches_as_indexes(text, overlapping=overlapping) if self.base is not None else []
-        extra = self.extra.find_matches_as_indexes(text, overlapping=overlapping) if self.extra is not None else []
+        extra = self.extra.find_matches_as_indexes(text, overlapping=True) if self.extra is not None else []
         dead, n = self.dead, self.n
         if overlapping:  # every hit of every key: the live base ones and the new ones
             return [h for h in hits if h[0] not in dead] + [(i + n, s, e) for i, s, e in extra]
-        if not extra and not any(h[0] in dead for h in hits):
-            return hits  # no new key in the text and no key gone: the base's hits are the answer
-        return self._leftmost_longest(text)
+        # Leftmost-longest: the base's hits stand wherever no new key starts and no gone key was hit; only
+        # around those places is the text scanned again, place by place.
+        dirty = {s for _i, s, _e in extra}
+        dirty.update(s for i, s, _e in hits if i in dead)
+        if not dirty:
+            return hits
+        return self._leftmost_longest(text, hits, sorted(dirty))
 
-    def _leftmost_longest(self, text: str) -> list[tuple[int, int, int]]:
-        """Leftmost-longest over the live keys, place by place: at the first place any live key starts, the
-        longest of them, then on from its end (rare: only a text with a name the layer changed)."""
-        found, at, starts = [], 0, self.starts
-        while at < len(text):
-            if text[at] in starts:
-                hit = self._longest_at(text, at)
-                if hit is not None:
-                    found.append(hit)
-                    at = hit[2]
-                    continue
-            at += 1
+    def _leftmost_longest(self, text: str, hits: list, dirty: list[int]) -> list[tuple[int, int, int]]:
+        """Leftmost-longest over the live keys, given the base's own leftmost-longest ``hits`` and the
+        ``dirty`` places (a new key starts there, or the base's hit there is a gone key's). The base's scan
+        and this one agree from any place the base's scan stood on (one not inside a base hit) up to the next
+        dirty place; from a dirty place on, this one goes place by place until it stands on such a place
+        again."""
+        found, at, b, d, size = [], 0, 0, 0, len(text)
+        while at < size:
+            while d < len(dirty) and dirty[d] < at:
+                d += 1
+            while b < len(hits) and hits[b][2] <= at:
+                b += 1
+            inside = b < len(hits) and hits[b][1] < at
+            if not inside and (d == len(dirty) or dirty[d] != at):
+                # The base's scan stood here: its next hit stands if it starts before the next dirty place.
+                if b < len(hits) and (d == len(dirty) or hits[b][1] < dirty[d]):
+                    found.append(hits[b])
+                    at = hits[b][2]
+                else:
+                    at = dirty[d] if d < len(dirty) else size
+                continue
+            hit = self._longest_at(text, at)
+            if hit is not None:
+                found.append(hit)
+                at = hit[2]
+            else:
+                at += 1
         return found
 
     def _longest_at(self, text: str, at: int) -> tuple[int, int, int] | None:
@@ -69,9 +86,12 @@ class LayeredAutomaton:
                     break
                 stop = at + length - 1
         if self.extra is not None:
-            hits = self.extra.find_matches_as_indexes(text[at:at + self.extra_longest])
-            if hits and hits[0][1] == 0 and (best is None or at + hits[0][2] > best[2]):
-                best = (hits[0][0] + self.n, at, at + hits[0][2])
+            here = [(i, e) for i, s, e in self.extra.find_matches_as_indexes(text[at:at + self.extra_longest],
+                                                                            overlapping=True) if s == 0]
+            if here:
+                index, length = max(here, key=lambda hit: hit[1])
+                if best is None or at + length > best[2]:
+                    best = (index + self.n, at, at + length)
         return best
 
 
@@ -150,11 +170,8 @@ class LayeredMatcher(TextMatcher):
                 at = {k: _index_of(automaton, k, latin) for k in mine}
                 dead = frozenset(at[k] for k in mine if at[k] is not None and (latin, k) in gone)
                 new = [k for k in mine if at[k] is None and (latin, k) not in gone]
-                extra = _automaton(new, ahocorasick_rs.MatchKind.LeftmostLongest if latin
-                                   else ahocorasick_rs.MatchKind.Standard)
-                starts, longest = base.starts[latin]
-                starts |= {k[0] for k in new}
-                layered = LayeredAutomaton(automaton, len(keys), longest, dead, extra, new, starts)
+                extra = _automaton(new, ahocorasick_rs.MatchKind.Standard)  # every hit: see find_matches_as_indexes
+                layered = LayeredAutomaton(automaton, len(keys), base.starts[latin][1], dead, extra, new)
                 merged = (_Keys(keys, new), _Values(values, {i for i in at.values() if i is not None}), layered)
             if latin:
                 self.latin_keys, self.latin_values, self.latin = merged

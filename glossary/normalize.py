@@ -1206,14 +1206,18 @@ class _Choice:
                             continue
                         prev_patterns, prev = out[-1]
                         joint = text[prev.end : m.start]
-                        if (joint in _POSSESSIVES if patterns.latin else joint == "") and any(
-                                p.nation for p in prev_patterns if p.entry_id == prev.entry_id) and \
-                                m.entry_id is not None and _countries_of(prev_patterns, prev)[:1] == tuple(
-                                    p.country for p in patterns if p.entry_id == m.entry_id)[:1] and \
+                        if (joint in _POSSESSIVES if patterns.latin else joint == "") and \
+                                m.entry_id is not None and \
                                 self.glossary.entries[m.entry_id].details.get("subtype") in _JOINED_SUBTYPES and \
-                                (patterns.latin or not self._begins_with_place(m.surface)):
+                                (patterns.latin or not self._begins_with_place(m.surface)) and (any(
+                                    p.nation for p in prev_patterns if p.entry_id == prev.entry_id) and
+                                 _countries_of(prev_patterns, prev)[:1] == tuple(
+                                    p.country for p in patterns if p.entry_id == m.entry_id)[:1] or
+                                 _region_of(self.glossary, prev.entry_id) in
+                                 self.glossary.entries[m.entry_id].countries[:1]):
                             # A country joined to its own state body is one name: 大陸海警局, 日本公明党, "Japan's
-                            # Ministry of Economy, Trade and Industry" (as "Japanese Foreign Ministry" is).
+                            # Ministry of Economy, Trade and Industry" (as "Japanese Foreign Ministry" is); so is
+                            # Hong Kong, Macau or Taiwan joined to its own (香港投資推廣署, 台灣外交部).
                             out[-1] = (patterns, m._replace(start=prev.start, surface=text[prev.start : m.end]))
                             continue
                     elif patterns.latin and m.entry_id is not None and m.start > 1 and text[m.start - 1] == " ":
@@ -1414,7 +1418,10 @@ _HAN_ORG_HEADS = ("航空", "控股", "集团", "集團", "有限公司", "股�
                   "学院", "學院", "医院", "醫院", "病院", "ホールディングス", "博物馆", "博物館", "美术馆", "美術館",
                   "中级人民法院", "中級人民法院", "高级人民法院", "高級人民法院", "人民法院", "人民检察院",
                   "人民檢察院", "地方法院", "高等法院", "研究所", "研究院", "研究中心", "青年报", "青年報", "卫视",
-                  "衛視", "巨蛋")  # (北京青年报, 深圳卫视, 東京巨蛋: outlets and venues named after their place)
+                  "衛視", "巨蛋", "放送", "大會堂", "大会堂", "汽车集团", "汽車集團", "汽车工业", "汽車工業",
+                  "航天发射场", "航天發射場", "宇宙発射場", "发射场", "發射場", "発射場")
+# (北京青年报, 深圳卫视, 東京巨蛋, 北海道放送, 香港大會堂, 广州汽车集团, 文昌航天发射场: outlets, venues, companies and
+# sites named after their place)
 
 
 # Capitalised words after a country's possessive: "China's Coast Guard", "Japan's Self-Defense Forces".
@@ -1470,7 +1477,7 @@ _HAN_BODY_HEADS = ("总统府", "總統府", "总统办公室", "總統辦公室
                    "议会", "議會", "国家安保室", "國家安保室", "总统室", "總統室",
                    "国际广播电台", "國際廣播電台", "国际广播", "國際廣播",
                    "局長", "局长", "司长", "司長",  # (アジア局長: a bureau's head)
-                   "地裁", "高裁", "地検", "高検", "警察")  # (東京地裁, 香港警察: a court or police force)
+                   "地裁", "高裁", "地検", "高検", "警察", "警務處", "警务处")  # (東京地裁, 香港警察: a court or police force)
 # A ministry the glossary does not hold after a country (韩国产业部, 韓國統一部): the country alone would be a wrong
 # span. Not a region (中国西部, 日本东北部), a part (大部分), a unit (部队), cadres (干部) or headquarters (总部).
 _MINISTRY_AFTER_RE = re.compile(
@@ -1481,7 +1488,7 @@ _MINISTRY_AFTER_RE = re.compile(
 # wrong span.
 _ORG_AFTER_PLACE_RE = re.compile(
     r"(?:(?![对對在和与與的是了将將从從向把被为為及或最各多、，。])[\u4e00-\u9fff]){0,6}?"
-    r"(?:协会|協會|学会|學會|商会|商會|联合会|聯合會|海事局|海上保安部|新闻网|新聞網|总领事馆|總領事館|领事馆|領事館"
+    r"(?:协会|協會|協会|学会|學會|商会|商會|联合会|聯合會|連合会|海事局|海上保安部|新闻网|新聞網|总领事馆|總領事館|领事馆|領事館"
     r"|博物馆|博物館|美术馆|美術館|人民法院|人民检察院|人民檢察院|研究所|研究院)"
     r"(?![议議谈談晤见見了])"  # (政協|會議, 学会了)
     r"|北道|南道"
@@ -2055,6 +2062,15 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
 
 
 _REGIONS = frozenset({"HK", "MO", "TW"})  # places whose own bodies' short names the texts about them print bare
+
+
+def _region_of(glossary: Glossary, entry_id: str | None) -> str | None:
+    """The code of Hong Kong, Macau or Taiwan when ``entry_id`` is that place itself (not a city in it), else None."""
+    entry = glossary.entries.get(entry_id) if entry_id is not None else None
+    if entry is None or entry.type != "place" or \
+            entry.details.get("subtype") not in ("special-administrative-region", "country"):
+        return None
+    return next((code for code in entry.countries if code in _REGIONS), None)
 
 
 def _home_named(glossary: Glossary, doc: _Document, entry_id: str) -> bool:

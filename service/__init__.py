@@ -94,6 +94,8 @@ def create_app(config: dict | None = None) -> Flask:
         GLOSSARY_REFRESH_ON_WRITE=False,
         GLOSSARY_REFRESH=os.environ.get("GLOSSARY_REFRESH", "auto"),  # who refreshes: see service/refresh.py
         GLOSSARY_SNAPSHOT=os.environ.get("GLOSSARY_SNAPSHOT", "auto"),  # the saved snapshot: see _saved_snapshot
+        # lookup answers kept per worker (service/answers.py); 0: none
+        GLOSSARY_ANSWER_CACHE_BYTES=int(os.environ.get("GLOSSARY_ANSWER_CACHE_BYTES", str(8 * 2**20))),
         PUBLIC_URL="http://127.0.0.1:8000",
         LIMIT_NAMES=tuple(LIMITS),
         **{name: default for name, (default, _) in LIMITS.items()},
@@ -122,9 +124,10 @@ def create_app(config: dict | None = None) -> Flask:
     # preload_app, the workers then share them).
     snapshots = SnapshotHolder(glossary)
     glossary.matcher().boundaries.warm_up()
-    from service import data
+    from service import answers, data
 
     data.init_app(app, snapshots)
+    answers.init_app(app, app.config["GLOSSARY_ANSWER_CACHE_BYTES"])
     if store is not None:
         from service.refresh import Refresher, refresh_mode
 

@@ -17,6 +17,7 @@ from glossary.normalize import normalize_text
 from glossary.readings import readings, reference_lookup, reference_mentions
 from glossary.schemas import EntrySchema
 from service import curate
+from service.answers import remembered
 from service import schemas as s
 from service.arguments import Blueprint
 from service.data import data_version, glossary
@@ -47,11 +48,13 @@ class Health(MethodView):
 
 @blp.route("/lookup")
 class Lookup(MethodView):
+    @remembered
     @blp.arguments(s.LookupArgs(), location="query")
     @blp.response(200, s.LookupResult)
     def get(self, args):
         """Ranked matches for one name, best first; empty when nothing is good enough."""
         snapshot = glossary()
+        g.answer_cacheable = not args["reference"]  # a reference answer reads a layer that may be compiling
         return _json(_lookup(snapshot, args, args["variants"], snapshot.version))
 
     @blp.arguments(s.LookupBatch())

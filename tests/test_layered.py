@@ -155,3 +155,31 @@ def test_a_layer_leaves_its_base_as_it_was(mini):
     assert layered.lookup("Quixotic Capitol")[0].entry.id == "beijing"  # fuzzy, over the layer's keys
     assert (mini.lookup("Beijing"), [e.id for e in mini.list_entries(q="bei")]) == before
     assert layered.base is mini and mini.get("beijing") is entry
+
+
+KEYS = st.lists(st.text(alphabet="ab ", min_size=1, max_size=5), min_size=1, max_size=12, unique=True)
+
+
+@settings(max_examples=400, deadline=None)
+@given(base=KEYS, extra=KEYS, gone=st.sets(st.integers(0, 11)), text=st.text(alphabet="ab ", max_size=40))
+def test_a_layered_automaton_finds_what_one_automaton_over_the_live_keys_finds(base, extra, gone, text):
+    """Leftmost-longest and every-hit scans of the base's automaton with some keys gone and new ones added
+    (glossary/layered_matcher.py) against one automaton built over the keys that are left."""
+    import ahocorasick_rs
+
+    from glossary.layered_matcher import LayeredAutomaton
+    from glossary.normalize import _automaton
+
+    new = [k for k in extra if k not in base]
+    dead = frozenset(i for i in gone if i < len(base))
+    live = [k for i, k in enumerate(base) if i not in dead] + new
+    keys = base + new  # numbered as the layered matcher numbers them: the base's, then the new ones
+    for kind, overlapping in ((ahocorasick_rs.MatchKind.LeftmostLongest, False),
+                              (ahocorasick_rs.MatchKind.Standard, True)):
+        layered = LayeredAutomaton(_automaton(base, kind), len(base), max(map(len, base)), dead,
+                                   _automaton(new, ahocorasick_rs.MatchKind.Standard), new)
+        got = sorted((keys[i], s, e) for i, s, e in layered.find_matches_as_indexes(text, overlapping=overlapping))
+        one = _automaton(live, kind) if live else None
+        expected = sorted((live[i], s, e) for i, s, e in one.find_matches_as_indexes(text, overlapping=overlapping)) \
+            if one is not None else []
+        assert got == expected

@@ -341,7 +341,7 @@ ENGLISH_NAMES = [
     ("Vice President Han Zheng spoke. Most Han Chinese officials attended.", [("Han Zheng", "han-zheng")]),
     ("Song Tao spoke. Song dynasty scrolls were shown. Later Song said no.",
      [("Song Tao", "song-tao"), ("Song", "song-tao")]),
-    ("TAIPEI (Taiwan Daily) - Taiwan Daily and The Japan Times reported it. According to Japan Today, they met.",
+    ("TAIPEI (Taiwan Daily) - Taiwan Daily and The Japan Times reported it. According to Korea Today, they met.",
      [("TAIPEI", "taipei"), ("The Japan Times", "japan-times")]),  # outlets the glossary does not hold
     ("The Japan Organization for Heavy Ion Research said so.", []),  # (no such entry: the place begins its name)
     ("They toured the Buyeo National Museum; shares fell on the Shanghai Stock Exchange.", []),
@@ -525,7 +525,14 @@ TEXT_CUES = [
      [("亚洲大洋洲局", "mofa-japan-asian-and-oceanian-affairs-bureau"), ("金井正彰", "kanai-masaaki"),
       ("亚洲", "asia"), ("大洋洲", "oceania")]),
     # A court or police force named after its place, which the glossary lacks: not the place (round 10).
-    ("東京地裁は判決を言い渡した。香港警察が逮捕した。東京で会見した。", [("東京", "tokyo")]),
+    ("東京地裁は判決を言い渡した。澳門警察が逮捕した。東京で会見した。", [("東京", "tokyo")]),
+    # Round 11. Hong Kong, Macau or Taiwan joined to its own body is one name, as a country joined to its own is.
+    ("台灣外交部與香港投資推廣署發表聲明。", [("台灣外交部", "ministry-of-foreign-affairs-taiwan"),
+                                  ("香港投資推廣署", "invest-hong-kong")]),
+    # A place at the head of a broadcaster, launch site or carmaker the glossary lacks is no mention.
+    ("卫星从西昌航天发射场发射。据札幌放送电视台报道。广州汽车工业集团发布数据。", []),
+    # "Seafood" after the country, as the segmenter reads it, not the Sea of Japan (日本|海產).
+    ("暫停進口日本海產。俄军舰穿越日本海。", [("日本", "japan"), ("日本海", "sea-of-japan")]),
     # A name left open with one candidate stays open (Hypothesis found a crash here).
     ("10th CCP Congress 10th CCP Congress National Security Law",
      [("10th CCP Congress", "ccp-10th-national-congress"), ("10th CCP Congress", "ccp-10th-national-congress"),
