@@ -1477,7 +1477,7 @@ _HAN_BODY_HEADS = ("总统府", "總統府", "总统办公室", "總統辦公室
                    "议会", "議會", "国家安保室", "國家安保室", "总统室", "總統室",
                    "国际广播电台", "國際廣播電台", "国际广播", "國際廣播",
                    "局長", "局长", "司长", "司長",  # (アジア局長: a bureau's head)
-                   "地裁", "高裁", "地検", "高検", "警察", "警務處", "警务处")  # (東京地裁, 香港警察: a court or police force)
+                   "地裁", "高裁", "地検", "高検", "警察", "警務處", "警务处")  # (東京地裁, 澳門警察: courts, police)
 # A ministry the glossary does not hold after a country (韩国产业部, 韓國統一部): the country alone would be a wrong
 # span. Not a region (中国西部, 日本东北部), a part (大部分), a unit (部队), cadres (干部) or headquarters (总部).
 _MINISTRY_AFTER_RE = re.compile(

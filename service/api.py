@@ -17,8 +17,8 @@ from glossary.normalize import normalize_text
 from glossary.readings import readings, reference_lookup, reference_mentions
 from glossary.schemas import EntrySchema
 from service import curate
-from service.answers import remembered
 from service import schemas as s
+from service.answers import remembered
 from service.arguments import Blueprint
 from service.data import data_version, glossary
 from service.deadline import check_deadline
