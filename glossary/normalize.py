@@ -624,7 +624,7 @@ INSTITUTION_SUBTYPES = frozenset({
     "ministry", "ministry-department", "ministry-bureau", "ministry-division", "agency", "government",
     "coast-guard", "military", "police", "regulator", "central-bank", "commission", "legislature", "court",
     "prosecutor", "political-party", "party-committee", "party-organ", "advisory-body", "government-department",
-    "cross-strait-body"})
+    "cross-strait-body", "government-bureau", "government-agency", "presidential-office"})
 # What may stand between a country and its body: nothing (韩国外交部), の, 的, a possessive ("Beijing's").
 _OF_COUNTRY = ("", "の", "的", "'s ", "’s ", " ", "联邦", "聯邦")  # (美國聯邦眾議院: the US federal House)
 
@@ -1138,6 +1138,10 @@ class _Choice:
                 if part is not None:
                     part_of = part.end()
                     continue  # 中国社会科学院日本研究所: the institute is the name, neither CASS nor Japan
+                edition = _EDITION_AFTER_RE.match(text, m.end) if m.entry_id is not None and \
+                    self.glossary.entries[m.entry_id].details.get("subtype") in _MEDIA_SUBTYPES else None
+                if edition is not None:  # 新華網日本語版, 人民网日文版: the outlet's own edition, one name
+                    m = m._replace(end=edition.end(), surface=text[m.start : edition.end()])
             if patterns.neighbourly:
                 end = m.end
                 after = text[end : end + 1]
@@ -1228,9 +1232,38 @@ class _Choice:
                         continue  # 韩外交部: South Korea's ministry, which the glossary does not hold
             out.append((patterns, m))
         if "(" in text or "（" in text:
-            out = _bracketed_glosses(text, out)
+            out = _bracketed_glosses(text, self._interrupted_names(out))
             return _bracketed_readings(text, out)
         return [m for _, m in out]
+
+    def _interrupted_names(self, found: list[tuple[PatternSet, Mention]]) -> list[tuple[PatternSet, Mention]]:
+        """A Han name the text interrupts with an abbreviation or gloss in brackets (亚太经合组织(APEC)第三十二次
+        领导人非正式会议): one mention of the glossary's name without the brackets, when it holds one that begins
+        with the name before them and goes on with what follows them (the longest such)."""
+        text, glossary = self.doc.text, self.glossary
+        out: list[tuple[PatternSet, Mention]] = []
+        until = 0
+        for patterns, m in found:
+            if m.start < until:
+                continue  # inside the longer name
+            gloss = None if patterns.latin else _GLOSS_RE.match(text, m.end)
+            if gloss is not None:
+                head, after = text[m.start : m.end], gloss.end()
+                for k in range(min(_LONGEST_REST, len(text) - after), 1, -1):
+                    rows = glossary.with_key(name_key(head + text[after : after + k]))
+                    ids = {row.entry_id for row in rows}
+                    if len(ids) == 1:
+                        row = rows[0]
+                        target, name_order = self.order
+                        until = after + k
+                        m = m._replace(end=until, surface=text[m.start : until], entry_id=row.entry_id,
+                                       canonical=canonical_name(glossary.entries[row.entry_id], target, name_order,
+                                                                matched=row.variant, surface=row.variant.name),
+                                       resolution="context", matched=row.variant.name,
+                                       variant_kind=row.variant.kind, variant_origin=row.variant.origin, candidates=())
+                        break
+            out.append((patterns, m))
+        return out
 
 
 # One-character prepositions and verbs a name follows (对岸田来说, 向岸田表示): a word jieba reads across them and
@@ -1505,6 +1538,9 @@ _JA_MINISTRY_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{1,5}?省(?![内內長长令
 _PARTY_PART_RE = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:部会|部會|調査会|調查會|调查会)")
 # A part of an organisation the glossary does not hold, named after it (中国社会科学院日本研究所, 北京大学国际关系学院):
 # the whole is the name, so neither the organisation nor a place inside the part is a mention.
+_MEDIA_SUBTYPES = frozenset({"newspaper", "broadcaster", "news-agency", "news-website", "magazine", "news-publication"})
+_EDITION_AFTER_RE = re.compile(r"(?:日本語|中国語|中國語|英語|日文|中文|英文|韓国語|韩文|韓文)(?:版|网|網|ニュース)"
+                               r"|(?:电子|電子|网络|網絡|網路|デジタル)版")
 _SUBUNIT_AFTER_RE = re.compile(
     r"(?:(?![对對在和与與的是了将將从從向把被为為及或、，。])[\u4e00-\u9fff]){0,8}?(?:研究所|研究院|研究中心|学院|學院)"
     r"|(?:(?![对對在和与與的是了将將从從向把被为為及或、，。])[\u4e00-\u9fff]){2,8}?(?:中心|センター)")
@@ -1664,6 +1700,7 @@ def _bracketed_glosses(text: str, found: list[tuple[PatternSet, Mention]]) -> li
 
 
 _GLOSS_OPENINGS = ("(", "（", " (", " （")
+_LONGEST_REST = 24  # how far after the brackets an interrupted name may go on (see _interrupted_names)
 
 
 def _bracketed_readings(text: str, found: list[tuple[PatternSet, Mention]]) -> list[Mention]:
@@ -1938,8 +1975,11 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                                                and len(spoken) != 1) else ()
     admin = () if not (patterns.any_place and len(ids) > 1) else _by_admin_word(glossary, text, start, ids) \
         if patterns.latin else _stationed_in_city(glossary, text, start, ids)
+    hosted = _hosted_in_named(glossary, doc, ids) if len(ids) > 1 and doc.named else ()
     if len(spoken) == 1:
         chosen, resolution = spoken[0], "context"
+    elif len(hosted) == 1:
+        chosen, resolution = hosted[0], "context"
     elif len(admin) == 1:
         chosen, resolution = admin[0], "context"
     elif len(own) == 1:
@@ -2080,6 +2120,8 @@ def _home_named(glossary: Glossary, doc: _Document, entry_id: str) -> bool:
     code = glossary.entries[entry_id].countries[:1]
     if not code or code[0] not in _REGIONS:
         return False
+    if code[0] == "HK" and "本港" in doc.text:
+        return True  # "this port": Hong Kong's press on Hong Kong (本港教育局)
     entries = glossary.entries
     return any(code[0] in entries[i].countries for i in doc.named if i != entry_id)
 
@@ -2111,6 +2153,35 @@ def _after_related(glossary: Glossary, text: str, start: int, entry_id: str) -> 
         return False
     return any(row.entry_id in related for n in range(2, min(at, 12) + 1)
                for row in glossary.with_key(name_key(text[at - n : at])))
+
+
+def _mission_hosts(glossary: Glossary) -> dict[str, frozenset[str]]:
+    """Each diplomatic mission's host place, read off its English name ("Consulate-General of Japan in Hong
+    Kong": Hong Kong), and that place's own city or region too."""
+    hosts = {}
+    for entry_id, entry in glossary.entries.items():
+        if entry.details.get("subtype") not in MISSION_SUBTYPES or " in " not in entry.names.get("en", ""):
+            continue
+        where = entry.names["en"].rsplit(" in ", 1)[1]
+        places = {row.entry_id for row in glossary.with_key(name_key(where))
+                  if glossary.entries[row.entry_id].type == "place"}
+        if places:
+            hosts[entry_id] = frozenset(places)
+    return hosts
+
+
+def _hosted_in_named(glossary: Glossary, doc: _Document, ids) -> tuple[str, ...]:
+    """The missions among ``ids`` whose host place the text names (日本總領事館 in a text about Hong Kong: the
+    consulate-general there, not the one in Guangzhou), or a body of it when the host is Hong Kong, Macau or
+    Taiwan (香港政府); only when every candidate is a mission."""
+    hosts = glossary.built("mission_hosts", lambda: _mission_hosts(glossary))
+    if not all(i in hosts for i in ids):
+        return ()
+    entries = glossary.entries
+    regions = {entries[i].countries[0] for i in doc.named if entries[i].countries[:1] and
+               entries[i].countries[0] in _REGIONS}  # (香港政府 names Hong Kong too)
+    return tuple(i for i in ids if hosts[i] & doc.named.keys() or
+                 any(_region_of(glossary, host) in regions for host in hosts[i]))
 
 
 def _stationed_in_city(glossary: Glossary, text: str, start: int, ids) -> tuple[str, ...]:
@@ -2339,7 +2410,8 @@ def _whose_body(glossary, doc: _Document, start: int, end: int, patterns: Patter
     if country is None:
         # Latin: the person right after this name; Han: after any of its occurrences, when they agree (外交部今天
         # 表示，外交部長林佳龍…: the minister is Taiwan's).
-        ends = [end] if patterns.latin else [m.end() for m in re.finditer(re.escape(text[start:end]), text)][:8]
+        ends = [end] if patterns.latin else [_after_gloss(text, m.end())
+                                             for m in re.finditer(re.escape(text[start:end]), text)][:8]
         found = {_speakers_country(glossary, doc, at, patterns.latin) for at in ends} - {None}
         country = found.pop() if len(found) == 1 else None
     if country is None and dateline:
@@ -2347,6 +2419,16 @@ def _whose_body(glossary, doc: _Document, start: int, end: int, patterns: Patter
     if country is None:
         return ()
     return tuple(dict.fromkeys(p.entry_id for p in patterns if p.institution and p.country == country))
+
+
+_GLOSS_RE = re.compile(r"[(（][^()（）]{1,12}[)）]")
+
+
+def _after_gloss(text: str, end: int) -> int:
+    """Where the text goes on after a name and the gloss in brackets after it, if any: 外交部（外務省）の毛寧報道官
+    (People's Daily's Japanese edition explains the ministry's name) is the ministry of the spokesperson after it."""
+    gloss = _GLOSS_RE.match(text, end)
+    return gloss.end() if gloss else end
 
 
 def _demonym_before(text: str, start: int) -> tuple[str | None, int]:

@@ -533,6 +533,23 @@ TEXT_CUES = [
     ("卫星从西昌航天发射场发射。据札幌放送电视台报道。广州汽车工业集团发布数据。", []),
     # "Seafood" after the country, as the segmenter reads it, not the Sea of Japan (日本|海產).
     ("暫停進口日本海產。俄军舰穿越日本海。", [("日本", "japan"), ("日本海", "sea-of-japan")]),
+    # A mission's generic name is the one whose host the text names (香港政府: the consulate-general in Hong Kong).
+    ("香港政府宣布停止與日本總領事館的公務往來。", [("香港政府", "hong-kong-government"),
+                                     ("日本總領事館", "consulate-general-of-japan-in-hong-kong")]),
+    ("广州市政府与日本总领事馆会谈。", [("广州市", "guangzhou"), ("日本总领事馆", "consulate-general-of-japan-in-guangzhou")]),
+    ("日本總領事館發表聲明。", []),  # no host named: no evidence for any of them
+    # An outlet's own edition is the outlet (新華網日本語版).
+    ("新華網日本語版によると、人民網日本語版も伝えた。", [("新華網日本語版", "xinhua"), ("人民網日本語版", "peoples-daily")]),
+    # A gloss in brackets between a ministry and its spokesperson (People's Daily's Japanese edition).
+    ("外交部（外務省）の毛寧報道官は述べた。中国は反発した。",
+     [("外交部", "ministry-of-foreign-affairs-china"), ("外務省", "ministry-of-foreign-affairs-china"),
+      ("毛寧", "mao-ning"), ("中国", "china")]),
+    # A name the text interrupts with its abbreviation in brackets.
+    ("亚太经合组织(APEC)第三十二次领导人非正式会议在庆州举行。亚太经合组织(APEC)成员国",
+     [("亚太经合组织(APEC)第三十二次领导人非正式会议", "apec-gyeongju-2025"), ("庆州", "gyeongju"),
+      ("亚太经合组织", "apec"), ("APEC", "apec")]),
+    # Hong Kong's press on Hong Kong: 本港 says whose bureau it is.
+    ("本港教育局日前發出通告。", [("教育局", "education-bureau-hong-kong")]),
     # A name left open with one candidate stays open (Hypothesis found a crash here).
     ("10th CCP Congress 10th CCP Congress National Security Law",
      [("10th CCP Congress", "ccp-10th-national-congress"), ("10th CCP Congress", "ccp-10th-national-congress"),
