@@ -351,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--quick", action="store_true", help="smaller corpora and fewer repeats")
     parser.add_argument("--only", choices=["normalise", "http", "startup", "reconcile", "reference", "batch", "store",
-                                           "lookup", "rps"])
+                                           "lookup", "rps", "layers"])
     args = parser.parse_args(argv)
     size, repeat = (200_000, 2) if args.quick else (1_000_000, 5)
     sections: dict = {"machine": machine()}
@@ -405,7 +405,12 @@ def main(argv: list[str] | None = None) -> int:
 
         print("requests per second:")
         write_block("rps", bench_rps())
-    if args.only not in ("batch", "store", "lookup", "rps"):  # those write blocks of their own
+    if args.only in (None, "layers"):
+        from bench.layers import bench_layers
+
+        print("reads over a layer:")
+        write_block("layers", bench_layers(curated))
+    if args.only not in ("batch", "store", "lookup", "rps", "layers"):  # those write blocks of their own
         write_results(sections)
     return 0
 

@@ -67,15 +67,17 @@ class _Over(Mapping):
         found = self._over.get(key, self)
         if found is not self:
             return found
-        if key in self._gone:
+        if self._gone and key in self._gone:
             raise KeyError(key)
         return self._base[key]
 
-    def get(self, key, default=None):
-        try:
-            return self[key]
-        except KeyError:
+    def get(self, key, default=None):  # (the hot path of every read: no exception, no second call)
+        found = self._over.get(key, self)
+        if found is not self:
+            return found
+        if self._gone and key in self._gone:
             return default
+        return self._base.get(key, default)
 
     def __contains__(self, key) -> bool:
         return key in self._over or (key not in self._gone and key in self._base)

@@ -25,9 +25,9 @@ class LayeredAutomaton:
     hits one automaton over the live keys would give, in either of the two ways the matcher asks for them
     (leftmost-longest for Latin text, every overlapping hit for Han and kana)."""
 
-    def __init__(self, base, n: int, base_longest: int, dead: frozenset[int], extra, extra_keys: list[str]):
+    def __init__(self, base, n: int, base_longest: int, dead: frozenset[int], extra):
         self.base, self.n, self.base_longest, self.dead = base, n, base_longest, dead
-        self.extra, self.extra_longest = extra, max(map(len, extra_keys), default=0)
+        self.extra = extra
 
     def find_matches_as_indexes(self, text: str, overlapping: bool = False) -> list[tuple[int, int, int]]:
         hits = self.base.find_matches_as_indexes(text, overlapping=overlapping) if self.base is not None else []
@@ -37,19 +37,24 @@ class LayeredAutomaton:
             return [h for h in hits if h[0] not in dead] + [(i + n, s, e) for i, s, e in extra]
         # Leftmost-longest: the base's hits stand wherever no new key starts and no gone key was hit; only
         # around those places is the text scanned again, place by place.
-        dirty = {s for _i, s, _e in extra}
-        dirty.update(s for i, s, _e in hits if i in dead)
+        extra_at: dict[int, tuple[int, int]] = {}  # where a new key starts: the longest one there
+        for i, s, e in extra:
+            if e > extra_at.get(s, (0, 0))[1]:
+                extra_at[s] = (i + n, e)
+        dirty = sorted({*extra_at, *(s for i, s, _e in hits if i in dead)})
         if not dirty:
             return hits
-        return self._leftmost_longest(text, hits, sorted(dirty))
+        return self._leftmost_longest(text, hits, dirty, extra_at)
 
-    def _leftmost_longest(self, text: str, hits: list, dirty: list[int]) -> list[tuple[int, int, int]]:
-        """Leftmost-longest over the live keys, given the base's own leftmost-longest ``hits`` and the
-        ``dirty`` places (a new key starts there, or the base's hit there is a gone key's). The base's scan
-        and this one agree from any place the base's scan stood on (one not inside a base hit) up to the next
-        dirty place; from a dirty place on, this one goes place by place until it stands on such a place
-        again."""
-        found, at, b, d, size = [], 0, 0, 0, len(text)
+    def _leftmost_longest(self, text: str, hits: list, dirty: list[int],
+                          extra_at: dict[int, tuple[int, int]]) -> list[tuple[int, int, int]]:
+        """Leftmost-longest over the live keys, given the base's own leftmost-longest ``hits``, the longest new
+        key at each place one starts (``extra_at``) and the ``dirty`` places (a new key starts there, or the
+        base's hit there is a gone key's). The base's scan and this one agree from any place the base's scan
+        stood on (one not inside a base hit) up to the next dirty place; from a dirty place on, this one goes
+        place by place until it stands on such a place again. Where the base's scan stood, what it found (or
+        did not) is the base's longest key there, so only a place inside a base hit asks the base again."""
+        found, at, b, d, size, dead = [], 0, 0, 0, len(text), self.dead
         while at < size:
             while d < len(dirty) and dirty[d] < at:
                 d += 1
@@ -64,35 +69,34 @@ class LayeredAutomaton:
                 else:
                     at = dirty[d] if d < len(dirty) else size
                 continue
-            hit = self._longest_at(text, at)
-            if hit is not None:
-                found.append(hit)
-                at = hit[2]
+            if inside or (b < len(hits) and hits[b][1] == at and hits[b][0] in dead):
+                best = self._base_longest_at(text, at)
+            else:  # the base's scan stood here: its hit here, or none
+                best = hits[b] if b < len(hits) and hits[b][1] == at else None
+            new = extra_at.get(at)
+            if new is not None and (best is None or new[1] > best[2]):
+                best = (new[0], at, new[1])
+            if best is not None:
+                found.append(best)
+                at = best[2]
             else:
                 at += 1
         return found
 
-    def _longest_at(self, text: str, at: int) -> tuple[int, int, int] | None:
-        best = None
-        if self.base is not None:
-            stop = min(len(text), at + self.base_longest)
-            while stop > at:  # the longest base key here; if it is gone, the longest one shorter than it
-                hits = self.base.find_matches_as_indexes(text[at:stop])
-                if not hits or hits[0][1] != 0:
-                    break
-                index, _zero, length = hits[0]
-                if index not in self.dead:
-                    best = (index, at, at + length)
-                    break
-                stop = at + length - 1
-        if self.extra is not None:
-            here = [(i, e) for i, s, e in self.extra.find_matches_as_indexes(text[at:at + self.extra_longest],
-                                                                            overlapping=True) if s == 0]
-            if here:
-                index, length = max(here, key=lambda hit: hit[1])
-                if best is None or at + length > best[2]:
-                    best = (index + self.n, at, at + length)
-        return best
+    def _base_longest_at(self, text: str, at: int) -> tuple[int, int, int] | None:
+        """The longest live base key that starts at ``at``; if the longest is gone, the longest shorter one."""
+        if self.base is None:
+            return None
+        stop = min(len(text), at + self.base_longest)
+        while stop > at:
+            hits = self.base.find_matches_as_indexes(text[at:stop])
+            if not hits or hits[0][1] != 0:
+                return None
+            index, _zero, length = hits[0]
+            if index not in self.dead:
+                return (index, at, at + length)
+            stop = at + length - 1
+        return None
 
 
 class _Keys(Sequence):
@@ -111,15 +115,15 @@ class _Values:
     matcher, which would work out the same) except for the keys the layer touched, kept here."""
 
     def __init__(self, base: list, touched: set[int]):
-        self._base, self._touched, self._own = base, touched, {}
+        self._base, self._touched, self._own, self._n = base, touched, {}, len(base)
 
     def __getitem__(self, i: int):
-        if i < len(self._base) and i not in self._touched:
+        if i < self._n and i not in self._touched:
             return self._base[i]
         return self._own.get(i)
 
     def __setitem__(self, i: int, value) -> None:
-        if i < len(self._base) and i not in self._touched:
+        if i < self._n and i not in self._touched:
             self._base[i] = value
         else:
             self._own[i] = value
@@ -171,7 +175,7 @@ class LayeredMatcher(TextMatcher):
                 dead = frozenset(at[k] for k in mine if at[k] is not None and (latin, k) in gone)
                 new = [k for k in mine if at[k] is None and (latin, k) not in gone]
                 extra = _automaton(new, ahocorasick_rs.MatchKind.Standard)  # every hit: see find_matches_as_indexes
-                layered = LayeredAutomaton(automaton, len(keys), base.starts[latin][1], dead, extra, new)
+                layered = LayeredAutomaton(automaton, len(keys), base.starts[latin][1], dead, extra)
                 merged = (_Keys(keys, new), _Values(values, {i for i in at.values() if i is not None}), layered)
             if latin:
                 self.latin_keys, self.latin_values, self.latin = merged

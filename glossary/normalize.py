@@ -1538,6 +1538,7 @@ _JA_MINISTRY_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{1,5}?省(?![内內長长令
 _PARTY_PART_RE = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:部会|部會|調査会|調查會|调查会)")
 # A part of an organisation the glossary does not hold, named after it (中国社会科学院日本研究所, 北京大学国际关系学院):
 # the whole is the name, so neither the organisation nor a place inside the part is a mention.
+_OUTLET_WORD_AFTER_RE = re.compile(r" (?:newspaper|daily|paper|broadcaster|news agency|TV|television)\b")
 _MEDIA_SUBTYPES = frozenset({"newspaper", "broadcaster", "news-agency", "news-website", "magazine", "news-publication"})
 _EDITION_AFTER_RE = re.compile(r"(?:日本語|中国語|中國語|英語|日文|中文|英文|韓国語|韩文|韓文)(?:版|网|網|ニュース)"
                                r"|(?:电子|電子|网络|網絡|網路|デジタル)版")
@@ -1920,6 +1921,20 @@ _DATELINE_RE = re.compile(
     r"|([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:,[^\n()\-–—]{1,24})? \([A-Z][A-Za-z .]{1,22}\))[ \t]*(?:--?|–|—)[ \t]")
 
 
+def _named_place_first(glossary, doc: _Document, ids) -> tuple[str, ...]:
+    """The entries among ``ids`` whose English name begins with a place the text names ("Hong Kong National
+    Security Law" where the text names Hong Kong): a short form the glossary marks as shared with another entry
+    ("National Security Law") is the one of the place the text is about."""
+    found = []
+    for i in ids:
+        words = (glossary.entries[i].names.get("en") or "").split(" ")
+        if any(row.entry_id in doc.named and glossary.entries[row.entry_id].type == "place"
+               for n in range(1, min(3, len(words) - 1) + 1)
+               for row in glossary.with_key(name_key(" ".join(words[:n])))):
+            found.append(i)
+    return tuple(found)
+
+
 def _by_members(glossary, doc: _Document, patterns: PatternSet, ids) -> tuple[str, ...]:
     """The organisations among ``ids`` in which a person the text names held a role (by the organisation's
     English name in the person's roles), when that leaves one. Not countries, nor places: a person's roles
@@ -2056,6 +2071,11 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
             # 萩生田氏: a surname of three characters or more (rarely shared, unlike 石川) with an honorific is a
             # person's, and the glossary holds one person of that name
             chosen, resolution = people[0], "context"
+        if chosen is None and not candidates and patterns.latin and _OUTLET_WORD_AFTER_RE.match(text, end):
+            outlets = [i for i in ids if glossary.entries[i].details.get("subtype") in _MEDIA_SUBTYPES]
+            if len(outlets) == 1:  # "the Asahi newspaper": an outlet's short name with what it is after it
+                chosen, resolution = outlets[0], "context"
+                doc.named.setdefault(chosen, []).append(start)  # named from here on ("Asahi also reported")
         if chosen is None and not candidates and len(ids) == 1 and not patterns.latin and (
                 (text.startswith(_STATIONED, start) and _sender_named(glossary, doc, ids[0]))
                 or _after_related(glossary, text, start, ids[0]) or _bureau_with_head(glossary, doc, end, ids[0])
@@ -2079,7 +2099,11 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
             elif not ambiguous:
                 return None
             else:
-                candidates = list(ids)
+                placed = _named_place_first(glossary, doc, ids)
+                if len(placed) == 1:
+                    chosen, resolution = placed[0], "context"  # "the National Security Law" in a text on Hong Kong
+                else:
+                    candidates = list(ids)
     p = next((q for q in patterns if q.entry_id == chosen), patterns[0])
     if probe:
         return p  # type: ignore[return-value]  # the caller only asks whether this is a mention

@@ -34,13 +34,15 @@ import time
 from glossary.snapshot import SnapshotHolder, StoreSnapshots
 
 POLL_SECONDS = float(os.environ.get("GLOSSARY_POLL_SECONDS", "0.2"))
-# The master compacts a layer this long after the first write in it, or once it holds as many entries as a
-# layer may (StoreSnapshots.layer_limit; more changes at once are rebuilt at once):
-# the writes of a day of editing are built whole once, not once each. Each build takes the master seconds of
-# one core and, while it runs, memory for a second snapshot (at a million variants the service went from
-# 1.5-1.8 GB to up to 3.1-3.3 GB for about 20 s: bench/README.md); a layer of a few thousand entries costs
-# reads little.
-COMPACT_SECONDS = float(os.environ.get("GLOSSARY_COMPACT_SECONDS", "3600"))
+# The master compacts a layer once it holds as many entries as a layer may (StoreSnapshots.layer_limit, 2,000;
+# more changes at once are rebuilt at once), and, only when GLOSSARY_COMPACT_SECONDS is set, that long after the
+# first write in it. Each build takes the master seconds of one core and, while it runs, memory for a second
+# snapshot: at a million variants the service went from 1.5-1.9 GB to up to 3.1-3.3 GB for about 20 s
+# (bench/README.md), over the 2 GB it keeps to otherwise. A layer of 2,000 entries costs reads little (a lookup
+# a few microseconds, normalisation about a tenth: bench/README.md), so by default the service compacts only
+# at the limit, which a desk's editing reaches in weeks, and a restart starts from the file it saved.
+_COMPACT = os.environ.get("GLOSSARY_COMPACT_SECONDS", "")
+COMPACT_SECONDS = float(_COMPACT) if _COMPACT else None
 MODES = ("auto", "workers", "master")
 MASTER_FROM_VARIANTS = 250_000  # "auto" refreshes in the master from this many variants
 log = logging.getLogger("glossary.refresh")
@@ -129,8 +131,8 @@ class Refresher:
             return False
         if self._layer_since is None:
             self._layer_since = time.monotonic()
-        return len(current.changes) >= self.snapshots.layer_limit or \
-            time.monotonic() - self._layer_since >= COMPACT_SECONDS
+        return len(current.changes) >= self.snapshots.layer_limit or (
+            COMPACT_SECONDS is not None and time.monotonic() - self._layer_since >= COMPACT_SECONDS)
 
     def start(self) -> None:
         """Start this process's poller (once per process: call it again after a fork). A worker whose master

@@ -177,7 +177,7 @@ def test_a_layered_automaton_finds_what_one_automaton_over_the_live_keys_finds(b
     for kind, overlapping in ((ahocorasick_rs.MatchKind.LeftmostLongest, False),
                               (ahocorasick_rs.MatchKind.Standard, True)):
         layered = LayeredAutomaton(_automaton(base, kind), len(base), max(map(len, base)), dead,
-                                   _automaton(new, ahocorasick_rs.MatchKind.Standard), new)
+                                   _automaton(new, ahocorasick_rs.MatchKind.Standard))
         got = sorted((keys[i], s, e) for i, s, e in layered.find_matches_as_indexes(text, overlapping=overlapping))
         one = _automaton(live, kind) if live else None
         expected = sorted((live[i], s, e) for i, s, e in one.find_matches_as_indexes(text, overlapping=overlapping)) \

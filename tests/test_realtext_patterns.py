@@ -550,6 +550,13 @@ TEXT_CUES = [
       ("亚太经合组织", "apec"), ("APEC", "apec")]),
     # Hong Kong's press on Hong Kong: 本港 says whose bureau it is.
     ("本港教育局日前發出通告。", [("教育局", "education-bureau-hong-kong")]),
+    # A short form shared with another entry is the one whose name begins with the place the text names.
+    ("Hong Kong has changed since the National Security Law was imposed.",
+     [("Hong Kong", "hong-kong"), ("National Security Law", "hong-kong-national-security-law")]),
+    # An outlet's short name with what it is after it.
+    ("An article in the Asahi newspaper said so. Asahi also reported it.",
+     [("Asahi", "asahi-shimbun"), ("Asahi", "asahi-shimbun")]),
+    ("Asahi means morning sun.", []),
     # A name left open with one candidate stays open (Hypothesis found a crash here).
     ("10th CCP Congress 10th CCP Congress National Security Law",
      [("10th CCP Congress", "ccp-10th-national-congress"), ("10th CCP Congress", "ccp-10th-national-congress"),
