@@ -1237,9 +1237,10 @@ class _Choice:
         return [m for _, m in out]
 
     def _interrupted_names(self, found: list[tuple[PatternSet, Mention]]) -> list[tuple[PatternSet, Mention]]:
-        """A Han name the text interrupts with an abbreviation or gloss in brackets (亚太经合组织(APEC)第三十二次
-        领导人非正式会议): one mention of the glossary's name without the brackets, when it holds one that begins
-        with the name before them and goes on with what follows them (the longest such)."""
+        """A Han name the text interrupts with an abbreviation in brackets (亚太经合组织(APEC)第三十二次领导人非正式
+        会议): one mention of the glossary's name without the brackets, when it holds one that begins with the name
+        before them and goes on with what follows them (the longest such). Not a Han gloss: 尖閣諸島（釣魚台）國有化
+        names the islands twice, then what was done to them."""
         text, glossary = self.doc.text, self.glossary
         out: list[tuple[PatternSet, Mention]] = []
         until = 0
@@ -1247,7 +1248,7 @@ class _Choice:
             if m.start < until:
                 continue  # inside the longer name
             gloss = None if patterns.latin else _GLOSS_RE.match(text, m.end)
-            if gloss is not None:
+            if gloss is not None and _ABBREVIATION_RE.fullmatch(text, gloss.start() + 1, gloss.end() - 1):
                 head, after = text[m.start : m.end], gloss.end()
                 for k in range(min(_LONGEST_REST, len(text) - after), 1, -1):
                     rows = glossary.with_key(name_key(head + text[after : after + k]))
@@ -1702,6 +1703,7 @@ def _bracketed_glosses(text: str, found: list[tuple[PatternSet, Mention]]) -> li
 
 _GLOSS_OPENINGS = ("(", "（", " (", " （")
 _LONGEST_REST = 24  # how far after the brackets an interrupted name may go on (see _interrupted_names)
+_ABBREVIATION_RE = re.compile(r"[A-Z][A-Za-z0-9&.\-]{1,11}")
 
 
 def _bracketed_readings(text: str, found: list[tuple[PatternSet, Mention]]) -> list[Mention]:

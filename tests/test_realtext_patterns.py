@@ -548,6 +548,7 @@ TEXT_CUES = [
     ("亚太经合组织(APEC)第三十二次领导人非正式会议在庆州举行。亚太经合组织(APEC)成员国",
      [("亚太经合组织(APEC)第三十二次领导人非正式会议", "apec-gyeongju-2025"), ("庆州", "gyeongju"),
       ("亚太经合组织", "apec"), ("APEC", "apec")]),
+    ("這與2012年尖閣諸島（釣魚台）國有化有關。", [("尖閣諸島", "senkaku-islands"), ("釣魚台", "senkaku-islands")]),
     # Hong Kong's press on Hong Kong: 本港 says whose bureau it is.
     ("本港教育局日前發出通告。", [("教育局", "education-bureau-hong-kong")]),
     # A short form shared with another entry is the one whose name begins with the place the text names.
