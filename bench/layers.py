@@ -35,7 +35,7 @@ def _layer(base: Glossary, size: int, seed: int = 5) -> Glossary:
     return base.layered(changes, version=f"{base.version}+{size}").prepare(previous=base)
 
 
-def bench_layers(base: Glossary, chars: int = 100_000) -> list[str]:
+def bench_layers(base: Glossary, chars: int = 100_000, label: str = "curated") -> list[str]:
     base.prepare()
     contenders = {"base": base, **{f"layer of {n:,}": _layer(base, n) for n in LAYERS}}
     corpora = {lang: make_corpus(base, lang, chars if lang == "en" else chars // 2) for lang in ("en", "zh", "ja")}
@@ -58,7 +58,7 @@ def bench_layers(base: Glossary, chars: int = 100_000) -> list[str]:
                 took = time.process_time() - started
                 best[name, lang] = min(best.get((name, lang), took), took)
     lines = ["### Reads over a layer", "",
-             f"The curated glossary ({len(base.variants):,} variants) alone and with a layer of new people over it "
+             f"The {label} glossary ({len(base.variants):,} variants) alone and with a layer of new people over it "
              f"(bench/layers.py), taking turns, least CPU time of {ROUNDS} rounds: a lookup of one of 2,000 names "
              "sampled across the base, and `normalize_text` over the bench corpora (characters per second of CPU "
              "time; the ratio to the base in brackets).", "",

@@ -140,6 +140,7 @@ _NON_WORD_RE = re.compile(r"[^a-z0-9\u00df-\u024f\u0370-\u052f]")
 _WORD_CHAR_RE = re.compile(r"[a-z0-9\u00df-\u024f\u0370-\u052f]")
 _CJK_CLASS = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f"
 _CJK_RE = re.compile(f"[{_CJK_CLASS}]")
+_HAN_DOT_RE = re.compile(r"(?<=[\u3400-\u9fff])[·・‧•](?=[\u3400-\u9fff])")  # a dot between two Han characters
 # Stretches of Han/kana text (gaps of up to 12 other characters bridged): the Han/kana automaton has
 # thousands of first characters and looks each text character up among them, so it is only run where
 # such text is; a window reaches 12 characters back and 6 on for names such as G20杭州峰会, ワシントンD.C.
@@ -574,6 +575,30 @@ class TextMatcher:
                 if passing:
                     kept = checks.kept(patterns, passing)
                     found.append((start, end, kept, kept.strength))
+        if _HAN_DOT_RE.search(text):
+            self._find_across_dots(text, scanned, found)
+
+    def _find_across_dots(self, text: str, scanned: str, found: list) -> None:
+        """Names the text writes with a middle dot between two of their characters (大阪·关西世博会 for the
+        glossary's 大阪关西世博会): the text is scanned once more without such dots, and a hit that spans one is
+        a candidate over the text's own characters, dot included."""
+        dots = {match.start() for match in _HAN_DOT_RE.finditer(text)}
+        kept_at = [n for n in range(len(scanned)) if n not in dots]  # the text's position of each character kept
+        joined = "".join(scanned[n] for n in kept_at)
+        spans = {(c[0], c[1]) for c in found}
+        values = self.cjk_values
+        for index, start, end in self.cjk.find_matches_as_indexes(joined, overlapping=True):
+            start, end = kept_at[start], kept_at[end - 1] + 1
+            if end - start == self.cjk_keys_length(index) or (start, end) in spans:
+                continue  # no dot inside: found already
+            _length, patterns, _plain, checks = values[index] or self.value(False, index)
+            passing = tuple(n for n, p in enumerate(checks.groups) if _passes_cjk(p, text, start, end))
+            if passing:
+                kept = checks.kept(patterns, passing)
+                found.append((start, end, kept, kept.strength))
+
+    def cjk_keys_length(self, index: int) -> int:
+        return len(self.cjk_keys[index])
 
     def is_word(self, segments, text: str, start: int, end: int, patterns, title_after=lambda: False) -> bool:
         """Han/kana names must not cut a word of the text (``segments``: see :mod:`glossary.boundaries`).

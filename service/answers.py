@@ -15,6 +15,7 @@ benchmark measures both: bench/README.md).
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections import OrderedDict
 from functools import wraps
@@ -36,28 +37,31 @@ class AnswerCache:
         self._answers: OrderedDict[str, bytes] = OrderedDict()
         self._bytes = 0
         self.hits = self.misses = 0
+        self._lock = threading.Lock()
 
     def get(self, snapshot, key: str) -> bytes | None:
-        if self._snapshot() is not snapshot:
-            self._answers.clear()
-            self._bytes = 0
-            self._snapshot = weakref.ref(snapshot)
-        found = self._answers.get(key)
-        if found is None:
-            self.misses += 1
-            return None
-        self.hits += 1
-        self._answers.move_to_end(key)
-        return found
+        with self._lock:
+            if self._snapshot() is not snapshot:
+                self._answers.clear()
+                self._bytes = 0
+                self._snapshot = weakref.ref(snapshot)
+            found = self._answers.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self.hits += 1
+            self._answers.move_to_end(key)
+            return found
 
     def put(self, snapshot, key: str, body: bytes) -> None:
-        if self._snapshot() is not snapshot or len(body) > self.max_bytes // 8 or key in self._answers:
-            return
-        self._answers[key] = body
-        self._bytes += len(body) + len(key)
-        while self._bytes > self.max_bytes:
-            old_key, old = self._answers.popitem(last=False)
-            self._bytes -= len(old) + len(old_key)
+        with self._lock:  # (one snapshot's answer never lands in the next one's cache, whatever the worker class)
+            if self._snapshot() is not snapshot or len(body) > self.max_bytes // 8 or key in self._answers:
+                return
+            self._answers[key] = body
+            self._bytes += len(body) + len(key)
+            while self._bytes > self.max_bytes:
+                old_key, old = self._answers.popitem(last=False)
+                self._bytes -= len(old) + len(old_key)
 
     def __len__(self) -> int:
         return len(self._answers)

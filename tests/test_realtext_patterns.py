@@ -549,6 +549,8 @@ TEXT_CUES = [
      [("亚太经合组织(APEC)第三十二次领导人非正式会议", "apec-gyeongju-2025"), ("庆州", "gyeongju"),
       ("亚太经合组织", "apec"), ("APEC", "apec")]),
     ("這與2012年尖閣諸島（釣魚台）國有化有關。", [("尖閣諸島", "senkaku-islands"), ("釣魚台", "senkaku-islands")]),
+    # A middle dot the text writes inside a name the glossary holds without one; places in a row stay apart.
+    ("大阪·关西世博会开幕。中国·北京市", [("大阪·关西世博会", "expo-2025-osaka"), ("中国", "china"), ("北京市", "beijing")]),
     # Hong Kong's press on Hong Kong: 本港 says whose bureau it is.
     ("本港教育局日前發出通告。", [("教育局", "education-bureau-hong-kong")]),
     # A short form shared with another entry is the one whose name begins with the place the text names.
