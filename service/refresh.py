@@ -38,9 +38,9 @@ POLL_SECONDS = float(os.environ.get("GLOSSARY_POLL_SECONDS", "0.2"))
 # more changes at once are rebuilt at once), and, only when GLOSSARY_COMPACT_SECONDS is set, that long after the
 # first write in it. Each build takes the master seconds of one core and, while it runs, memory for a second
 # snapshot: at a million variants the service went from 1.5-1.9 GB to up to 3.1-3.3 GB for about 20 s
-# (bench/README.md), over the 2 GB it keeps to otherwise. A layer of 2,000 entries costs reads little (a lookup
-# a few microseconds, normalisation about a tenth: bench/README.md), so by default the service compacts only
-# at the limit, which a desk's editing reaches in weeks, and a restart starts from the file it saved.
+# (bench/README.md), over the 2 GB it keeps to otherwise. A layer of 2,000 entries costs reads a little (a
+# lookup a few microseconds, normalisation up to a fifth: bench/README.md), so by default the service compacts
+# only at the limit, which a desk's editing reaches in weeks; a restart catches the layer up from the store.
 _COMPACT = os.environ.get("GLOSSARY_COMPACT_SECONDS", "")
 COMPACT_SECONDS = float(_COMPACT) if _COMPACT else None
 MODES = ("auto", "workers", "master")
