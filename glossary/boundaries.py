@@ -40,7 +40,8 @@ DEMONYM_RUN_ON = frozenset({"人为", "人為"})
 # One-character initials of countries that pair into words (中日, 韓朝, 台美): such a pair read across a name's end
 # is the name and the next word, not a word the name is part of.
 PAIR_INITIALS = frozenset("中日韩韓朝美俄台臺")
-PLACE_SUFFIX_MORPHEMES = frozenset("产產産製制籍初队隊")  # (日本初の: "Japan's first"; 中国队: its team)
+PLACE_SUFFIX_MORPHEMES = frozenset("产產産製制籍初队隊化系")
+# (日本初の: "Japan's first"; 中国队: its team; 香港の中国化: "sinicisation"; 中国系企業: Chinese-owned)
 _RUN_RE = re.compile("[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HAN_RUN_RE = re.compile("[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _KANA_RE = re.compile("[\u3040-\u30fa\u30fc-\u30ff]")  # kana, not the middle dot ・ Chinese captions use too

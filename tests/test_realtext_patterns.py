@@ -549,6 +549,9 @@ TEXT_CUES = [
      [("亚太经合组织(APEC)第三十二次领导人非正式会议", "apec-gyeongju-2025"), ("庆州", "gyeongju"),
       ("亚太经合组织", "apec"), ("APEC", "apec")]),
     ("這與2012年尖閣諸島（釣魚台）國有化有關。", [("尖閣諸島", "senkaku-islands"), ("釣魚台", "senkaku-islands")]),
+    # A country before "-isation" or "-affiliated" (中国化, 中国系) modifies the word: the country counts.
+    ("香港の中国化。中国系の企業。日中は4つの基本文書を確認した。",
+     [("香港", "hong-kong"), ("中国", "china"), ("中国", "china"), ("4つの基本文書", "four-political-documents")]),
     # A middle dot the text writes inside a name the glossary holds without one; places in a row stay apart.
     ("大阪·关西世博会开幕。中国·北京市", [("大阪·关西世博会", "expo-2025-osaka"), ("中国", "china"), ("北京市", "beijing")]),
     # Hong Kong's press on Hong Kong: 本港 says whose bureau it is.
