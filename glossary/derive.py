@@ -110,6 +110,7 @@ def _derive(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
         yield from _administrative_forms(entry)
     if entry.type != "person":
         yield from _british_spellings(curated)
+        yield from _title_case_acronyms(curated)
     if entry.type == "organization" and entry.details.get("subtype") in ("consulate-general", "embassy"):
         yield from _mission_short_forms(entry)
 
@@ -155,6 +156,19 @@ def _british_spellings(curated: list[Variant]) -> Iterator[Variant]:
             have.add(name)
             yield _derived(name, "en", _as_variant_kind(v.kind), v.name, "british-spelling", standalone=v.standalone,
                            context=v.context, in_text=v.in_text, case_sensitive=v.case_sensitive)
+
+
+def _title_case_acronyms(curated: list[Variant]) -> Iterator[Variant]:
+    """An acronym of four letters or more as British house styles print it (APEC: Apec, ASEAN: Asean, as the
+    South China Morning Post and the Financial Times do), in that case only. Not shorter ones: "US" is no "Us"."""
+    have = {v.name for v in curated if v.lang == "en"}
+    for v in curated:
+        if v.lang == "en" and v.name.isascii() and v.name.isalpha() and v.name.isupper() and len(v.name) >= 4:
+            name = v.name.capitalize()
+            if name not in have:
+                have.add(name)
+                yield _derived(name, "en", _as_variant_kind(v.kind), v.name, "title-case-acronym",
+                               standalone=v.standalone, context=v.context, in_text=v.in_text, case_sensitive=True)
 
 
 # CJK Extension A: characters outside everyday Chinese and Japanese print.

@@ -889,7 +889,22 @@ def _what_the_text_says(glossary: Glossary, text: str, mentions: list[Mention], 
     if mentions and ("(" in text or "（" in text):
         mentions = _latin_glosses(glossary, text, _former_names(glossary, text, _defined_abbreviations(
             glossary, text, mentions)))
+    if "-" in text:
+        mentions = _with_cantonese_given_names(glossary, text, mentions)
     return mentions
+
+
+def _with_cantonese_given_names(glossary: Glossary, text: str, mentions: list[Mention]) -> list[Mention]:
+    """A person's English name with the Cantonese given name after it ("Jimmy Lai Chee-ying", as Hong Kong's
+    English press writes them) is one mention, whether or not the glossary holds that long form."""
+    out = []
+    for n, m in enumerate(mentions):
+        given = _HK_GIVEN_NAME_RE.match(text, m.end) if m.entry_id is not None and m.surface.isascii() else None
+        if given is not None and glossary.entries[m.entry_id].type == "person" and (
+                n + 1 == len(mentions) or mentions[n + 1].start >= given.end()):
+            m = m._replace(end=given.end(), surface=text[m.start : given.end()])
+        out.append(m)
+    return out
 
 
 # A name right before its former name in brackets: Ｘ（旧ツイッター）, X(旧Twitter), X（前稱Twitter）; and a one-letter
@@ -1158,6 +1173,14 @@ class _Choice:
                 continue
             if titled and _inside_title(text, m.start, m.end):
                 continue  # 《联合国宪章》, 《南海各方行为宣言》: part of a title the glossary does not hold
+            if patterns.organisation and out and out[-1][1].end == m.start and not patterns.latin and \
+                    m.entry_id is not None and \
+                    self.glossary.entries[m.entry_id].details.get("subtype") in _MEDIA_SUBTYPES:
+                prev_patterns, prev = out[-1]
+                code = _countries_of(prev_patterns, prev)[:1] if any(
+                    p.nation for p in prev_patterns if p.entry_id == prev.entry_id) else ()
+                if code and code[0] not in self.glossary.entries[m.entry_id].countries:
+                    continue  # 北韓中央通信社: North Korea's news agency, not Taiwan's 中央通信社
             if patterns.organisation and m.end < len(text):
                 part = _SUBUNIT_AFTER_RE.match(text, m.end)
                 if part is not None:
@@ -1262,10 +1285,10 @@ class _Choice:
         return [m for _, m in out]
 
     def _interrupted_names(self, found: list[tuple[PatternSet, Mention]]) -> list[tuple[PatternSet, Mention]]:
-        """A Han name the text interrupts with an abbreviation in brackets (亚太经合组织(APEC)第三十二次领导人非正式
-        会议): one mention of the glossary's name without the brackets, when it holds one that begins with the name
-        before them and goes on with what follows them (the longest such). Not a Han gloss: 尖閣諸島（釣魚台）國有化
-        names the islands twice, then what was done to them."""
+        """A Han name the text interrupts with an abbreviation or a katakana reading in brackets (亚太经合组织(APEC)
+        第三十二次领导人非正式会议, 新疆(シンチャン)ウイグル自治区): one mention of the glossary's name without the
+        brackets, when it holds one that begins with the name before them and goes on with what follows them (the
+        longest such). Not a Han gloss: 尖閣諸島（釣魚台）國有化 names the islands twice, then what was done to them."""
         text, glossary = self.doc.text, self.glossary
         out: list[tuple[PatternSet, Mention]] = []
         until = 0
@@ -1295,6 +1318,9 @@ class _Choice:
 # One-character prepositions and verbs a name follows (对岸田来说, 向岸田表示): a word jieba reads across them and
 # a name's first character (对岸) does not hide a person's name.
 _FUNCTION_CHARS = frozenset("对對向与與和同跟给給让讓被把从從为為替据據")
+# One-character adverbs a name comes before (木原則說, 林也表示): a word jieba reads across them does not hide it.
+_AFTER_NAME_CHARS = frozenset("则則也又还還便就即却卻亦并並曾")
+_DATE_DIGITS = frozenset("0123456789０１２３４５６７８９〇一二三四五六七八九十")
 
 
 def _first_pass(choice: _Choice, candidates: list) -> None:
@@ -1315,11 +1341,19 @@ def _first_pass(choice: _Choice, candidates: list) -> None:
             ok = matcher.is_word(segments, text, c[0], c[1], c[2], title_after=lambda: (
                 c[1] in title_starts or text.startswith(HONORIFICS, c[1]) or (
                     c[2].person and text.startswith(_LEADERS_BODIES, c[1]))))
+            if ok and not c[2].latin and c[0] > 0 and text[c[0]] in "日月" and text[c[0] - 1] in _DATE_DIGITS:
+                ok = False  # 3月2日共須: the day's 日, not 日共 (the Japanese Communist Party)
+            if not ok and c[2].person and not c[2].latin and c[1] < len(text) and text[c[1]] in _AFTER_NAME_CHARS \
+                    and segments.is_word(c[0], c[1], False, check_end=False):
+                # 木原則說: jieba reads 原則 ("principle"); a person's name before 則 ("then"), 也, 又 is read
+                # to its own end (a short form still needs the text's evidence to count)
+                ok = True
             if not ok and c[2].person and not c[2].latin and c[0] > 0 and text[c[0] - 1] in _FUNCTION_CHARS:
                 # 对|岸田来说: jieba reads 对岸 ("the opposite shore"); a person's name after a preposition is read
                 # from its own start (a short form still needs the text's evidence to count)
                 ok = segments.is_word(c[0], c[1], False, check_start=False)
-            if not ok and c[2].place and not c[2].latin and text[c[1] - 1] in ADMIN_SUFFIXES and \
+            if not ok and c[2].place and not c[2].latin and (
+                    text[c[1] - 1] in ADMIN_SUFFIXES or text.endswith("北海道", 0, c[1])) and \
                     text.startswith(("内", "內"), c[1]):
                 # 東京都|内, 花蓮市|内 ("in Tokyo"): Sudachi reads 都内 as a word, but the suffix is the name's
                 ok = segments.is_word(c[0], c[1], True, check_end=False)
@@ -1466,7 +1500,8 @@ _ORG_HEAD_RE = re.compile(
     r" (?:News|Times|Today|Post|Daily|Herald|Press|Journal|Airlines|Airways|Bank|University|Airport|Television|"
     r"TV|Broadcasting|Radio|Telecom|Electric|Railways?|Foundation|Institute|Association|Organi[sz]ation|"
     r"Federation|Society|Corporation|Corp\.?|Inc\.?|Holdings|Motors?|Steel|Petroleum|Museum|National Museum|"
-    r"Memorial|Stock Exchange|Zoo|Stadium|Hospital|School|College|Academy|Bizwire|Wire|Dome|New District|New Area)\b")
+    r"Memorial|Stock Exchange|Zoo|Stadium|Hospital|School|College|Academy|Bizwire|Wire|Dome|New District|New Area|"
+    r"Cent(?:er|re)|Chamber|Exhibition|Convention|Limited|Ltd\.?)\b")
 
 
 # Words that end a company's, school's or outlet's name right after a place: 四川航空 (Sichuan Airlines),
@@ -1565,6 +1600,7 @@ _PARTY_PART_RE = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:部会|部會|調査会|�
 # A part of an organisation the glossary does not hold, named after it (中国社会科学院日本研究所, 北京大学国际关系学院):
 # the whole is the name, so neither the organisation nor a place inside the part is a mention.
 _OUTLET_WORD_AFTER_RE = re.compile(r" (?:newspaper|daily|paper|broadcaster|news agency|TV|television)\b")
+_HK_GIVEN_NAME_RE = re.compile(r" [A-Z][a-z]{1,6}-[a-z]{1,6}\b(?!-)")
 _MEDIA_SUBTYPES = frozenset({"newspaper", "broadcaster", "news-agency", "news-website", "magazine", "news-publication"})
 _EDITION_AFTER_RE = re.compile(r"(?:日本語|中国語|中國語|英語|日文|中文|英文|韓国語|韩文|韓文)(?:版|网|網|ニュース)"
                                r"|(?:电子|電子|网络|網絡|網路|デジタル)版")
@@ -1728,7 +1764,7 @@ def _bracketed_glosses(text: str, found: list[tuple[PatternSet, Mention]]) -> li
 
 _GLOSS_OPENINGS = ("(", "（", " (", " （")
 _LONGEST_REST = 24  # how far after the brackets an interrupted name may go on (see _interrupted_names)
-_ABBREVIATION_RE = re.compile(r"[A-Z][A-Za-z0-9&.\-]{1,11}")
+_ABBREVIATION_RE = re.compile(r"[A-Z][A-Za-z0-9&.\-]{1,11}|[\u30a0-\u30ff]{2,12}")  # APEC; a reading: ウイグル
 
 
 def _bracketed_readings(text: str, found: list[tuple[PatternSet, Mention]]) -> list[Mention]:
@@ -1863,8 +1899,8 @@ _LEADERS_BODIES = ("内閣", "內閣", "内阁", "政権", "政權", "政府", "
 # The generic last character of a place name (日本海, 洞庭湖) may instead begin the next word: 日本|海产品.
 _GEOGRAPHIC_SUFFIXES = frozenset("海湖山江河岛島洋峡峽")
 # A bureau, department or division whose last character starts the title of its head: 亚洲大洋洲局长 is the
-# head of 亚洲大洋洲局, 亞洲司長 of 亞洲司 (the name is printed once).
-_HEADS = frozenset("局司課课処处處室科")
+# head of 亚洲大洋洲局, 亞洲司長 of 亞洲司, 立法院長 of 立法院 (the name is printed once).
+_HEADS = frozenset("局司課课処处處室科院")
 
 
 def _shares_head(text: str, end: int) -> bool:
@@ -2213,7 +2249,7 @@ def _mission_hosts(glossary: Glossary) -> dict[str, frozenset[str]]:
     for entry_id, entry in glossary.entries.items():
         if entry.details.get("subtype") not in MISSION_SUBTYPES or " in " not in entry.names.get("en", ""):
             continue
-        where = entry.names["en"].rsplit(" in ", 1)[1]
+        where = entry.names["en"].rsplit(" in ", 1)[1].removeprefix("the ")
         places = {row.entry_id for row in glossary.with_key(name_key(where))
                   if glossary.entries[row.entry_id].type == "place"}
         if places:
@@ -2231,8 +2267,15 @@ def _hosted_in_named(glossary: Glossary, doc: _Document, ids) -> tuple[str, ...]
     entries = glossary.entries
     regions = {entries[i].countries[0] for i in doc.named if entries[i].countries[:1] and
                entries[i].countries[0] in _REGIONS}  # (香港政府 names Hong Kong too)
+    # A place in the host country names it too (北京の日本大使館: the embassy in China), if the text's places
+    # are of one country only (not a text on Tokyo and Beijing both).
+    countries = {entries[i].countries[0] for i in doc.named if entries[i].type == "place" and entries[i].countries}
+    countries -= {code for i in ids for code in entries[i].countries[:1]}  # (not the sender's: 日本 in 日本大使館)
+    country = countries.pop() if len(countries) == 1 else None
     return tuple(i for i in ids if hosts[i] & doc.named.keys() or
-                 any(_region_of(glossary, host) in regions for host in hosts[i]))
+                 any(_region_of(glossary, host) in regions or (
+                     country is not None and entries[host].details.get("subtype") == "country"
+                     and entries[host].countries[:1] == (country,)) for host in hosts[i]))
 
 
 def _stationed_in_city(glossary: Glossary, text: str, start: int, ids) -> tuple[str, ...]:
@@ -2449,6 +2492,8 @@ def _whose_body(glossary, doc: _Document, start: int, end: int, patterns: Patter
     country = None
     if not patterns.latin:
         country = _HAN_SIDES.get(text[max(0, start - 2) : start])
+        if country is None and start > 1 and text[start - 1] in _OPENING_QUOTES:
+            country = _country_before_quote(glossary, text, start - 1)  # 台“外交部”: Taiwan's "foreign ministry"
     if patterns.latin:
         owner = _OWNER_BEFORE_RE.search(text, max(0, start - 40), start)
         if owner and owner.group(2) != " ":
@@ -2480,6 +2525,24 @@ def _after_gloss(text: str, end: int) -> int:
     (People's Daily's Japanese edition explains the ministry's name) is the ministry of the spokesperson after it."""
     gloss = _GLOSS_RE.match(text, end)
     return gloss.end() if gloss else end
+
+
+_OPENING_QUOTES = "“「『‘\"'"
+
+
+def _country_before_quote(glossary, text: str, at: int) -> str | None:
+    """The country named right before an opening quote at ``at``: its name (台湾“外交部”) or its one-character
+    abbreviation (台“外交部”, the PRC's way of writing Taiwan's so-called ministry)."""
+    for n in (4, 3, 2, 1):
+        if at - n < 0:
+            continue
+        codes = {code for row in glossary.with_key(name_key(text[at - n : at]))
+                 for entry in [glossary.entries[row.entry_id]]
+                 if entry.type == "place" and entry.details.get("subtype") == "country"
+                 for code in entry.countries[:1]}
+        if len(codes) == 1:
+            return codes.pop()
+    return _country_initial(matcher_for(glossary), text[at - 1])
 
 
 def _demonym_before(text: str, start: int) -> tuple[str | None, int]:

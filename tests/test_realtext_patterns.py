@@ -552,6 +552,26 @@ TEXT_CUES = [
     # A country before "-isation" or "-affiliated" (中国化, 中国系) modifies the word: the country counts.
     ("香港の中国化。中国系の企業。日中は4つの基本文書を確認した。",
      [("香港", "hong-kong"), ("中国", "china"), ("中国", "china"), ("4つの基本文書", "four-political-documents")]),
+    # Round 12 (English). A place at the head of a chamber, centre or company the glossary lacks is no mention.
+    ("The Osaka Chamber of Commerce met at the Busan Exhibition and Convention Center.", []),
+    # Hong Kong's English press: the Cantonese given name after the English one; house-style acronyms.
+    ("Jimmy Lai Chee-ying was sentenced. Leaders met at the Apec summit; Asean too. The us and US.",
+     [("Jimmy Lai Chee-ying", "jimmy-lai"), ("Apec", "apec"), ("Asean", "asean"), ("US", "united-states")]),
+    # Round 12. A country's embassy by a place the text names in the host country (not the sender's).
+    ("北京の日本大使館は声明を出した。", [("北京", "beijing"), ("日本大使館", "embassy-of-japan-in-china")]),
+    # A country before an outlet of another country: not that outlet (North Korea's KCNA is no Taiwan CNA).
+    ("據北韓中央通信社報導。日本共同社報導。", [("北韓", "north-korea"), ("日本", "japan"), ("共同社", "kyodo-news")]),
+    # A body's last character starts its head's title (立法院|長); 北海道|内; the day's 日 before 共 (no 日共).
+    ("台湾の立法院長が来日した。北海道内産のホタテ。", [("台湾", "taiwan"), ("立法院", "legislative-yuan"),
+                                         ("北海道", "hokkaido")]),
+    ("3月2日共須繳納。日共表示反對。木原稔防衛相は述べた。木原則說不予置評。",
+     [("日共", "japanese-communist-party"), ("木原稔", "kihara-minoru"), ("木原", "kihara-minoru")]),
+    # A katakana reading in brackets inside a name; a launch site named after its island.
+    ("新疆(シンチャン)ウイグル自治区で。種子島宇宙センターから打ち上げた。",
+     [("新疆(シンチャン)ウイグル自治区", "xinjiang"), ("種子島宇宙センター", "tanegashima-space-center")]),
+    # A country before an opening quote says whose body the quoted name is (the PRC's way with Taiwan's).
+    ("国台办发言人表示，台“外交部”近日声称。", [("国台办", "taiwan-affairs-office"),
+                                   ("外交部", "ministry-of-foreign-affairs-taiwan")]),
     # A middle dot the text writes inside a name the glossary holds without one; places in a row stay apart.
     ("大阪·关西世博会开幕。中国·北京市", [("大阪·关西世博会", "expo-2025-osaka"), ("中国", "china"), ("北京市", "beijing")]),
     # Hong Kong's press on Hong Kong: 本港 says whose bureau it is.
