@@ -566,6 +566,9 @@ TEXT_CUES = [
                                          ("北海道", "hokkaido")]),
     ("3月2日共須繳納。日共表示反對。木原稔防衛相は述べた。木原則說不予置評。",
      [("日共", "japanese-communist-party"), ("木原稔", "kihara-minoru"), ("木原", "kihara-minoru")]),
+    # 敗戦 ("defeat") is any defeat until the text names the surrender.
+    ("「敗戦のような民族的壊滅を」と述べた。", []),
+    ("日本の降伏から80年。敗戦の日を迎えた。", [("日本の降伏", "surrender-of-japan"), ("敗戦", "surrender-of-japan")]),
     # A katakana reading in brackets inside a name; a launch site named after its island.
     ("新疆(シンチャン)ウイグル自治区で。種子島宇宙センターから打ち上げた。",
      [("新疆(シンチャン)ウイグル自治区", "xinjiang"), ("種子島宇宙センター", "tanegashima-space-center")]),
