@@ -264,6 +264,12 @@ class PatternSet(tuple):
         first = ps[0]
         # A standalone name of exactly one entry (not a short form, whose rewrite depends on the text):
         # it becomes its mention at once, with a canonical name that depends only on the form matched.
+        # Entries that stand alone here only by a Japanese spelling while Chinese spells the same characters as a
+        # short form (国会: the Diet in Japanese, any parliament in Chinese): in a text with no kana they do not.
+        ps.japanese_alone = frozenset(
+            i for i in {p.entry_id for p in ps if p.standalone and p.variant.lang == "ja"}
+            if any(p.entry_id == i and p.variant.lang.startswith("zh") and not p.standalone for p in ps)
+            and not any(p.entry_id == i and p.standalone and p.variant.lang != "ja" for p in ps))
         ps.direct = first.entry_id if all(
             p.entry_id == first.entry_id and p.standalone and p.variant.kind != "short" and not p.silent
             for p in ps) else None
@@ -640,6 +646,7 @@ def _automaton(keys: list[str], kind) -> ahocorasick_rs.AhoCorasick | None:
     return ahocorasick_rs.AhoCorasick(keys, matchkind=kind, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
 
 
+_GENERIC_LEGISLATURES = frozenset({"国会", "國會"})  # what Japanese wires gloss every foreign legislature with
 _STATIONED = ("驻", "駐")  # "stationed in": 驻中国大使馆 is an embassy in China, not China's
 _OPENING, _CLOSING = "(（", ")）"
 _HYPHENED_RE = re.compile(r"-[a-z]{1,4}$")
@@ -1240,6 +1247,11 @@ class _Choice:
                                     _JA_MINISTRY_AFTER_RE.match(text, end) and _KANA_RE.search(text)))):
                         continue  # Taiwan News; New Mexico; 四川航空; 韩国总统府; 韩国产业部; 北朝鮮国防省
                 if patterns.institution:
+                    if not patterns.latin and m.surface in _GENERIC_LEGISLATURES and m.start and \
+                            text[m.start - 1] in _OPENING and not (out and out[-1][1].end == m.start - 1):
+                        # 立法委員（国会議員）, （国会議長に相当）: a gloss for another country's legislature (after
+                        # the legislature's own name, 立法院（国会）, it is that one: see _bracketed_glosses)
+                        continue
                     if not patterns.latin and after and _COMMITTEE_AFTER_RE.match(text, end) and \
                             m.entry_id is not None and \
                             self.glossary.entries[m.entry_id].details.get("subtype") in _HOUSES:
@@ -1880,11 +1892,26 @@ def _sentence_start(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?\n:;—–-"
 
 
+def _of_the_texts_country(glossary: Glossary, doc: _Document, entry_id: str) -> bool:
+    """Whether the entry's country is the one the text names most, China aside (a Chinese text names China
+    anyway): 国会 in a Chinese text on Japan (日本公明党议员…在国会质询) is the Diet, in one on Korea it is not."""
+    code = glossary.entries[entry_id].countries[:1]
+    counts: dict[str, int] = {}
+    for i in doc.named:
+        other = glossary.entries[i].countries[:1]
+        if other and other[0] != "CN" and i != entry_id:
+            counts[other[0]] = counts.get(other[0], 0) + len(doc.named[i])
+    mine = counts.pop(code[0], 0) if code else 0
+    return mine > 0 and mine > sum(counts.values())
+
+
 def _note_named(doc: _Document, chosen: list) -> None:
     """Where the text names each entry on its own (its standalone mentions) and first does so in full."""
     named_at, first_full = doc.named, doc.full
     for start, _end, patterns, _mention in chosen:
         named = patterns.named
+        if named is not None and named in patterns.japanese_alone and not _KANA_RE.search(doc.text):
+            continue  # 國會 in a Chinese text: any parliament (see PatternSet.japanese_alone)
         if named is not None:
             named_at.setdefault(named, []).append(start)
             if patterns.full and named not in first_full:
@@ -2040,6 +2067,9 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
     """Pick the entry a chosen name refers to (module docstring, step 5), or None if it is no mention."""
     text = doc.text
     ids, standalone_ids = patterns.ids, patterns.standalone_ids
+    if patterns.japanese_alone and not _KANA_RE.search(text):
+        standalone_ids = tuple(i for i in standalone_ids if i not in patterns.japanese_alone or
+                               _of_the_texts_country(glossary, doc, i))
     if len(ids) > len(doc.named):  # (the order of ``named`` decides nothing: one, or sorted candidates)
         named = [i for i in doc.named if i in _id_set(patterns)]
     else:

@@ -566,6 +566,14 @@ TEXT_CUES = [
                                          ("北海道", "hokkaido")]),
     ("3月2日共須繳納。日共表示反對。木原稔防衛相は述べた。木原則說不予置評。",
      [("日共", "japanese-communist-party"), ("木原稔", "kihara-minoru"), ("木原", "kihara-minoru")]),
+    # Round 13. 国会 in brackets glosses another country's legislature or its members: no Diet.
+    ("民党所属の立法委員（国会議員）7人。全人代常務委員長（国会議長に相当）と会談。国会で審議された。",
+     [("全人代", "national-peoples-congress"), ("国会", "national-diet")]),
+    # 国会 in Chinese is any country's parliament: the Diet where the text is about Japan, not in one on Korea.
+    ("韓國國會表決彈劾案。國會議長表示。尹錫悅在國會發表演說。", [("韓國", "south-korea"), ("尹錫悅", "yoon-suk-yeol")]),
+    ("日本公明党议员竹内真二3日在国会质询中指出。",
+     [("日本公明党", "komeito"), ("竹内真二", "takeuchi-shinji"), ("国会", "national-diet")]),
+    ("国会で審議された。", [("国会", "national-diet")]),  # Japanese: the Diet
     # 敗戦 ("defeat") is any defeat until the text names the surrender.
     ("「敗戦のような民族的壊滅を」と述べた。", []),
     ("日本の降伏から80年。敗戦の日を迎えた。", [("日本の降伏", "surrender-of-japan"), ("敗戦", "surrender-of-japan")]),
