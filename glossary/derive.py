@@ -111,6 +111,8 @@ def _derive(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
     if entry.type != "person":
         yield from _british_spellings(curated)
         yield from _title_case_acronyms(curated)
+    if entry.type == "organization":
+        yield from _corporate_abbreviations(curated)
     if entry.type == "organization" and entry.details.get("subtype") in ("consulate-general", "embassy"):
         yield from _mission_short_forms(entry)
 
@@ -156,6 +158,27 @@ def _british_spellings(curated: list[Variant]) -> Iterator[Variant]:
             have.add(name)
             yield _derived(name, "en", _as_variant_kind(v.kind), v.name, "british-spelling", standalone=v.standalone,
                            context=v.context, in_text=v.in_text, case_sensitive=v.case_sensitive)
+
+
+_CORPORATE = (("Company", "Co"), ("Corporation", "Corp"), ("Limited", "Ltd"), ("Incorporated", "Inc"))
+
+
+def _corporate_abbreviations(curated: list[Variant]) -> Iterator[Variant]:
+    """A company's English name as wires print it: "Co", "Corp", "Ltd", "Inc", with and without the full stop
+    ("Taiwan Semiconductor Manufacturing Co", "Tokyo Electric Power Co. Holdings")."""
+    have = {v.name for v in curated if v.lang == "en"}
+    for v in curated:
+        if v.lang != "en" or not v.name.isascii() or not any(f" {word}" in v.name for word, _ in _CORPORATE):
+            continue
+        for stop in (".", ""):
+            name = v.name
+            for word, short in _CORPORATE:
+                name = re.sub(rf"(?<= ){word}\b", short + stop, name)
+            if name != v.name and name not in have:
+                have.add(name)
+                yield _derived(name, "en", _as_variant_kind(v.kind), v.name, "corporate-abbreviation",
+                               standalone=v.standalone, context=v.context, in_text=v.in_text,
+                               case_sensitive=v.case_sensitive)
 
 
 def _title_case_acronyms(curated: list[Variant]) -> Iterator[Variant]:

@@ -574,6 +574,10 @@ TEXT_CUES = [
     ("日本公明党议员竹内真二3日在国会质询中指出。",
      [("日本公明党", "komeito"), ("竹内真二", "takeuchi-shinji"), ("国会", "national-diet")]),
     ("国会で審議された。", [("国会", "national-diet")]),  # Japanese: the Diet
+    # Company names as wires print them (derived "Co", "Corp.", "Ltd"), and forms outlets use.
+    ("Taiwan Semiconductor Manufacturing Co said. Toyota Motor Corp. fell. the Komeito Party agreed.",
+     [("Taiwan Semiconductor Manufacturing Co", "tsmc"), ("Toyota Motor Corp.", "toyota-motor"),
+      ("Komeito Party", "komeito")]),
     # 敗戦 ("defeat") is any defeat until the text names the surrender.
     ("「敗戦のような民族的壊滅を」と述べた。", []),
     ("日本の降伏から80年。敗戦の日を迎えた。", [("日本の降伏", "surrender-of-japan"), ("敗戦", "surrender-of-japan")]),
