@@ -2074,6 +2074,10 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
         named = [i for i in doc.named if i in _id_set(patterns)]
     else:
         named = [i for i in ids if i in doc.named]
+    if len(named) > 1:  # a name is no evidence for itself: "Natsuo Yamaguchi ... Yamaguchi met" (not the prefecture)
+        elsewhere = [i for i in named if any(at != start for at in doc.named[i])]
+        if elsewhere and len(elsewhere) < len(named):
+            named = elsewhere
     chosen, resolution, candidates = None, None, []
     # A state body's owner or spokesperson named next to it beats the text's other mentions (台湾外交部发表声明。
     # 外交部发言人林剑回应: the second is the PRC's).
@@ -2173,7 +2177,10 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                 (text.startswith(_STATIONED, start) and _sender_named(glossary, doc, ids[0]))
                 or _after_related(glossary, text, start, ids[0]) or _bureau_with_head(glossary, doc, end, ids[0])
                 or (patterns.institution and not text.endswith("政府", start, end)
-                    and _home_named(glossary, doc, ids[0]))):  # (not 特區政府, "the SAR government")
+                    and _home_named(glossary, doc, ids[0]))  # (not 特區政府, "the SAR government")
+                or (glossary.entries[ids[0]].type == "organization" and start > 1 and
+                    glossary.entries[ids[0]].countries[:1] == (_country_named_before(glossary, text, start),))):
+            # 英國金融時報: an organisation's name right after its country's
             # 中国驻日本使馆和驻名古屋总领馆: a mission "stationed in" a place, its sender named in the text;
             # 自民党の外交部会と外交調査会: a body right after the one it belongs to, or a sibling
             chosen, resolution = ids[0], "context"
@@ -2523,7 +2530,7 @@ def _whose_body(glossary, doc: _Document, start: int, end: int, patterns: Patter
     if not patterns.latin:
         country = _HAN_SIDES.get(text[max(0, start - 2) : start])
         if country is None and start > 1 and text[start - 1] in _OPENING_QUOTES:
-            country = _country_before_quote(glossary, text, start - 1)  # 台“外交部”: Taiwan's "foreign ministry"
+            country = _country_named_before(glossary, text, start - 1)  # 台“外交部”: Taiwan's "foreign ministry"
     if patterns.latin:
         owner = _OWNER_BEFORE_RE.search(text, max(0, start - 40), start)
         if owner and owner.group(2) != " ":
@@ -2560,9 +2567,9 @@ def _after_gloss(text: str, end: int) -> int:
 _OPENING_QUOTES = "“「『‘\"'"
 
 
-def _country_before_quote(glossary, text: str, at: int) -> str | None:
-    """The country named right before an opening quote at ``at``: its name (台湾“外交部”) or its one-character
-    abbreviation (台“外交部”, the PRC's way of writing Taiwan's so-called ministry)."""
+def _country_named_before(glossary, text: str, at: int) -> str | None:
+    """The country named right before ``at`` (an opening quote, or a name): its name (台湾“外交部”, 英國金融時報) or
+    its one-character abbreviation (台“外交部”, the PRC's way of writing Taiwan's so-called ministry)."""
     for n in (4, 3, 2, 1):
         if at - n < 0:
             continue

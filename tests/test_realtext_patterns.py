@@ -578,6 +578,14 @@ TEXT_CUES = [
     ("Taiwan Semiconductor Manufacturing Co said. Toyota Motor Corp. fell. the Komeito Party agreed.",
      [("Taiwan Semiconductor Manufacturing Co", "tsmc"), ("Toyota Motor Corp.", "toyota-motor"),
       ("Komeito Party", "komeito")]),
+    # A name is no evidence for itself: the surname after the full name is the person, not the prefecture.
+    ("Natsuo Yamaguchi visited Beijing. Yamaguchi met Wang Yi.",
+     [("Natsuo Yamaguchi", "yamaguchi-natsuo"), ("Beijing", "beijing"), ("Yamaguchi", "yamaguchi-natsuo"),
+      ("Wang Yi", "wang-yi")]),
+    ("Yamaguchi Prefecture is in the west. Yamaguchi is quiet.",
+     [("Yamaguchi Prefecture", "yamaguchi-prefecture"), ("Yamaguchi", "yamaguchi-prefecture")]),
+    # An organisation's name that needs context, right after its country's (英國金融時報).
+    ("據英國金融時報報導。金融時報報導。", [("英國", "united-kingdom"), ("金融時報", "financial-times")]),
     # 敗戦 ("defeat") is any defeat until the text names the surrender.
     ("「敗戦のような民族的壊滅を」と述べた。", []),
     ("日本の降伏から80年。敗戦の日を迎えた。", [("日本の降伏", "surrender-of-japan"), ("敗戦", "surrender-of-japan")]),
