@@ -10,7 +10,7 @@ was made from and how.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 import opencc
@@ -109,10 +109,10 @@ def _derive(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
     if entry.type == "place":
         yield from _administrative_forms(entry)
     if entry.type != "person":
-        yield from _british_spellings(curated)
-        yield from _title_case_acronyms(curated)
+        yield from _english_rewrites(curated, "british-spelling", _british)
+        yield from _english_rewrites(curated, "title-case-acronym", _title_case, case_sensitive=True)
     if entry.type == "organization":
-        yield from _corporate_abbreviations(curated)
+        yield from _english_rewrites(curated, "corporate-abbreviation", _corporate)
     if entry.type == "organization" and entry.details.get("subtype") in ("consulate-general", "embassy"):
         yield from _mission_short_forms(entry)
 
@@ -145,53 +145,48 @@ def _mission_short_forms(entry: Entry) -> Iterator[Variant]:
 _BRITISH = (("ization", "isation"), ("izations", "isations"), ("Defense", "Defence"), ("Center", "Centre"))
 
 
-def _british_spellings(curated: list[Variant]) -> Iterator[Variant]:
-    """The British spelling of each curated English name written in American spelling (and none already curated)."""
+def _english_rewrites(curated: list[Variant], method: str, rewrite: Callable[[str], Iterator[str]],
+                      case_sensitive: bool | None = None) -> Iterator[Variant]:
+    """Each curated English name rewritten as news also prints it (each new spelling once, none already curated),
+    standing and matching as the name it comes from does."""
     have = {v.name for v in curated if v.lang == "en"}
     for v in curated:
         if v.lang != "en" or not v.name.isascii():
             continue
-        name = v.name
-        for american, british in _BRITISH:
-            name = re.sub(rf"(?<=[a-z]){american}\b" if american[0].islower() else rf"\b{american}\b", british, name)
-        if name != v.name and name not in have:
-            have.add(name)
-            yield _derived(name, "en", _as_variant_kind(v.kind), v.name, "british-spelling", standalone=v.standalone,
-                           context=v.context, in_text=v.in_text, case_sensitive=v.case_sensitive)
+        for name in rewrite(v.name):
+            if name != v.name and name not in have:
+                have.add(name)
+                yield _derived(name, "en", _as_variant_kind(v.kind), v.name, method, standalone=v.standalone,
+                               context=v.context, in_text=v.in_text,
+                               case_sensitive=v.case_sensitive if case_sensitive is None else case_sensitive)
+
+
+def _british(name: str) -> Iterator[str]:
+    """The British spelling of a name written in American spelling."""
+    for american, british in _BRITISH:
+        name = re.sub(rf"(?<=[a-z]){american}\b" if american[0].islower() else rf"\b{american}\b", british, name)
+    yield name
 
 
 _CORPORATE = (("Company", "Co"), ("Corporation", "Corp"), ("Limited", "Ltd"), ("Incorporated", "Inc"))
 
 
-def _corporate_abbreviations(curated: list[Variant]) -> Iterator[Variant]:
-    """A company's English name as wires print it: "Co", "Corp", "Ltd", "Inc", with and without the full stop
+def _corporate(name: str) -> Iterator[str]:
+    """A company's name as wires print it: "Co", "Corp", "Ltd", "Inc", with and without the full stop
     ("Taiwan Semiconductor Manufacturing Co", "Tokyo Electric Power Co. Holdings")."""
-    have = {v.name for v in curated if v.lang == "en"}
-    for v in curated:
-        if v.lang != "en" or not v.name.isascii() or not any(f" {word}" in v.name for word, _ in _CORPORATE):
-            continue
+    if any(f" {word}" in name for word, _ in _CORPORATE):
         for stop in (".", ""):
-            name = v.name
-            for word, short in _CORPORATE:
-                name = re.sub(rf"(?<= ){word}\b", short + stop, name)
-            if name != v.name and name not in have:
-                have.add(name)
-                yield _derived(name, "en", _as_variant_kind(v.kind), v.name, "corporate-abbreviation",
-                               standalone=v.standalone, context=v.context, in_text=v.in_text,
-                               case_sensitive=v.case_sensitive)
+            short = name
+            for word, abbreviation in _CORPORATE:
+                short = re.sub(rf"(?<= ){word}\b", abbreviation + stop, short)
+            yield short
 
 
-def _title_case_acronyms(curated: list[Variant]) -> Iterator[Variant]:
+def _title_case(name: str) -> Iterator[str]:
     """An acronym of four letters or more as British house styles print it (APEC: Apec, ASEAN: Asean, as the
-    South China Morning Post and the Financial Times do), in that case only. Not shorter ones: "US" is no "Us"."""
-    have = {v.name for v in curated if v.lang == "en"}
-    for v in curated:
-        if v.lang == "en" and v.name.isascii() and v.name.isalpha() and v.name.isupper() and len(v.name) >= 4:
-            name = v.name.capitalize()
-            if name not in have:
-                have.add(name)
-                yield _derived(name, "en", _as_variant_kind(v.kind), v.name, "title-case-acronym",
-                               standalone=v.standalone, context=v.context, in_text=v.in_text, case_sensitive=True)
+    South China Morning Post and the Financial Times do). Not shorter ones: "US" is no "Us"."""
+    if name.isalpha() and name.isupper() and len(name) >= 4:
+        yield name.capitalize()
 
 
 # CJK Extension A: characters outside everyday Chinese and Japanese print.

@@ -595,16 +595,13 @@ class TextMatcher:
         values = self.cjk_values
         for index, start, end in self.cjk.find_matches_as_indexes(joined, overlapping=True):
             start, end = kept_at[start], kept_at[end - 1] + 1
-            if end - start == self.cjk_keys_length(index) or (start, end) in spans:
+            if end - start == len(self.cjk_keys[index]) or (start, end) in spans:
                 continue  # no dot inside: found already
             _length, patterns, _plain, checks = values[index] or self.value(False, index)
             passing = tuple(n for n, p in enumerate(checks.groups) if _passes_cjk(p, text, start, end))
             if passing:
                 kept = checks.kept(patterns, passing)
                 found.append((start, end, kept, kept.strength))
-
-    def cjk_keys_length(self, index: int) -> int:
-        return len(self.cjk_keys[index])
 
     def is_word(self, segments, text: str, start: int, end: int, patterns, title_after=lambda: False) -> bool:
         """Han/kana names must not cut a word of the text (``segments``: see :mod:`glossary.boundaries`).
