@@ -15,7 +15,7 @@ from functools import cache
 from glossary.derive import HEPBURN, KEPT_SURNAMES, PINYIN, convert_name
 from glossary.index import Glossary
 from glossary.keys import compact_key, fold_kana, is_han, name_key
-from glossary.model import MISSION_SUBTYPES, Entry
+from glossary.model import MEDIA_SUBTYPES, MISSION_SUBTYPES, Entry
 from glossary.romanize.chinese import guess_syllables, parse_pinyin
 from glossary.romanize.japanese import kana_to_hepburn
 from glossary.seeds import Problem, reference_problems
@@ -210,8 +210,7 @@ CLASSES: dict[str, tuple[str, tuple[str, ...]]] = {
                                                                 "party-organ", "commission", "regulator")),
     "people": ("person", ()),
     "places": ("place", ()),
-    "media": ("organization", ("newspaper", "broadcaster", "news-agency", "news-website", "news-publication",
-                               "magazine")),
+    "media": ("organization", MEDIA_SUBTYPES),
     "titles": ("other", ("title",)),
 }
 # Classes with a complete list, and how many members that list has.

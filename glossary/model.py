@@ -16,6 +16,7 @@ ENTRY_TYPES = ("person", "place", "organization", "event", "agreement", "groupin
 # report both read it).
 MISSION_SUBTYPES = ("embassy", "consulate-general", "consulate", "representative-office", "mission",
                     "permanent-mission")
+MEDIA_SUBTYPES = ("newspaper", "broadcaster", "news-agency", "news-website", "news-publication", "magazine")
 
 VARIANT_KINDS = (
     "name",  # a preferred name from ``names`` (one per language tag)

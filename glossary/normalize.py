@@ -58,7 +58,7 @@ from glossary.boundaries import SHARED_BOUNDARIES, WordBoundaries
 from glossary.derive import convert_han
 from glossary.index import Glossary
 from glossary.keys import INVISIBLE, is_han, is_kana, name_key, scan_fold, scan_spellings
-from glossary.model import MISSION_SUBTYPES, Entry, Variant
+from glossary.model import MEDIA_SUBTYPES, MISSION_SUBTYPES, Entry, Variant
 
 TARGETS = ("en", "zh-Hans", "zh-Hant", "ja")
 MODES = ("rewrite", "annotate", "mentions")
@@ -1179,7 +1179,7 @@ class _Choice:
                 continue  # 《联合国宪章》, 《南海各方行为宣言》: part of a title the glossary does not hold
             if patterns.organisation and out and out[-1][1].end == m.start and not patterns.latin and \
                     m.entry_id is not None and \
-                    self.glossary.entries[m.entry_id].details.get("subtype") in _MEDIA_SUBTYPES:
+                    self.glossary.entries[m.entry_id].details.get("subtype") in MEDIA_SUBTYPES:
                 prev_patterns, prev = out[-1]
                 code = _countries_of(prev_patterns, prev)[:1] if any(
                     p.nation for p in prev_patterns if p.entry_id == prev.entry_id) else ()
@@ -1191,7 +1191,7 @@ class _Choice:
                     part_of = part.end()
                     continue  # 中国社会科学院日本研究所: the institute is the name, neither CASS nor Japan
                 edition = _EDITION_AFTER_RE.match(text, m.end) if m.entry_id is not None and \
-                    self.glossary.entries[m.entry_id].details.get("subtype") in _MEDIA_SUBTYPES else None
+                    self.glossary.entries[m.entry_id].details.get("subtype") in MEDIA_SUBTYPES else None
                 if edition is not None:  # 新華網日本語版, 人民网日文版: the outlet's own edition, one name
                     m = m._replace(end=edition.end(), surface=text[m.start : edition.end()])
             if patterns.neighbourly:
@@ -1610,7 +1610,6 @@ _PARTY_PART_RE = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:部会|部會|調査会|�
 # the whole is the name, so neither the organisation nor a place inside the part is a mention.
 _OUTLET_WORD_AFTER_RE = re.compile(r" (?:newspaper|daily|paper|broadcaster|news agency|TV|television)\b")
 _HK_GIVEN_NAME_RE = re.compile(r" [A-Z][a-z]{1,6}-[a-z]{1,6}\b(?!-)")
-_MEDIA_SUBTYPES = frozenset({"newspaper", "broadcaster", "news-agency", "news-website", "magazine", "news-publication"})
 _EDITION_AFTER_RE = re.compile(r"(?:日本語|中国語|中國語|英語|日文|中文|英文|韓国語|韩文|韓文)(?:版|网|網|ニュース)"
                                r"|(?:电子|電子|网络|網絡|網路|デジタル)版")
 _SUBUNIT_AFTER_RE = re.compile(
@@ -2166,7 +2165,7 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
             # person's, and the glossary holds one person of that name
             chosen, resolution = people[0], "context"
         if chosen is None and not candidates and patterns.latin and _OUTLET_WORD_AFTER_RE.match(text, end):
-            outlets = [i for i in ids if glossary.entries[i].details.get("subtype") in _MEDIA_SUBTYPES]
+            outlets = [i for i in ids if glossary.entries[i].details.get("subtype") in MEDIA_SUBTYPES]
             if len(outlets) == 1:  # "the Asahi newspaper": an outlet's short name with what it is after it
                 chosen, resolution = outlets[0], "context"
                 doc.named.setdefault(chosen, []).append(start)  # named from here on ("Asahi also reported")
