@@ -1287,6 +1287,16 @@ class _Choice:
                             m = m._replace(start=at, surface=text[at : m.end])  # "the Chinese Ministry of Commerce"
                     elif _abbreviated_country(self.matcher, text, m.start) not in (None, *_countries_of(patterns, m)):
                         continue  # 韩外交部: South Korea's ministry, which the glossary does not hold
+            if not patterns.latin and out and out[-1][1].end == m.start and m.entry_id is not None and \
+                    m.surface.startswith(_STATIONED) and \
+                    self.glossary.entries[m.entry_id].details.get("subtype") in MISSION_SUBTYPES:
+                prev_patterns, prev = out[-1]
+                code = _region_of(self.glossary, prev.entry_id)
+                if code is None and any(p.nation for p in prev_patterns if p.entry_id == prev.entry_id):
+                    code = next(iter(_countries_of(prev_patterns, prev)), None)
+                if code is not None and self.glossary.entries[m.entry_id].countries[:1] == (code,):
+                    out[-1] = (patterns, m._replace(start=prev.start, surface=text[prev.start : m.end]))
+                    continue  # 台灣駐日代表處: a country and its own mission "stationed in" Japan, one name
             out.append((patterns, m))
         if "(" in text or "（" in text:
             out = _bracketed_glosses(text, self._interrupted_names(out))
@@ -1575,7 +1585,7 @@ _MINISTER_AFTER_RE = re.compile(r"(?:前|元)?[\u4e00-\u9fff]{1,8}(?:大臣|相)
 # What makes a country's or a city's name the start of the name of one of its bodies, which the development
 # set takes whole (韩国总统府, 中国海关, 那霸市议会, 日本领事馆): where the glossary lacks that body, the place
 # alone would be a wrong span, so it is no mention. (Not 政府: 日本政府 is 日本 modifying a word.)
-_HAN_BODY_HEADS = ("总统府", "總統府", "总统办公室", "總統辦公室", "海关", "海關", "领事馆", "領事館", "总领事馆",
+_HAN_BODY_HEADS = ("总统府", "總統府", "大統領府", "大統領室", "总统办公室", "總統辦公室", "海关", "海關", "领事馆", "領事館", "总领事馆",
                    "總領事館", "使馆", "使館", "代表处", "代表處", "办事处", "辦事處", "公安局", "公安厅", "公安廳",
                    "议会", "議會", "国家安保室", "國家安保室", "总统室", "總統室",
                    "国际广播电台", "國際廣播電台", "国际广播", "國際廣播",

@@ -586,6 +586,9 @@ TEXT_CUES = [
      [("Yamaguchi Prefecture", "yamaguchi-prefecture"), ("Yamaguchi", "yamaguchi-prefecture")]),
     # An organisation's name that needs context, right after its country's (英國金融時報).
     ("據英國金融時報報導。金融時報報導。", [("英國", "united-kingdom"), ("金融時報", "financial-times")]),
+    # A country and its own mission "stationed in" a place, one name; a country before a presidential office
+    # the glossary lacks is no mention.
+    ("台灣駐日代表處表示。韓国大統領府は発表した。", [("台灣駐日代表處", "tecro-japan")]),
     # 敗戦 ("defeat") is any defeat until the text names the surrender.
     ("「敗戦のような民族的壊滅を」と述べた。", []),
     ("日本の降伏から80年。敗戦の日を迎えた。", [("日本の降伏", "surrender-of-japan"), ("敗戦", "surrender-of-japan")]),
