@@ -1585,8 +1585,8 @@ _MINISTER_AFTER_RE = re.compile(r"(?:前|元)?[\u4e00-\u9fff]{1,8}(?:大臣|相)
 # What makes a country's or a city's name the start of the name of one of its bodies, which the development
 # set takes whole (韩国总统府, 中国海关, 那霸市议会, 日本领事馆): where the glossary lacks that body, the place
 # alone would be a wrong span, so it is no mention. (Not 政府: 日本政府 is 日本 modifying a word.)
-_HAN_BODY_HEADS = ("总统府", "總統府", "大統領府", "大統領室", "总统办公室", "總統辦公室", "海关", "海關", "领事馆", "領事館", "总领事馆",
-                   "總領事館", "使馆", "使館", "代表处", "代表處", "办事处", "辦事處", "公安局", "公安厅", "公安廳",
+_HAN_BODY_HEADS = ("总统府", "總統府", "大統領府", "大統領室", "总统办公室", "總統辦公室", "海关", "海關", "领事馆",
+                   "領事館", "总领事馆", "總領事館", "使馆", "使館", "代表处", "代表處", "办事处", "辦事處", "公安局", "公安厅", "公安廳",
                    "议会", "議會", "国家安保室", "國家安保室", "总统室", "總統室",
                    "国际广播电台", "國際廣播電台", "国际广播", "國際廣播",
                    "局長", "局长", "司长", "司長",  # (アジア局長: a bureau's head)
