@@ -117,14 +117,15 @@ def _derive(entry: Entry, curated: list[Variant]) -> Iterator[Variant]:
         yield from _mission_short_forms(entry)
 
 
-# How Chinese and Japanese news name a sending country in a mission's short name (日本总领事馆, 中國大使館).
-_SENDER_NAMES = {"JP": {"zh-Hans": ("日本",), "zh-Hant": ("日本",), "ja": ("日本",)},
-                 "CN": {"zh-Hans": ("中国",), "zh-Hant": ("中國",), "ja": ("中国",)},
-                 "KR": {"zh-Hans": ("韩国",), "zh-Hant": ("韓國", "南韓"), "ja": ("韓国",)},
-                 "US": {"zh-Hans": ("美国",), "zh-Hant": ("美國",), "ja": ("米国",)}}
+# How news names a sending country in a mission's short name (日本总领事馆, 中國大使館, "the Japanese Embassy").
+_SENDER_NAMES = {"JP": {"zh-Hans": ("日本",), "zh-Hant": ("日本",), "ja": ("日本",), "en": ("Japanese ",)},
+                 "CN": {"zh-Hans": ("中国",), "zh-Hant": ("中國",), "ja": ("中国",), "en": ("Chinese ",)},
+                 "KR": {"zh-Hans": ("韩国",), "zh-Hant": ("韓國", "南韓"), "ja": ("韓国",), "en": ("South Korean ",)},
+                 "US": {"zh-Hans": ("美国",), "zh-Hant": ("美國",), "ja": ("米国",), "en": ("US ", "U.S. ")}}
 _MISSION_WORDS = {"consulate-general": {"zh-Hans": ("总领事馆", "总领馆"), "zh-Hant": ("總領事館", "總領館"),
-                                        "ja": ("総領事館",)},
-                  "embassy": {"zh-Hans": ("大使馆", "使馆"), "zh-Hant": ("大使館", "使館"), "ja": ("大使館",)}}
+                                        "ja": ("総領事館",), "en": ("Consulate-General", "Consulate General")},
+                  "embassy": {"zh-Hans": ("大使馆", "使馆"), "zh-Hant": ("大使館", "使館"), "ja": ("大使館",),
+                              "en": ("Embassy",)}}
 
 
 def _mission_short_forms(entry: Entry) -> Iterator[Variant]:

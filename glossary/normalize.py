@@ -1834,6 +1834,7 @@ _SENTENCE_WORDS = frozenset("""
     here there why how what who where nor neither either all some many most several few each every no not
     chinese japanese taiwanese korean american british us u.s. south north east west new old young veteran
     outgoing incoming acting deputy vice then-president then-prime dear thank thanks
+    regarding about concerning following amid against unlike like without beyond toward towards upon
 """.split())
 # Surnames that are also English words: the pronoun He at a sentence's start, the Song dynasty.
 _ENGLISH_SURNAMES = frozenset({"he", "sun", "song", "han", "qin", "tang", "ming", "long", "fan", "bo", "ding", "kong"})

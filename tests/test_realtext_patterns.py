@@ -589,6 +589,13 @@ TEXT_CUES = [
     # A country and its own mission "stationed in" a place, one name; a country before a presidential office
     # the glossary lacks is no mention.
     ("台灣駐日代表處表示。韓国大統領府は発表した。", [("台灣駐日代表處", "tecro-japan")]),
+    # English: a mission's short name ("the Japanese Embassy") by its host the text names, or after its full name.
+    ("In Beijing, the Japanese Embassy issued a warning. The Japanese Embassy said no more.",
+     [("Beijing", "beijing"), ("Japanese Embassy", "embassy-of-japan-in-china"),
+      ("Japanese Embassy", "embassy-of-japan-in-china")]),
+    ("The Japanese Embassy issued a warning.", []),  # no host named: any of Japan's embassies
+    # A surname after a word that starts sentences ("Regarding Takaichi's remarks") stands alone.
+    ("Regarding Takaichi's remarks, Beijing protested.", [("Takaichi", "takaichi-sanae"), ("Beijing", "beijing")]),
     # 敗戦 ("defeat") is any defeat until the text names the surrender.
     ("「敗戦のような民族的壊滅を」と述べた。", []),
     ("日本の降伏から80年。敗戦の日を迎えた。", [("日本の降伏", "surrender-of-japan"), ("敗戦", "surrender-of-japan")]),
