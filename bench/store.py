@@ -97,7 +97,7 @@ STARTS = (("built, then saved", signal.SIGTERM), ("read from the snapshot saved 
           ("read from a snapshot one write behind", signal.SIGTERM))
 
 
-COMPACT_SECONDS = 10  # the master compacts a write's layer after this long (120 s by default: service/refresh.py)
+COMPACT_SECONDS = 10  # the master compacts a layer this long after its write (by default only when it is full)
 
 
 def _children(pid: int) -> list[int]:
