@@ -355,3 +355,25 @@ def _surnames(entry: Entry) -> Iterator[Variant]:
             context = SINGLE_SURNAME_CONTEXT if len(trad) == 1 and is_han(trad) else ()
             yield _derived(trad, "zh-Hant", "short", family, "family-name+opencc-s2t", standalone=False,
                            context=context)
+    yield from _katakana_surnames(entry)
+
+
+def _katakana_surnames(entry: Entry) -> Iterator[Variant]:
+    """The family name of a person's katakana name, before an honorific or a title only (チョ氏, マオ報道官): a
+    katakana word that short is too often another word to scan for alone. Which word of it is the family name
+    follows the English name's order (Cho Tae-yul: チョ・テヨル's first; Audrey Tang: オードリー・タン's last)."""
+    family_en, en = entry.family_name.get("en"), entry.names.get("en", "")
+    if not family_en or en == family_en:
+        return
+    first = en.startswith(family_en + " ")
+    if not first and not en.endswith(" " + family_en):
+        return
+    spellings = [entry.names.get("ja-Kana", "")] + [v.name for v in entry.variants if v.lang in ("ja", "ja-Kana")]
+    seen = set()
+    for name in spellings:
+        words = name.split("・")
+        family = words[0] if first else words[-1]
+        if len(words) > 1 and family and all(is_kana(c) for c in family) and family not in seen:
+            seen.add(family)
+            yield _derived(family, "ja-Kana", "short", name, "family-name-katakana", standalone=False,
+                           context=SINGLE_SURNAME_CONTEXT)

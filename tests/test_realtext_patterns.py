@@ -570,7 +570,12 @@ TEXT_CUES = [
     ("民党所属の立法委員（国会議員）7人。全人代常務委員長（国会議長に相当）と会談。国会で審議された。",
      [("全人代", "national-peoples-congress"), ("国会", "national-diet")]),
     # 国会 in Chinese is any country's parliament: the Diet where the text is about Japan, not in one on Korea.
-    ("韓國國會表決彈劾案。國會議長表示。尹錫悅在國會發表演說。", [("韓國", "south-korea"), ("尹錫悅", "yoon-suk-yeol")]),
+    ("韓國國會表決彈劾案。國會議長表示。尹錫悅在國會發表演說。",
+     [("韓國國會", "national-assembly-south-korea"), ("國會", "national-assembly-south-korea"),
+      ("尹錫悅", "yoon-suk-yeol"), ("國會", "national-assembly-south-korea")]),
+    ("美国国会通过法案。韩国前总统尹锡悦派军队进入国会。韩国法院判决。",
+     [("美国", "united-states"), ("韩国", "south-korea"), ("尹锡悦", "yoon-suk-yeol"),
+      ("国会", "national-assembly-south-korea"), ("韩国", "south-korea")]),
     ("日本公明党议员竹内真二3日在国会质询中指出。",
      [("日本公明党", "komeito"), ("竹内真二", "takeuchi-shinji"), ("国会", "national-diet")]),
     ("国会で審議された。", [("国会", "national-diet")]),  # Japanese: the Diet
@@ -596,6 +601,10 @@ TEXT_CUES = [
     ("The Japanese Embassy issued a warning.", []),  # no host named: any of Japan's embassies
     # A surname after a word that starts sentences ("Regarding Takaichi's remarks") stands alone.
     ("Regarding Takaichi's remarks, Beijing protested.", [("Takaichi", "takaichi-sanae"), ("Beijing", "beijing")]),
+    # A katakana name's family name before an honorific, after the full name, in the English name's order.
+    ("チョ・テヨル外相は述べた。チョ氏は会談後に語った。オードリー・タン氏が来日。タン氏は講演した。チョ氏は来なかった。",
+     [("チョ・テヨル", "cho-tae-yul"), ("チョ", "cho-tae-yul"), ("オードリー・タン", "audrey-tang"),
+      ("タン", "audrey-tang"), ("チョ", "cho-tae-yul")]),
     # 敗戦 ("defeat") is any defeat until the text names the surrender.
     ("「敗戦のような民族的壊滅を」と述べた。", []),
     ("日本の降伏から80年。敗戦の日を迎えた。", [("日本の降伏", "surrender-of-japan"), ("敗戦", "surrender-of-japan")]),
