@@ -29,8 +29,11 @@ import opencc
 APOSTROPHES = "'’‘`ʼʻ′＇"
 HYPHENS = "-‐‑‒–—―−﹣－_/"
 DOTS = "・·•‧∙⋅･."
-# Characters a reader does not see: zero-width space/joiners, word joiner, BOM, soft hyphen.
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Characters a reader does not see: zero-width space/joiners, word joiner, BOM, soft hyphen, and variation
+# selectors (U+FE00-FE0F, and the ideographic ones, U+E0100-E01EF, that Japanese text puts after 辻 or 葛 for the
+# glyph a name is printed with): the name is the same.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad" + "".join(map(chr, range(0xFE00, 0xFE10))) + \
+    "".join(map(chr, range(0xE0100, 0xE01F0)))
 _SEPARATOR_RE = re.compile(rf"[\s{re.escape(HYPHENS + DOTS)}]+")
 _APOSTROPHE_RE = re.compile(f"[{re.escape(APOSTROPHES)}]")
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")

@@ -605,6 +605,8 @@ TEXT_CUES = [
     ("チョ・テヨル外相は述べた。チョ氏は会談後に語った。オードリー・タン氏が来日。タン氏は講演した。チョ氏は来なかった。",
      [("チョ・テヨル", "cho-tae-yul"), ("チョ", "cho-tae-yul"), ("オードリー・タン", "audrey-tang"),
       ("タン", "audrey-tang"), ("チョ", "cho-tae-yul")]),
+    # An ideographic variation selector after a character (the glyph a name is printed with) is no break in it.
+    ("高\U000E0100市早苗首相は述べた。", [("高\U000E0100市早苗", "takaichi-sanae")]),
     # 敗戦 ("defeat") is any defeat until the text names the surrender.
     ("「敗戦のような民族的壊滅を」と述べた。", []),
     ("日本の降伏から80年。敗戦の日を迎えた。", [("日本の降伏", "surrender-of-japan"), ("敗戦", "surrender-of-japan")]),
