@@ -175,7 +175,7 @@ class LayeredMatcher(TextMatcher):
                 dead = frozenset(at[k] for k in mine if at[k] is not None and (latin, k) in gone)
                 new = [k for k in mine if at[k] is None and (latin, k) not in gone]
                 extra = _automaton(new, ahocorasick_rs.MatchKind.Standard)  # every hit: see find_matches_as_indexes
-                layered = LayeredAutomaton(automaton, len(keys), base.starts[latin][1], dead, extra)
+                layered = LayeredAutomaton(automaton, len(keys), base.longest[latin], dead, extra)
                 merged = (_Keys(keys, new), _Values(values, {i for i in at.values() if i is not None}), layered)
             if latin:
                 self.latin_keys, self.latin_values, self.latin = merged

@@ -444,8 +444,7 @@ class TextMatcher:
         self.latin_longest = max(map(len, self.latin_keys), default=0)
         # What a layer over this matcher (glossary/layered_matcher.py) needs of its keys, worked out here, before
         # the workers are forked: reading a million keys in each of them would un-share their pages.
-        self.starts = {True: (frozenset(k[0] for k in self.latin_keys), self.latin_longest),
-                       False: (frozenset(k[0] for k in self.cjk_keys), max(map(len, self.cjk_keys), default=0))}
+        self.longest = {True: self.latin_longest, False: max(map(len, self.cjk_keys), default=0)}
         self.size = len(self.values)
         self.canonical: dict[tuple[str, str], dict[str, str]] = {}  # (target, order) -> id -> name
         # Leftmost-longest for the Latin scan; every overlapping hit for Han/kana text, whose boundaries are

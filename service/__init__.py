@@ -28,6 +28,7 @@ from glossary import SeedError, __version__, load_glossary
 from glossary.reference import ReferenceLayer, start_compiling
 from glossary.snapshot import SavedSnapshot, SnapshotHolder, StoreSnapshots
 from glossary.store import StoreUnavailable, default_path, open_store
+from service.answers import MAX_BYTES as ANSWER_CACHE_BYTES
 from service.data import VERSION_HEADER
 from service.deadline import start_deadline
 from service.errors import PROBLEM_MIMETYPE, ProblemSchema, problem_response, request_json_guard
@@ -95,7 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
         GLOSSARY_REFRESH=os.environ.get("GLOSSARY_REFRESH", "auto"),  # who refreshes: see service/refresh.py
         GLOSSARY_SNAPSHOT=os.environ.get("GLOSSARY_SNAPSHOT", "auto"),  # the saved snapshot: see _saved_snapshot
         # lookup answers kept per worker (service/answers.py); 0: none
-        GLOSSARY_ANSWER_CACHE_BYTES=int(os.environ.get("GLOSSARY_ANSWER_CACHE_BYTES", str(8 * 2**20))),
+        GLOSSARY_ANSWER_CACHE_BYTES=int(os.environ.get("GLOSSARY_ANSWER_CACHE_BYTES", str(ANSWER_CACHE_BYTES))),
         PUBLIC_URL="http://127.0.0.1:8000",
         LIMIT_NAMES=tuple(LIMITS),
         **{name: default for name, (default, _) in LIMITS.items()},
