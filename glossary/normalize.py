@@ -1171,6 +1171,7 @@ class _Choice:
         part_of = 0  # the end of an organisation's part the glossary does not hold: no mention inside it
         starts = {m.start for _, m in found}  # (越南外交部: a body the glossary holds follows; see _of_country)
         titled = "《" in text
+        others_surnames: set[str] = set()  # place names the text has used as the surname of a person it names
         for patterns, m in found:
             if m.start < part_of:
                 continue
@@ -1197,6 +1198,12 @@ class _Choice:
                 end = m.end
                 after = text[end : end + 1]
                 if patterns.any_place:
+                    if patterns.latin and not any(p.nation for p in patterns) and (
+                            m.surface in others_surnames or (
+                                "JP" in _countries_of(patterns, m) and _japanese_given_name_before(text, m.start)
+                                and not (out and out[-1][1].end >= m.start - 1))):
+                        others_surnames.add(m.surface)
+                        continue  # "Akane Yamaguchi ... Yamaguchi": a person the glossary lacks, not the prefecture
                     if not patterns.latin and _regional_chinese(patterns, m.entry_id) and \
                             _KANA_RE.search(text, max(0, m.start - 30), m.end + 30):
                         continue  # 大陸間弾道ミサイル: 大陸 is the PRC in Taiwanese usage, not in Japanese
@@ -1233,7 +1240,12 @@ class _Choice:
                             and _ORG_HEAD_RE.match(text, end)) or (
                             text.endswith(_NEW_BEFORE, 0, m.start)) or (
                             not patterns.latin and not patterns.nation and after and _begins_org_name(text, end)) or (
-                            not patterns.latin and after and text.startswith(_HAN_BODY_HEADS, end)) or (
+                            not patterns.latin and after and text.startswith(_HAN_BODY_HEADS, end)
+                            and (end not in starts or not text.startswith(("警察", "局長", "局长"), end))) or (
+                            not patterns.latin and after and _place_head_after(text, end, patterns.nation)) or (
+                            patterns.latin and after in (" ", ",") and _LATIN_NAME_RUN_HEAD_RE.match(text, end)) or (
+                            patterns.latin and _TITLE_WORDS_BEFORE_RE.search(text, max(0, m.start - 30), m.start)) or (
+                            not patterns.latin and text.endswith("JR", 0, m.start)) or (
                             patterns.nation and not patterns.latin and after and _MINISTRY_AFTER_RE.match(text, end)
                             and end not in starts) or (
                             not patterns.latin and after and end not in starts and _ORG_AFTER_PLACE_RE.match(
@@ -1261,8 +1273,14 @@ class _Choice:
                             not _DATE_AFTER_RE.match(text, end):
                         continue  # a coast guard cutter's hull number: 海警2502 (not 中國海警2024年)
                     if out and out[-1][1].end >= m.start - 3:
-                        m = _of_country(self.matcher, text, out[-1], patterns, m, self.order)
+                        owner, m_start = out[-1], m.start
+                        m = _of_country(self.matcher, text, owner, patterns, m, self.order)
                         if m is None:
+                            if not patterns.latin and owner[1].end == m_start and any(
+                                    p.place for p in owner[0] if p.entry_id == owner[1].entry_id) and any(
+                                    self.glossary.entries[p.entry_id].details.get("subtype") in _JOINED_SUBTYPES
+                                    for p in patterns if p.institution):
+                                out.pop()  # 韩国警察厅, 首尔警察厅: a Korean agency, which the glossary lacks: one name
                             continue
                         prev_patterns, prev = out[-1]
                         joint = text[prev.end : m.start]
@@ -1531,7 +1549,7 @@ _HAN_ORG_HEADS = ("航空", "控股", "集团", "集團", "有限公司", "股�
                   "中级人民法院", "中級人民法院", "高级人民法院", "高級人民法院", "人民法院", "人民检察院",
                   "人民檢察院", "地方法院", "高等法院", "研究所", "研究院", "研究中心", "青年报", "青年報", "卫视",
                   "衛視", "巨蛋", "放送", "大會堂", "大会堂", "汽车集团", "汽車集團", "汽车工业", "汽車工業",
-                  "航天发射场", "航天發射場", "宇宙発射場", "发射场", "發射場", "発射場")
+                  "航天发射场", "航天發射場", "宇宙発射場", "发射场", "發射場", "発射場", "空港", "机场", "機場")
 # (北京青年报, 深圳卫视, 東京巨蛋, 北海道放送, 香港大會堂, 广州汽车集团, 文昌航天发射场: outlets, venues, companies and
 # sites named after their place)
 
@@ -1571,6 +1589,45 @@ def _inside_title(text: str, start: int, end: int) -> bool:
     return closing >= 0 and "《" not in text[end:closing] and (opening + 1, closing) != (start, end)
 
 
+# A port or a pavilion named after its place (八户港, 高雄港; 中国馆 at an expo); not 港人, 港元, 港澳 (Hong Kong), 港区.
+_PORT_AFTER_RE = re.compile(r"港(?![人元币幣股澳台区區島岛府务務督資资])")
+_PAVILION_AFTER_RE = re.compile(r"[馆館](?![藏])")
+
+
+# A romanised Japanese given name (Akane, Shohei, Kento): syllables of Hepburn, two at least; not an English word
+# that happens to be spelt so.
+_JA_GIVEN_NAME_RE = re.compile(
+    r"(?<![\w'’-])([A-Z](?:[kgsztdnhbpmrwjf]y?|sh|ch|ts|y)?[aiueo](?:(?:[kgsztdnhbpmrwjf]y?|sh|ch|ts|y)?[aiueo]|n(?![aiueoy]))+)"
+    r" $")
+_NOT_GIVEN_NAMES = frozenset({"Into", "Onto", "Some", "Home", "Fine", "Make", "Take", "Name", "Same", "Gone", "None",
+                              "Done", "Note", "Rise", "Wake", "Hope", "Mine", "Made", "Nine", "Time", "Site", "Side",
+                              "Wide", "Tone", "Zone", "Tune", "June", "Rome", "Hawaii", "Nagano", "Tokyo", "Osaka",
+                              "Kobe", "Kyoto", "Nara", "Chiba", "Saitama", "Yokohama", "Okinawa", "Hokkaido", "Tohoku",
+                              "Kyushu", "Shikoku", "Honshu", "Kansai", "Kanto", "Chubu", "Hokuriku", "Samurai"})
+
+
+def _japanese_given_name_before(text: str, start: int) -> bool:
+    """Whether a romanised Japanese given name comes right before ``start`` ("Akane Yamaguchi")."""
+    given = _JA_GIVEN_NAME_RE.search(text, max(0, start - 20), start)
+    return given is not None and given.end() == start and given.group(1) not in _NOT_GIVEN_NAMES
+
+
+def _place_head_after(text: str, end: int, nation: bool) -> bool:
+    """Whether a port's or pavilion's name goes on after a place's (a country's: only a pavilion's)."""
+    return bool(_PAVILION_AFTER_RE.match(text, end) or (not nation and _PORT_AFTER_RE.match(text, end)))
+
+
+# A place at the head of a longer capitalised name the glossary lacks, with up to three words before the name's
+# head: "the China Manned Space Agency", "the Seoul Central District Court", "the Korea Open", "China Masters".
+_LATIN_NAME_RUN_HEAD_RE = re.compile(
+    r"(?: (?:[A-Z][\w'’-]*|of|and|for))*? (?:Agency|Court|Open|Masters|Cup|Championships?|Marathon|Grand Prix|"
+    r"Administration|Commission|Bureau|Authority|Council|Index|Exchange|Control Cent(?:er|re)|Space Cent(?:er|re)|"
+    r"Research Cent(?:er|re)|Cent(?:er|re)|Institute|University|Hospital|Airport|Stadium|Gymnasium|Arena|Port)\b")
+# A capitalised preposition before a place inside a title-case name ("News On Japan", "Focus On China"); not at a
+# sentence's start ("In Japan, ...").
+_TITLE_WORDS_BEFORE_RE = re.compile(r"[A-Z][\w'’-]* (?:On|Of|In|For|About|From|With) $")
+
+
 def _begins_org_name(text: str, end: int) -> bool:
     """Whether an organisation's head word follows ``end`` and ends a word there (四川航空, not 四川航空业)."""
     for head in _HAN_ORG_HEADS:
@@ -1602,10 +1659,12 @@ _MINISTRY_AFTER_RE = re.compile(
 _ORG_AFTER_PLACE_RE = re.compile(
     r"(?:(?![对對在和与與的是了将將从從向把被为為及或最各多、，。])[\u4e00-\u9fff]){0,6}?"
     r"(?:协会|協會|協会|学会|學會|商会|商會|联合会|聯合會|連合会|海事局|海上保安部|新闻网|新聞網|总领事馆|總領事館|领事馆|領事館"
-    r"|博物馆|博物館|美术馆|美術館|人民法院|人民检察院|人民檢察院|研究所|研究院)"
+    r"|博物馆|博物館|美术馆|美術館|人民法院|人民检察院|人民檢察院|研究所|研究院|检察厅|檢察廳|検察庁"
+    r"|警察厅|警察廳|警察庁|警备队|警備隊|速滑馆|速滑館|滑冰馆|滑冰館|体育馆|體育館|体育館|游泳馆|游泳館|纪念馆|紀念館"
+    r"|独立委员会|獨立委員會|调查委员会|調查委員會|(?:综合|綜合|股价|股價|加权|加權|成分|成份)[\u4e00-\u9fff]{0,3}?指[数數])"
     r"(?![议議谈談晤见見了])"  # (政協|會議, 学会了)
     r"|北道|南道"
-    r"|(?:(?![对對在和与與的是了将將从從向把被为為及或最各多、，。])[\u4e00-\u9fff]){1,6}?(?:学校|學校|論壇|论坛)")
+    r"|(?:(?![对對在和与與的是了将將从從向把被为為及或最各多、，。])[\u4e00-\u9fff]){1,6}?(?:学校|學校|論壇|论坛|法院)")
 # (上海日本人学校, 亚太经济合作论坛; not 日本学校, "Japanese schools")
 # A national body the glossary does not hold after its country (菲律賓國家海事委員會): the country alone would be
 # a wrong span; and in Japanese a ministry (北朝鮮国防省). Only where no name of its own follows the country
@@ -1615,7 +1674,13 @@ _NATIONAL_BODY_AFTER_RE = re.compile(
     r"(?:委员会|委員會|委員会|理事会|理事會)")
 _JA_MINISTRY_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{1,5}?省(?![内內長长令])")
 # A party's division or council the glossary does not hold (自民党外交部会, 自民黨外交調查會): not the party.
-_PARTY_PART_RE = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:部会|部會|調査会|調查會|调查会)")
+# Also its congress or central committee (劳动党第九次代表大会, 劳动党中央委员会). Not across a verb or a date
+# (自民黨今天舉行調查會: the party, then a meeting).
+_PARTY_PART_RE = re.compile(
+    r"(?:(?![对對在和与與的是了将將从從向把被为為及或今昨明前后後本该該舉举召开開于於每])[\u4e00-\u9fff]){0,6}?"
+    r"(?:部会|部會|調査会|調查會|调查会)"
+    r"|第[〇一二三四五六七八九十百0-9０-９]+(?:次|届|屆|回)[\u4e00-\u9fff]{0,4}?(?:代表大会|代表大會|大会|大會|全会|全會)"
+    r"|中央(?:委员会|委員會|委員会|政治局|军事委员会|軍事委員會)")
 # A part of an organisation the glossary does not hold, named after it (中国社会科学院日本研究所, 北京大学国际关系学院):
 # the whole is the name, so neither the organisation nor a place inside the part is a mention.
 _OUTLET_WORD_AFTER_RE = re.compile(r" (?:newspaper|daily|paper|broadcaster|news agency|TV|television)\b")
@@ -2215,6 +2280,9 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
     if probe:
         return p  # type: ignore[return-value]  # the caller only asks whether this is a mention
     surface = text[start:end]
+    if chosen is not None and patterns.surname and patterns.latin and not any(
+            at != start for at in doc.named.get(chosen, ())) and _introduces_another(text, surface, start):
+        return None  # "Judge Lee Jin-gwan ... Lee said": the text's own Lee, not the president it does not name
     if chosen is None:
         if patterns.surname and _introduces_another(text, surface, start):
             return None  # "Hu Youping ... Hu was injured": the text's own Hu, whom the glossary does not hold
