@@ -1589,7 +1589,8 @@ def _inside_title(text: str, start: int, end: int) -> bool:
     return closing >= 0 and "《" not in text[end:closing] and (opening + 1, closing) != (start, end)
 
 
-# A port or a pavilion named after its place (八户港, 高雄港; 中国馆 at an expo); not 港人, 港元, 港澳 (Hong Kong), 港区.
+# A port or a pavilion named after its place (八户港, 高雄港; 中国馆 at an expo); not 港人, 港元, 港澳 (Hong
+# Kong), 港区.
 _PORT_AFTER_RE = re.compile(r"港(?![人元币幣股澳台区區島岛府务務督資资])")
 _PAVILION_AFTER_RE = re.compile(r"[馆館](?![藏])")
 
@@ -2272,8 +2273,11 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                 return None
             else:
                 placed = _named_place_first(glossary, doc, ids)
+                homed = [i for i in ids if _home_named(glossary, doc, i)] if len(placed) != 1 else []
                 if len(placed) == 1:
                     chosen, resolution = placed[0], "context"  # "the National Security Law" in a text on Hong Kong
+                elif len(homed) == 1:
+                    chosen, resolution = homed[0], "context"  # 立法會 in a text on Hong Kong: LegCo, not Macao's
                 else:
                     candidates = list(ids)
     p = next((q for q in patterns if q.entry_id == chosen), patterns[0])

@@ -226,7 +226,7 @@ COUNTRY_BEFORE_BODY = [
     ("【ソウル時事】中国外務省は述べた。",  # a dateline's agency is no state body
      [("ソウル", "seoul"), ("時事", "jiji-press"), ("中国外務省", "ministry-of-foreign-affairs-china")]),
     ("日本NHK电视台报道称", [("日本", "japan"), ("NHK", "nhk")]),
-    ("美国民主党议员访问台湾。", [("美国", "united-states"), ("台湾", "taiwan")]),  # not Japan's DPJ
+    ("美国民主党议员访问台湾。", [("台湾", "taiwan")]),  # the US party, which the glossary lacks: not Japan's DPJ
     ("美國聯邦眾議院今天通過法案。", [("美國", "united-states"), ("眾議院", "us-house-of-representatives")]),
     ("中国の外務省は日本に抗議した。",  # 中国外務省 is China's ministry's Japanese name
      [("中国", "china"), ("外務省", "ministry-of-foreign-affairs-china"), ("日本", "japan")]),
@@ -637,7 +637,7 @@ TEXT_CUES = [
     # A Hong Kong or Taiwan body's short name where the text names something of its place.
     ("香港特區政府表示，立法會將審議法案。", [("香港特區政府", "hong-kong-government"),
                                   ("立法會", "legislative-council-hong-kong")]),
-    ("立法會將審議法案。", []),  # (Macao's is 立法會 too)
+    ("立法會將審議法案。", [("立法會", None)]),  # Macao's is 立法會 too: which one, the text does not say
     ("台灣外交部表示，總統府發言人郭雅慧說。", [("台灣外交部", "ministry-of-foreign-affairs-taiwan"),
                                    ("總統府", "presidential-office-taiwan"), ("郭雅慧", "kuo-ya-hui")]),
     ("日本驻韩国大使馆发表声明。日本大使馆称。",
@@ -660,10 +660,11 @@ TEXT_CUES = [
 # organisation's or a tournament's head word, or a title-case name with a preposition before the place.
 INNER_NAMES = [
     ("首尔南部地方法院周三作出判决。", []),
-    ("韩国综合股价指数周一上涨。", []),
-    ("运输船停靠在八户港。", []),
-    ("我们乘坐JR北海道的列车。", []),
-    ("長崎空港から出発した。", []),
+    ("韩国综合股价指数周一上涨。", [("韩国综合股价指数", "kospi")]),  # (once the glossary holds it, the whole)
+    ("台湾加权股价指数周一上涨。", []),
+    ("运输船停靠在釜山港。", []),
+    ("我们乘坐JR九州的列车。", []),
+    ("鹿児島空港から出発した。", []),
     ("中国馆前排起长队。", []),
     ("比赛在黑龙江冰上中心速滑馆举行。", []),
     ("朝鲜劳动党第九次代表大会在平壤召开。", [("平壤", "pyongyang")]),
