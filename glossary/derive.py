@@ -315,6 +315,10 @@ def _name_orders(entry: Entry) -> Iterator[Variant]:
         yield _derived(f"{given} {family}", "en", "alias", en, "given-family")
 
 
+# Verbs of saying, which Chinese news puts right after a surname once the full name has been given (黎智英 … 黎表示,
+# 薛剑 … 薛说): the full name must still be in the text, as for every short form.
+SPEECH_VERBS = ("表示", "指出", "认为", "認為", "强调", "強調", "坦言", "回应", "回應", "透露", "称", "稱", "说", "說",
+                "质疑", "質疑", "批评", "批評", "承认", "承認", "否认", "否認", "呼吁", "呼籲", "警告", "重申", "直言")
 # What may follow a one-character family name for it to count as that person (林外相, 習氏, 王外长, 習国家主席):
 # honorifics and the titles news prints right after a surname, in Japanese, simplified and traditional script.
 # A lone Han character is too common a word to scan for without such a context string. Every Han name of a
@@ -337,7 +341,7 @@ SINGLE_SURNAME_CONTEXT = tuple(sorted(set("""
     局长 局長 司长 司長 秘書長 祕書長 秘书长 国务卿 國務卿 国務長官 国务委员 國務委員 国務委員 司令 司令官 司令员 司令員
     政権 政權 政府 指導部 指导层 領導層 内閣 內閣 内阁 体制 體制
     将军 將軍 上将 上將 代表 党首 黨魁 党魁 主任 处长 處長 会长 會長 会長 社长 社長 理事长 理事長 董事长 董事長
-""".split())))
+""".split()) | set(SPEECH_VERBS)))
 
 
 def _surnames(entry: Entry) -> Iterator[Variant]:

@@ -675,7 +675,8 @@ def _pattern(entry: Entry, v: Variant, latin: bool) -> Pattern:
                    tuple(entry.details.get("offices", ())), mission, not latin and v.lang == "ja-Hira",
                    country,
                    entry.type == "organization" and entry.details.get("subtype") in INSTITUTION_SUBTYPES,
-                   entry.type == "person", nation, latin and _HYPHENED_RE.search(v.name) is not None,
+                   entry.type == "person", nation,
+                   latin and entry.type == "place" and _HYPHENED_RE.search(v.name) is not None,
                    entry.type == "organization")
 
 
@@ -1583,8 +1584,8 @@ def _inside_title(text: str, start: int, end: int) -> bool:
     if "《" not in text:
         return False
     opening = text.rfind("《", max(0, start - 40), start + 1)
-    if opening < 0 or "》" in text[opening:start]:
-        return False
+    if opening < 0 or "》" in text[opening:start] or text.startswith(("关于", "關於"), opening + 1):
+        return False  # (《关于暂停进口日本水产品的通知》: a notice described by its subject, whose names count)
     closing = text.find("》", end, end + 40)
     return closing >= 0 and "《" not in text[end:closing] and (opening + 1, closing) != (start, end)
 
@@ -1613,9 +1614,18 @@ def _japanese_given_name_before(text: str, start: int) -> bool:
     return given is not None and given.end() == start and given.group(1) not in _NOT_GIVEN_NAMES
 
 
+# A tournament named after its country or city (马来西亚公开赛, 中國公開賽, 全英錦標賽, 韓国オープン).
+_TOURNAMENT_AFTER_RE = re.compile(r"公开赛|公開賽|大师赛|大師賽|锦标赛|錦標賽|オープン|マスターズ")
+# A street or a square named after a place (重慶路, 南京東路, 天安門廣場 where the glossary lacks it); not 路线/路線
+# (a route), 路上 (on the way), 路径/路徑 (a path).
+_STREET_AFTER_RE = re.compile(r"(?:[东東西南北中]?路|大道|街|[广廣]场|広場)(?![线線上径徑过過透演费費口])")
+
+
 def _place_head_after(text: str, end: int, nation: bool) -> bool:
-    """Whether a port's or pavilion's name goes on after a place's (a country's: only a pavilion's)."""
-    return bool(_PAVILION_AFTER_RE.match(text, end) or (not nation and _PORT_AFTER_RE.match(text, end)))
+    """Whether a port's, pavilion's, tournament's or street's name goes on after a place's (a country's: only a
+    pavilion's or a tournament's)."""
+    return bool(_PAVILION_AFTER_RE.match(text, end) or _TOURNAMENT_AFTER_RE.match(text, end) or (
+        not nation and (_PORT_AFTER_RE.match(text, end) or _STREET_AFTER_RE.match(text, end))))
 
 
 # A place at the head of a longer capitalised name the glossary lacks, with up to three words before the name's
@@ -1623,7 +1633,8 @@ def _place_head_after(text: str, end: int, nation: bool) -> bool:
 _LATIN_NAME_RUN_HEAD_RE = re.compile(
     r"(?: (?:[A-Z][\w'’-]*|of|and|for))*? (?:Agency|Court|Open|Masters|Cup|Championships?|Marathon|Grand Prix|"
     r"Administration|Commission|Bureau|Authority|Council|Index|Exchange|Control Cent(?:er|re)|Space Cent(?:er|re)|"
-    r"Research Cent(?:er|re)|Cent(?:er|re)|Institute|University|Hospital|Airport|Stadium|Gymnasium|Arena|Port)\b")
+    r"Research Cent(?:er|re)|Cent(?:er|re)|Institute|University|Hospital|Airport|Stadium|Gymnasium|Arena|Port|"
+    r"Association|Federation|Tournament|Launch Vehicle|Group|Company|Corporation)\b")
 # A capitalised preposition before a place inside a title-case name ("News On Japan", "Focus On China"); not at a
 # sentence's start ("In Japan, ...").
 _TITLE_WORDS_BEFORE_RE = re.compile(r"[A-Z][\w'’-]* (?:On|Of|In|For|About|From|With) $")
@@ -1661,6 +1672,7 @@ _ORG_AFTER_PLACE_RE = re.compile(
     r"(?:(?![对對在和与與的是了将將从從向把被为為及或最各多、，。])[\u4e00-\u9fff]){0,6}?"
     r"(?:协会|協會|協会|学会|學會|商会|商會|联合会|聯合會|連合会|海事局|海上保安部|新闻网|新聞網|总领事馆|總領事館|领事馆|領事館"
     r"|博物馆|博物館|美术馆|美術館|人民法院|人民检察院|人民檢察院|研究所|研究院|检察厅|檢察廳|検察庁"
+    r"|地院|地裁|高裁|地検|拘置所|刑務所|看守所|選區|选区|選挙区|放送"
     r"|警察厅|警察廳|警察庁|警备队|警備隊|速滑馆|速滑館|滑冰馆|滑冰館|体育馆|體育館|体育館|游泳馆|游泳館|纪念馆|紀念館"
     r"|独立委员会|獨立委員會|调查委员会|調查委員會|(?:综合|綜合|股价|股價|加权|加權|成分|成份)[\u4e00-\u9fff]{0,3}?指[数數])"
     r"(?![议議谈談晤见見了])"  # (政協|會議, 学会了)
@@ -1673,7 +1685,7 @@ _ORG_AFTER_PLACE_RE = re.compile(
 _NATIONAL_BODY_AFTER_RE = re.compile(
     r"(?:国家|國家)(?:(?![对對在和与與的是了将將从從向把被为為及或、，。])[\u4e00-\u9fff]){0,8}?"
     r"(?:委员会|委員會|委員会|理事会|理事會)")
-_JA_MINISTRY_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{1,5}?省(?![内內長长令])")
+_JA_MINISTRY_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:省(?![内內長长令])|庁(?![舎長长]))")
 # A party's division or council the glossary does not hold (自民党外交部会, 自民黨外交調查會): not the party.
 # Also its congress or central committee (劳动党第九次代表大会, 劳动党中央委员会). Not across a verb or a date
 # (自民黨今天舉行調查會: the party, then a meeting).
@@ -2140,13 +2152,23 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
     """Pick the entry a chosen name refers to (module docstring, step 5), or None if it is no mention."""
     text = doc.text
     ids, standalone_ids = patterns.ids, patterns.standalone_ids
+    only_here: set[str] = set()  # entries the text names only here, by this name: no evidence for themselves
     if patterns.japanese_alone and not _KANA_RE.search(text):
         standalone_ids = tuple(i for i in standalone_ids if i not in patterns.japanese_alone or
                                _of_the_texts_country(glossary, doc, i))
+    elif patterns.japanese_alone and doc.named:
+        # Japanese news on Korea calls the National Assembly 国会 too: the legislature of the country the text is
+        # about, where that is not Japan (ソウル発, 李在明大統領, 国民の力 … 国会で).
+        abroad = [i for i in ids if i not in patterns.japanese_alone and _of_the_texts_country(glossary, doc, i)]
+        if len(abroad) == 1 and glossary.entries[abroad[0]].type == "organization":
+            standalone_ids = tuple(abroad)
+            only_here = {i for i in patterns.japanese_alone if all(a == start for a in doc.named.get(i, ()))}
     if len(ids) > len(doc.named):  # (the order of ``named`` decides nothing: one, or sorted candidates)
         named = [i for i in doc.named if i in _id_set(patterns)]
     else:
         named = [i for i in ids if i in doc.named]
+    if only_here:
+        named = [i for i in named if i not in only_here]
     if len(named) > 1:  # a name is no evidence for itself: "Natsuo Yamaguchi ... Yamaguchi met" (not the prefecture)
         elsewhere = [i for i in named if any(at != start for at in doc.named[i])]
         if elsewhere and len(elsewhere) < len(named):

@@ -679,6 +679,26 @@ INNER_NAMES = [
     ("Judge Lee Jin-gwan read the verdict, and Lee later said it was fine.", []),
     ("He said Hiroko Yamaguchi had been calm; Yamaguchi declined to comment.", []),
     ("In Yamaguchi, the governor spoke.", [("Yamaguchi", "yamaguchi-prefecture")]),
+    # A one-character surname before a verb of saying, after the full name (not without it, nor inside a word).
+    ("黎智英被捕。黎表示不服。", [("黎智英", "jimmy-lai"), ("黎", "jimmy-lai")]),
+    ("尹锡悦被判刑。尹表示将上诉。", [("尹锡悦", "yoon-suk-yeol"), ("尹", "yoon-suk-yeol")]),
+    ("黎表示不服。", []),
+    ("王毅会见国王。国王表示欢迎。", [("王毅", "wang-yi")]),
+    # 国会 in Japanese news on Korea is the National Assembly; where Japan is named as much, the Diet.
+    ("ソウルで李在明大統領は国会で演説し、「国民の力」が反発した。",
+     [("ソウル", "seoul"), ("李在明", "lee-jae-myung"), ("国会", "national-assembly-south-korea"),
+      ("国民の力", "people-power-party")]),
+    # Probing round 16: tournaments, streets, district courts, constituencies and broadcasters after a place; a
+    # Japanese agency (庁) after a country; English runs ending in Association, Tournament, Group; names inside a
+    # notice's descriptive title; Korean and Cantonese names printed without their hyphen.
+    ("她在马来西亚公开赛夺冠。", []),
+    ("他住在重慶路。台北地院判決。新界西南選區投票。琉球朝日放送報導。", []),
+    ("ソウル中央地裁は判決を言い渡した。韓国宇宙航空庁が発表した。", []),
+    ("The Japan Sumo Association met before the Nagoya Grand Sumo Tournament.", []),
+    ("公司发布《关于日本航线客票的通知》。", [("日本", "japan")]),
+    ("Kim Keon Hee was sentenced; Sam Hou Fai spoke.", [("Kim Keon Hee", "kim-keon-hee"), ("Sam Hou Fai", "sam-hou-fai")]),
+    ("高市首相は国会で答弁し、ソウルの李在明大統領も注目した。",
+     [("高市", "takaichi-sanae"), ("国会", "national-diet"), ("ソウル", "seoul"), ("李在明", "lee-jae-myung")]),
 ]
 
 
