@@ -895,7 +895,41 @@ def _what_the_text_says(glossary: Glossary, text: str, mentions: list[Mention], 
             glossary, text, mentions)))
     if "-" in text:
         mentions = _with_cantonese_given_names(glossary, text, mentions)
+    if text.isascii() or any(m.surface.isascii() for m in mentions):
+        mentions = _with_english_suffixes(glossary, text, mentions)
     return mentions
+
+
+# What English prints after a city's or a company's name as part of it: "Naha City", "Honda Motor Co.",
+# "Nissan Motor Co., Ltd.", "Sony Group Corp."; and money written with a country's letters ("US$", "NT$", "HK$").
+_CITY_AFTER_RE = re.compile(r" City\b")
+_CLOCK_BEFORE_RE = re.compile(r"\d ?$")  # a digit right before "PM", "AM": a time of day
+_LEGAL_SUFFIX_RE = re.compile(r",? (?:Co\., Ltd\.|Co\.,? ?Ltd|Co\.|Co\b|Corp\.|Corp\b|Inc\.|Inc\b|Ltd\.|Ltd\b)")
+_COMPANY_SUBTYPES = frozenset({"company", "business", "airline", "carmaker", "manufacturer", "bank"})
+
+
+def _with_english_suffixes(glossary: Glossary, text: str, mentions: list[Mention]) -> list[Mention]:
+    """An English city's name with "City" after it, a company's with its legal suffix, is one mention; a
+    country's letters before a dollar sign are money, not the country."""
+    out: list[Mention] = []
+    for n, m in enumerate(mentions):
+        if m.entry_id is None or not m.surface.isascii():
+            out.append(m)
+            continue
+        entry = glossary.entries[m.entry_id]
+        subtype = entry.details.get("subtype")
+        if entry.type == "place" and subtype == "country" and (
+                text.startswith("$", m.end) or _CITY_AFTER_RE.match(text, m.end)):
+            continue  # US$916,870; Mexico City, Kuwait City: another place, which the glossary lacks
+        suffix = None
+        if entry.type == "place" and subtype in ("city", "capital") and not m.surface.endswith(" City"):
+            suffix = _CITY_AFTER_RE.match(text, m.end)
+        elif entry.type == "organization" and subtype in _COMPANY_SUBTYPES:
+            suffix = _LEGAL_SUFFIX_RE.match(text, m.end)
+        if suffix is not None and (n + 1 == len(mentions) or mentions[n + 1].start >= suffix.end()):
+            m = m._replace(end=suffix.end(), surface=text[m.start : suffix.end()])
+        out.append(m)
+    return out
 
 
 def _with_cantonese_given_names(glossary: Glossary, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -1072,6 +1106,8 @@ class _Choice:
             return
         if start < self.last_end:
             return
+        if patterns.silent and patterns.latin and _CLOCK_BEFORE_RE.search(self.doc.text, max(0, start - 6), start):
+            return  # "9:55 PM" is a time, not the Prime Minister
         self.last_end = end
         single = patterns.direct
         if single is None:
@@ -2268,6 +2304,9 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
             if len(outlets) == 1:  # "the Asahi newspaper": an outlet's short name with what it is after it
                 chosen, resolution = outlets[0], "context"
                 doc.named.setdefault(chosen, []).append(start)  # named from here on ("Asahi also reported")
+        if chosen is None and not candidates and len(ids) == 1 and patterns.latin and patterns.institution and \
+                text[start:end].istitle() and _home_named(glossary, doc, ids[0]):
+            chosen, resolution = ids[0], "context"  # "the Legislative Council" in a text on Hong Kong
         if chosen is None and not candidates and len(ids) == 1 and not patterns.latin and (
                 (text.startswith(_STATIONED, start) and _sender_named(glossary, doc, ids[0]))
                 or _after_related(glossary, text, start, ids[0]) or _bureau_with_head(glossary, doc, end, ids[0])

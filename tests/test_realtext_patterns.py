@@ -697,6 +697,11 @@ INNER_NAMES = [
     ("The Japan Sumo Association met before the Nagoya Grand Sumo Tournament.", []),
     ("公司发布《关于日本航线客票的通知》。", [("日本", "japan")]),
     ("Kim Keon Hee was sentenced; Sam Hou Fai spoke.", [("Kim Keon Hee", "kim-keon-hee"), ("Sam Hou Fai", "sam-hou-fai")]),
+    ("The ship returned to Naha City; Honda Motor Co. and Nissan Motor Co., Ltd. cut prices in Mexico City.",
+     [("Naha City", "naha"), ("Honda Motor Co.", "honda-motor"), ("Nissan Motor Co., Ltd.", "nissan-motor")]),
+    ("Jiang Zhuojin was seen at 9:55 PM, and Jiang bought the paint for US$30.", []),  # a time, money
+    ("Hong Kong voters elected the Legislative Council.",
+     [("Hong Kong", "hong-kong"), ("Legislative Council", "legislative-council-hong-kong")]),
     ("高市首相は国会で答弁し、ソウルの李在明大統領も注目した。",
      [("高市", "takaichi-sanae"), ("国会", "national-diet"), ("ソウル", "seoul"), ("李在明", "lee-jae-myung")]),
 ]
