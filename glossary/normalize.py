@@ -897,7 +897,11 @@ def _what_the_text_says(glossary: Glossary, text: str, mentions: list[Mention], 
         mentions = _with_cantonese_given_names(glossary, text, mentions)
     if text.isascii() or any(m.surface.isascii() for m in mentions):
         mentions = _with_english_suffixes(glossary, text, mentions)
-    return mentions
+    if "在京" in text or "在日" in text:
+        mentions = [m._replace(start=m.start - 2, surface=text[m.start - 2 : m.end]) if m.entry_id is not None and
+                    m.start >= 2 and text[m.start - 2 : m.start] in ("在京", "在日") and
+                    glossary.entries[m.entry_id].details.get("subtype") in MISSION_SUBTYPES else m for m in mentions]
+    return mentions  # (在京中国大使館: "China's embassy in Tokyo", one name)
 
 
 # What English prints after a city's or a company's name as part of it: "Naha City", "Honda Motor Co.",
@@ -1283,6 +1287,8 @@ class _Choice:
                             patterns.latin and after in (" ", ",") and _LATIN_NAME_RUN_HEAD_RE.match(text, end)) or (
                             patterns.latin and _TITLE_WORDS_BEFORE_RE.search(text, max(0, m.start - 30), m.start)) or (
                             not patterns.latin and text.endswith("JR", 0, m.start)) or (
+                            patterns.nation and not patterns.latin and end not in starts and
+                            _TEAM_AFTER_RE.match(text, end) and _KANA_RE.search(text)) or (
                             patterns.nation and not patterns.latin and after and _MINISTRY_AFTER_RE.match(text, end)
                             and end not in starts) or (
                             not patterns.latin and after and end not in starts and _ORG_AFTER_PLACE_RE.match(
@@ -1650,6 +1656,9 @@ def _japanese_given_name_before(text: str, start: int) -> bool:
     return given is not None and given.end() == start and given.group(1) not in _NOT_GIVEN_NAMES
 
 
+# A national team in Japanese sports news (韓国代表, サッカー日本代表が): not a delegation (代表団), a
+# representative's office (代表部, 代表処) or a right to represent (代表権).
+_TEAM_AFTER_RE = re.compile(r"代表(?![団團部処處権權者取幹理大監])")
 # A tournament named after its country or city (马来西亚公开赛, 中國公開賽, 全英錦標賽, 韓国オープン).
 _TOURNAMENT_AFTER_RE = re.compile(r"公开赛|公開賽|大师赛|大師賽|锦标赛|錦標賽|オープン|マスターズ")
 # A street or a square named after a place (重慶路, 南京東路, 天安門廣場 where the glossary lacks it); not 路线/路線
@@ -2026,6 +2035,12 @@ def _of_the_texts_country(glossary: Glossary, doc: _Document, entry_id: str) -> 
     return mine > 0 and mine > sum(counts.values())
 
 
+def _party_of_named(glossary: Glossary, doc: _Document, code: tuple[str, ...]) -> bool:
+    """Whether the text names a political party of the country ``code`` (its first code)."""
+    return bool(code) and any(glossary.entries[i].details.get("subtype") == "political-party" and
+                              glossary.entries[i].countries[:1] == code for i in doc.named)
+
+
 def _note_named(doc: _Document, chosen: list) -> None:
     """Where the text names each entry on its own (its standalone mentions) and first does so in full."""
     named_at, first_full = doc.named, doc.full
@@ -2194,8 +2209,10 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                                _of_the_texts_country(glossary, doc, i))
     elif patterns.japanese_alone and doc.named:
         # Japanese news on Korea calls the National Assembly 国会 too: the legislature of the country the text is
-        # about, where that is not Japan (ソウル発, 李在明大統領, 国民の力 … 国会で).
-        abroad = [i for i in ids if i not in patterns.japanese_alone and _of_the_texts_country(glossary, doc, i)]
+        # about, where that is not Japan and the text names its parties (ソウル発, 李在明大統領, 国民の力 … 国会で;
+        # not 李在明大統領と会談後、首相は国会で説明した).
+        abroad = [i for i in ids if i not in patterns.japanese_alone and _of_the_texts_country(glossary, doc, i)
+                  and _party_of_named(glossary, doc, glossary.entries[i].countries[:1])]
         if len(abroad) == 1 and glossary.entries[abroad[0]].type == "organization":
             standalone_ids = tuple(abroad)
             only_here = {i for i in patterns.japanese_alone if all(a == start for a in doc.named.get(i, ()))}

@@ -702,6 +702,10 @@ INNER_NAMES = [
     ("Jiang Zhuojin was seen at 9:55 PM, and Jiang bought the paint for US$30.", []),  # a time, money
     ("Hong Kong voters elected the Legislative Council.",
      [("Hong Kong", "hong-kong"), ("Legislative Council", "legislative-council-hong-kong")]),
+    ("韓国の李在明大統領とソウルで会談後、首相は国会で説明した。",  # no Korean party named: the Diet
+     [("韓国", "south-korea"), ("李在明", "lee-jae-myung"), ("ソウル", "seoul"), ("国会", "national-diet")]),
+    ("在京中国大使館は声明を出した。", [("在京中国大使館", "embassy-of-china-in-japan")]),
+    ("サッカー韓国代表が勝った。日本代表団が到着した。", [("日本", "japan")]),  # a team; a delegation's country
     ("高市首相は国会で答弁し、ソウルの李在明大統領も注目した。",
      [("高市", "takaichi-sanae"), ("国会", "national-diet"), ("ソウル", "seoul"), ("李在明", "lee-jae-myung")]),
 ]
