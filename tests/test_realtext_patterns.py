@@ -563,7 +563,8 @@ TEXT_CUES = [
     # Round 12. A country's embassy by a place the text names in the host country (not the sender's).
     ("北京の日本大使館は声明を出した。", [("北京", "beijing"), ("日本大使館", "embassy-of-japan-in-china")]),
     # A country before an outlet of another country: not that outlet (North Korea's KCNA is no Taiwan CNA).
-    ("據北韓中央通信社報導。日本共同社報導。", [("北韓", "north-korea"), ("日本", "japan"), ("共同社", "kyodo-news")]),
+    ("據北韓中央通信社報導。日本共同社報導。", [("北韓中央通信社", "kcna"), ("日本", "japan"), ("共同社", "kyodo-news")]),
+    ("據越南中央通信社報導。", [("越南", "vietnam")]),  # (the glossary holds no such outlet of Vietnam's)
     # A body's last character starts its head's title (立法院|長); 北海道|内; the day's 日 before 共 (no 日共).
     ("台湾の立法院長が来日した。北海道内産のホタテ。", [("台湾", "taiwan"), ("立法院", "legislative-yuan"),
                                          ("北海道", "hokkaido")]),
@@ -667,7 +668,7 @@ INNER_NAMES = [
     ("鹿児島空港から出発した。", []),
     ("中国馆前排起长队。", []),
     ("比赛在黑龙江冰上中心速滑馆举行。", []),
-    ("朝鲜劳动党第九次代表大会在平壤召开。", [("平壤", "pyongyang")]),
+    ("朝鲜劳动党第八次代表大会在平壤召开。", [("平壤", "pyongyang")]),
     ("日本自民黨今天舉行調查會。", [("日本自民黨", "liberal-democratic-party")]),  # a meeting, not a division
     ("韩国法院判决。", [("韩国", "south-korea")]),  # Korea's courts: a country modifying a word
     ("After the Korea Masters, the China Lunar Exploration Center and the Busan District Court closed early, "
@@ -692,9 +693,9 @@ INNER_NAMES = [
     # Japanese agency (庁) after a country; English runs ending in Association, Tournament, Group; names inside a
     # notice's descriptive title; Korean and Cantonese names printed without their hyphen.
     ("她在马来西亚公开赛夺冠。", []),
-    ("他住在重慶路。台北地院判決。新界西南選區投票。琉球朝日放送報導。", []),
-    ("ソウル中央地裁は判決を言い渡した。韓国宇宙航空庁が発表した。", []),
-    ("The Japan Sumo Association met before the Nagoya Grand Sumo Tournament.", []),
+    ("他住在重慶路。新竹地院判決。新界東北選區投票。九州朝日放送報導。", []),
+    ("ソウル南部地裁は判決を言い渡した。韓国警察庁が発表した。", []),
+    ("The Japan Karate Association met before the Nagoya Grand Sumo Tournament.", []),
     ("公司发布《关于日本航线客票的通知》。", [("日本", "japan")]),
     ("Kim Keon Hee was sentenced; Sam Hou Fai spoke.", [("Kim Keon Hee", "kim-keon-hee"), ("Sam Hou Fai", "sam-hou-fai")]),
     ("The ship returned to Naha City; Honda Motor Co. and Nissan Motor Co., Ltd. cut prices in Mexico City.",
