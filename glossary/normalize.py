@@ -2322,8 +2322,10 @@ def _resolve(glossary, doc: _Document, start, end, patterns, target, name_order,
                 chosen, resolution = outlets[0], "context"
                 doc.named.setdefault(chosen, []).append(start)  # named from here on ("Asahi also reported")
         if chosen is None and not candidates and len(ids) == 1 and patterns.latin and patterns.institution and \
-                text[start:end].istitle() and _home_named(glossary, doc, ids[0]):
-            chosen, resolution = ids[0], "context"  # "the Legislative Council" in a text on Hong Kong
+                text[start:end].istitle() and (_home_named(glossary, doc, ids[0]) or
+                                               _of_the_texts_country(glossary, doc, ids[0])):
+            # "the Legislative Council" in a text on Hong Kong; "the Diet", "the Defense Ministry" in one on Japan
+            chosen, resolution = ids[0], "context"
         if chosen is None and not candidates and len(ids) == 1 and not patterns.latin and (
                 (text.startswith(_STATIONED, start) and _sender_named(glossary, doc, ids[0]))
                 or _after_related(glossary, text, start, ids[0]) or _bureau_with_head(glossary, doc, end, ids[0])

@@ -701,6 +701,11 @@ INNER_NAMES = [
     ("The ship returned to Naha City; Honda Motor Co. and Nissan Motor Co., Ltd. cut prices in Mexico City.",
      [("Naha City", "naha"), ("Honda Motor Co.", "honda-motor"), ("Nissan Motor Co., Ltd.", "nissan-motor")]),
     ("Jiang Zhuojin was seen at 9:55 PM, and Jiang bought the paint for US$30.", []),  # a time, money
+    # A body's short name in a text on its country: "the Diet", "the Defense Ministry" where Japan is named most.
+    ("Prime Minister Sanae Takaichi spoke at the Diet; the Defense Ministry said jets were scrambled.",
+     [("Sanae Takaichi", "takaichi-sanae"), ("Diet", "national-diet"), ("Defense Ministry", "ministry-of-defense-japan")]),
+    ("South Korea's Lee Jae-myung visited Seoul; the Defense Ministry said.",
+     [("South Korea", "south-korea"), ("Lee Jae-myung", "lee-jae-myung"), ("Seoul", "seoul")]),
     ("Hong Kong voters elected the Legislative Council.",
      [("Hong Kong", "hong-kong"), ("Legislative Council", "legislative-council-hong-kong")]),
     ("韓国の李在明大統領とソウルで会談後、首相は国会で説明した。",  # no Korean party named: the Diet
