@@ -1677,8 +1677,8 @@ def _place_head_after(text: str, end: int, nation: bool) -> bool:
 # head: "the China Manned Space Agency", "the Seoul Central District Court", "the Korea Open", "China Masters".
 _LATIN_NAME_RUN_HEAD_RE = re.compile(
     r"(?: (?:[A-Z][\w'’-]*|of|and|for))*? (?:Agency|Court|Open|Masters|Cup|Championships?|Marathon|Grand Prix|"
-    r"Administration|Commission|Bureau|Authority|Council|Index|Exchange|Cent(?:er|re)|Institute|University|"
-    r"Hospital|Airport|Stadium|Gymnasium|Arena|Port|"
+    r"Administration|Commission|Bureau|Authority|Council|Index|Exchanges?|Cent(?:er|re)|Institute|University|"
+    r"Hospital|Airport|Stadium|Ballpark|Gymnasium|Arena|Port|Forum|Co\.?|"
     r"Association|Federation|Tournament|Launch Vehicle|Group|Company|Corporation)\b")
 # A capitalised preposition before a place inside a title-case name ("News On Japan", "Focus On China"); not at a
 # sentence's start ("In Japan, ...").
@@ -2780,7 +2780,8 @@ _POSSESSIVES = ("'s ", "’s ")
 # party or embassy; not 大陸 + 政協, a legislature or a court, which are split).
 _JOINED_SUBTYPES = frozenset({"ministry", "ministry-department", "ministry-bureau", "ministry-division", "agency",
                               "coast-guard", "political-party", "police", "regulator", "military", "commission",
-                              "government-department", "prosecutor"})
+                              "government-department", "prosecutor", "government-agency", "government-bureau",
+                              "intelligence-agency", "investigative-agency", "government-office"})
 # The owner right before a body's name: "China's", "Tokyo's", "The Chinese".
 _OWNER_BEFORE_RE = re.compile(r"(?<![\w-])([A-Z][a-z]+(?: [A-Z][a-z]+)?)('s |’s | )$")
 _DEMONYMS = {"Chinese": "CN", "Japanese": "JP", "Taiwanese": "TW", "Korean": "KR", "South Korean": "KR",

@@ -706,6 +706,9 @@ INNER_NAMES = [
      [("Sanae Takaichi", "takaichi-sanae"), ("Diet", "national-diet"), ("Defense Ministry", "ministry-of-defense-japan")]),
     ("South Korea's Lee Jae-myung visited Seoul; the Defense Ministry said.",
      [("South Korea", "south-korea"), ("Lee Jae-myung", "lee-jae-myung"), ("Seoul", "seoul")]),
+    # Round 17: a country joined to its own government agency (南韓宇宙航空廳), plural and venue heads in English.
+    ("南韓宇宙航空廳發表。", [("南韓宇宙航空廳", "korea-aerospace-administration")]),
+    ("The Shenzhen Stock Exchanges and the Daejeon Hanwha Life Ballpark opened.", []),
     ("Hong Kong voters elected the Legislative Council.",
      [("Hong Kong", "hong-kong"), ("Legislative Council", "legislative-council-hong-kong")]),
     ("韓国の李在明大統領とソウルで会談後、首相は国会で説明した。",  # no Korean party named: the Diet
