@@ -652,7 +652,8 @@ INSTITUTION_SUBTYPES = frozenset({
     "ministry", "ministry-department", "ministry-bureau", "ministry-division", "agency", "government",
     "coast-guard", "military", "police", "regulator", "central-bank", "commission", "legislature", "court",
     "prosecutor", "political-party", "party-committee", "party-organ", "advisory-body", "government-department",
-    "cross-strait-body", "government-bureau", "government-agency", "presidential-office"})
+    "cross-strait-body", "government-bureau", "government-agency", "presidential-office", "intelligence-agency",
+    "investigative-agency", "government-office"})
 # What may stand between a country and its body: nothing (韩国外交部), の, 的, a possessive ("Beijing's").
 _OF_COUNTRY = ("", "の", "的", "'s ", "’s ", " ", "联邦", "聯邦")  # (美國聯邦眾議院: the US federal House)
 

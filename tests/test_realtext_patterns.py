@@ -708,6 +708,7 @@ INNER_NAMES = [
      [("South Korea", "south-korea"), ("Lee Jae-myung", "lee-jae-myung"), ("Seoul", "seoul")]),
     # Round 17: a country joined to its own government agency (南韓宇宙航空廳), plural and venue heads in English.
     ("南韓宇宙航空廳發表。", [("南韓宇宙航空廳", "korea-aerospace-administration")]),
+    ("南韓國家情報院表示。", [("南韓國家情報院", "national-intelligence-service-south-korea")]),
     ("The Shenzhen Stock Exchanges and the Daejeon Hanwha Life Ballpark opened.", []),
     ("Hong Kong voters elected the Legislative Council.",
      [("Hong Kong", "hong-kong"), ("Legislative Council", "legislative-council-hong-kong")]),
