@@ -1660,8 +1660,10 @@ def _japanese_given_name_before(text: str, start: int) -> bool:
 # A national team in Japanese sports news (韓国代表, サッカー日本代表が): not a delegation (代表団), a
 # representative's office (代表部, 代表処) or a right to represent (代表権).
 _TEAM_AFTER_RE = re.compile(r"代表(?![団團部処處権權者取幹理大監])")
-# A tournament named after its country or city (马来西亚公开赛, 中國公開賽, 全英錦標賽, 韓国オープン).
-_TOURNAMENT_AFTER_RE = re.compile(r"公开赛|公開賽|大师赛|大師賽|锦标赛|錦標賽|オープン|マスターズ")
+# A tournament or games named after its country or city (马来西亚公开赛, 中國公開賽, 韓国オープン, 巴黎奧運, パリ五輪):
+# where the glossary lacks that spelling of the games, the place alone would be a wrong span.
+_TOURNAMENT_AFTER_RE = re.compile(r"公开赛|公開賽|大师赛|大師賽|锦标赛|錦標賽|オープン|マスターズ"
+                                  r"|奥运|奧運|冬奥|冬奧|五輪|オリンピック|亚运|亞運")
 # A street or a square named after a place (重慶路, 南京東路, 天安門廣場 where the glossary lacks it); not 路线/路線
 # (a route), 路上 (on the way), 路径/路徑 (a path).
 _STREET_AFTER_RE = re.compile(r"(?:[东東西南北中]?路|大道|街|[广廣]场|広場)(?![线線上径徑过過透演费費口])")

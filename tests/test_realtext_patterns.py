@@ -709,6 +709,7 @@ INNER_NAMES = [
     # Round 17: a country joined to its own government agency (南韓宇宙航空廳), plural and venue heads in English.
     ("南韓宇宙航空廳發表。", [("南韓宇宙航空廳", "korea-aerospace-administration")]),
     ("南韓國家情報院表示。", [("南韓國家情報院", "national-intelligence-service-south-korea")]),
+    ("巴黎奧運和東京奧運都延期了。", []),  # games the glossary spells only with 會: no place alone
     ("The Shenzhen Stock Exchanges and the Daejeon Hanwha Life Ballpark opened.", []),
     ("Hong Kong voters elected the Legislative Council.",
      [("Hong Kong", "hong-kong"), ("Legislative Council", "legislative-council-hong-kong")]),
