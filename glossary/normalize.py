@@ -898,11 +898,23 @@ def _what_the_text_says(glossary: Glossary, text: str, mentions: list[Mention], 
         mentions = _with_cantonese_given_names(glossary, text, mentions)
     if any(m.surface.isascii() for m in mentions):
         mentions = _with_english_suffixes(glossary, text, mentions)
-    if "在京" in text or "在日" in text:
-        mentions = [m._replace(start=m.start - 2, surface=text[m.start - 2 : m.end]) if m.entry_id is not None and
-                    m.start >= 2 and text[m.start - 2 : m.start] in ("在京", "在日") and
-                    glossary.entries[m.entry_id].details.get("subtype") in MISSION_SUBTYPES else m for m in mentions]
-    return mentions  # (在京中国大使館: "China's embassy in Tokyo", one name)
+    if any(prefix in text for prefix in _STATIONED_IN_JAPAN):
+        mentions = _with_stationed_prefix(glossary, text, mentions)
+    return mentions
+
+
+_STATIONED_IN_JAPAN = ("在京", "在日")  # "in Tokyo", "in Japan", as Japanese names a foreign mission
+
+
+def _with_stationed_prefix(glossary: Glossary, text: str, mentions: list[Mention]) -> list[Mention]:
+    """A mission with 在京 or 在日 before it is one name with it (在京中国大使館: China's embassy in Tokyo)."""
+    out = []
+    for m in mentions:
+        if m.entry_id is not None and m.start >= 2 and text[m.start - 2 : m.start] in _STATIONED_IN_JAPAN and \
+                glossary.entries[m.entry_id].details.get("subtype") in MISSION_SUBTYPES:
+            m = m._replace(start=m.start - 2, surface=text[m.start - 2 : m.end])
+        out.append(m)
+    return out
 
 
 # What English prints after a city's or a company's name as part of it: "Naha City", "Honda Motor Co.",
